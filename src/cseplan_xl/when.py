@@ -1,0 +1,501 @@
+"""Understanding the free-text When column: turn "Autumn 2017/ Early 2018" into a dated Schedule."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Callable
+
+KINDS = ("day", "days", "window", "from", "recurring", "ongoing", "tbc", "unknown")
+RECURRENCES = ("weekly", "monthly", "quarterly", "twice-yearly", "annually")
+_MON = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """What a When cell means: its kind and inclusive date window (None where open or unknown)."""
+
+    text: str
+    kind: str
+    start: date | None
+    end: date | None
+    provisional: bool = False
+    recurrence: str | None = None
+    dates: tuple[date, ...] = ()
+    note: str | None = None
+
+    def to_dict(self) -> dict:
+        """A JSON-able dict with ISO dates (keys as in `cseplan when --format json`)."""
+        iso = lambda d: d.isoformat() if d else None  # noqa: E731
+        return {"text": self.text, "kind": self.kind, "start": iso(self.start), "end": iso(self.end),
+                "provisional": self.provisional, "recurrence": self.recurrence,
+                "dates": [d.isoformat() for d in self.dates], "note": self.note}
+
+    def describe(self) -> str:
+        """One human line, e.g. "window 1 Sep 2017 – 30 Apr 2018"."""
+        if self.kind == "unknown":
+            return f"not understood: {self.note or repr(self.text)}"
+        s, e = self.start, self.end
+        span = (f" across {_fmt(s)} – {_fmt(e)}" if s and e else f" from {_fmt(s)}" if s
+                else f" until {_fmt(e)}" if e else "")
+        line = {
+            "tbc": "to be confirmed",
+            "day": f"day {_fmt(s)}",
+            "days": "days " + ", ".join(_fmt(d) for d in self.dates),
+            "window": f"window {_fmt(s)} – {_fmt(e)}" if s else f"by {_fmt(e)}",
+            "from": f"from {_fmt(s)}, end open",
+            "recurring": f"recurring ({self.recurrence}){span}",
+            "ongoing": f"ongoing{span}",
+        }[self.kind]
+        if self.provisional:
+            line += " (provisional)"
+        return f"{line}; {self.note}" if self.note else line
+
+
+def _fmt(d: date | None) -> str:
+    return f"{d.day} {_MON[d.month - 1]} {d.year}" if d else "?"
+
+
+class _NotUnderstood(Exception):
+    """Raised inside the parser; parse_when turns it into kind 'unknown'."""
+
+
+# --- Normalising and tokenising -------------------------------------------------------------
+
+# Multi-word phrases become one marker token before tokenising (order matters: longest first).
+_PHRASES = [
+    (r"\bto be (?:confirmed|arranged|agreed|decided|announced|determined)\b|\bt\.?b\.?[cad]\b\.?", " @tbc "),
+    (r"\bweek (?:commencing|beginning|starting)\b|\bw\s?/\s?c\b|\bw\.c\b\.?", " @wc "),
+    (r"\bfinancial year\b|\bf\.?y\.?(?=\s*\d)", " fy "),
+    (r"\b(early|mid|late)\s*-\s*", r" \1 "),
+    (r"\b(?:two|2) (?:per|a|each) year\b|\btwice (?:a |per |each )?year(?:ly)?\b|\bbi-?\s?annual(?:ly)?\b"
+     r"|\bhalf-?\s?yearly\b|\bsix-?\s?monthly\b|\bevery six months\b", " @rec:twice_yearly "),
+    (r"\bquarterly\b|\b(?:every|each|once a|once per) quarter\b", " @rec:quarterly "),
+    (r"\bmonthly\b|\b(?:every|each|once a|once per) month\b", " @rec:monthly "),
+    (r"\bweekly\b|\b(?:every|each|once a|once per) week\b", " @rec:weekly "),
+    (r"\bannual(?:ly)?\b|\byearly\b|\b(?:every|each|once a|once per) year\b", " @rec:annually "),
+    (r"\bon-?\s?going\b|\bthroughout(?: the (?:plan|year|campaign|period))?\b|\bcontinu(?:ous|al)(?:ly)?\b"
+     r"|\ball year(?: round)?\b|\byear-?\s?round\b", " @ongoing "),
+]
+_TOKEN = re.compile(r"""
+    (?P<marker>@[a-z:_]+)
+  | (?P<iso>\d{4}-\d{1,2}-\d{1,2})(?!\d)
+  | (?P<dmy>\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2}))(?!\d)
+  | (?P<fyspan>\d{4}\s*[/-]\s*\d{2})(?!\d)
+  | (?P<ord>\d{1,2}(?:st|nd|rd|th))(?![a-z])
+  | (?P<year>(?:19|20)\d{2})(?!\d)
+  | (?P<num>\d{1,2})(?!\d)
+  | (?P<q>q[1-4])(?![a-z0-9])
+  | (?P<h>h[12])(?![a-z0-9])
+  | (?P<word>[a-z]+)
+  | (?P<sep>[/&-]|\.\.)
+  | (?P<query>\?)
+  | (?P<skip>[\s,.;:()\[\]'"!*]+)
+  | (?P<bad>\d+|\S)
+""", re.X)
+_MONTHS = {name: i + 1 for i, names in enumerate(
+    ["january jan", "february feb", "march mar", "april apr", "may", "june jun", "july jul",
+     "august aug", "september sept sep", "october oct", "november nov", "december dec"]) for name in names.split()}
+_SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}  # meteorological starts
+_TERMS = {"autumn": (9, 4), "spring": (1, 3), "summer": (4, 4)}  # England school terms, approximate
+_RELS = {"early": 0, "beginning": 0, "start": 0, "mid": 1, "middle": 1, "late": 2, "end": 2}
+_NTH = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+_WORDS = {"term": "term", "terms": "term", "half": "half", "quarter": "quarter", "fy": "fy", "by": "by",
+          "from": "from", "starts": "from", "starting": "from", "commencing": "from", "commences": "from",
+          "begins": "from", "onwards": "onwards", "onward": "onwards",
+          "to": "sep", "until": "sep", "till": "sep", "through": "sep", "thru": "sep", "and": "sep"}
+_FILLER = set("of the in during on around approx approximately circa about between sometime".split()) | set(
+    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun".split())
+
+
+@dataclass(frozen=True)
+class _Tok:
+    kind: str
+    value: object = None
+    text: str = ""
+
+
+_END = _Tok("end")
+
+
+def _tokenize(text: str) -> list[_Tok]:
+    """The When text as tokens: months, seasons, years, separators, markers, unknown words."""
+    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text).casefold()
+    for pattern, marker in _PHRASES:
+        text = re.sub(pattern, marker, text)
+    toks, i = [], 0
+    while i < len(text):
+        m = _TOKEN.match(text, i)
+        i, kind, s = m.end(), m.lastgroup, m.group()
+        nums = [int(n) for n in re.findall(r"\d+", s)]
+        if kind == "skip":
+            continue
+        if kind == "marker":
+            name, _, value = s[1:].partition(":")
+            toks.append(_Tok(name, value.replace("_", "-") or None, s))
+        elif kind == "word":
+            if s in _MONTHS:
+                toks.append(_Tok("month", _MONTHS[s], s))
+            elif s in _SEASONS:
+                toks.append(_Tok("season", s, s))
+            elif s in _RELS:
+                toks.append(_Tok("rel", _RELS[s], s))
+            elif s in _NTH:
+                toks.append(_Tok("nth", _NTH[s], s))
+            elif s in _WORDS:
+                toks.append(_Tok(_WORDS[s], s, s))
+            elif s not in _FILLER:
+                toks.append(_Tok("unk", s, s))
+        elif kind == "fyspan":
+            ok = nums[1] == (nums[0] + 1) % 100
+            toks.append(_Tok("fyspan", nums[0], s) if ok else _Tok("unk", s, s))
+        elif kind == "dmy":
+            d, mo, y = nums
+            toks.append(_Tok("date", (y + 2000 if y < 100 else y, mo, d), s))
+        elif kind == "iso":
+            toks.append(_Tok("date", tuple(nums), s))
+        elif kind in ("year", "num", "ord", "q", "h"):
+            toks.append(_Tok(kind, nums[0], s))
+        else:
+            toks.append(_Tok(kind, s, s))
+    return toks
+
+
+# --- Periods as functions of the year -----------------------------------------------------
+
+def _months(y: int, m: int, n: int) -> tuple[date, date]:
+    """First day of month m of year y (m may run past 12) to the last day n months on."""
+    y0, m0 = divmod(y * 12 + m - 1, 12)
+    y1, m1 = divmod(y * 12 + m - 1 + n - 1, 12)
+    return date(y0, m0 + 1, 1), date(y1, m1 + 1, calendar.monthrange(y1, m1 + 1)[1])
+
+
+def _part_of_month(y: int, m: int, r: int) -> tuple[date, date]:
+    last = calendar.monthrange(y, m)[1]
+    return date(y, m, 1 + 10 * r), date(y, m, (10, 20, last)[r])
+
+
+@dataclass(frozen=True)
+class _Period:
+    fn: Callable[[int], tuple[date, date]]  # year -> (start, end)
+    year: int | None = None  # None: the text gave no year
+    dates: tuple[date, ...] = ()
+    notes: tuple[str, ...] = ()
+    joined: bool = False  # made from two periods (A/B, A to B)
+
+
+def _fixed(s: date, e: date, year: int, notes: tuple[str, ...] = (), joined: bool = True) -> _Period:
+    if s > e:
+        raise _NotUnderstood("the range ends before it starts")
+    return _Period(lambda _y: (s, e), year, notes=notes, joined=joined)
+
+
+def _join(a: _Period, b: _Period) -> _Period:
+    """Start of a to end of b; a period without a year borrows the other's (wrapping once if needed)."""
+    if a.dates or b.dates:
+        raise _NotUnderstood("a range cannot join separate days")
+    notes = a.notes + b.notes
+
+    def start_for(yb: int) -> date:
+        s = a.fn(yb)[0]
+        return s if s <= b.fn(yb)[0] else a.fn(yb - 1)[0]
+
+    if a.year is not None and b.year is not None:
+        return _fixed(a.fn(a.year)[0], b.fn(b.year)[1], b.year, notes)
+    if b.year is not None:
+        return _fixed(start_for(b.year), b.fn(b.year)[1], b.year, notes)
+    if a.year is not None:
+        s, yb = a.fn(a.year)[0], a.year
+        yb += b.fn(yb)[0] < s
+        return _fixed(s, b.fn(yb)[1], yb, notes)
+    return _Period(lambda y: (start_for(y), b.fn(y)[1]), None, notes=notes, joined=True)
+
+
+class _Parser:
+    """Recursive descent over tokens: range := period [sep period]."""
+
+    def __init__(self, toks: list[_Tok]) -> None:
+        self.toks, self.i = toks, 0
+
+    def peek(self, k: int = 0) -> _Tok:
+        j = self.i + k
+        return self.toks[j] if j < len(self.toks) else _END
+
+    def take(self, *kinds: str) -> _Tok | None:
+        t = self.peek()
+        if t.kind in kinds:
+            self.i += 1
+            return t
+        return None
+
+    def range(self) -> _Period | None:
+        if self.peek().kind in ("num", "ord") and self.peek(1).kind == "sep":  # 19-21 March 2018
+            d1 = self.peek().value
+            self.i += 2
+            b = self.period()
+            if b is None or b.dates or b.joined or b.fn(2000)[0] != b.fn(2000)[1]:
+                raise _NotUnderstood("a day range needs a full day after the separator")
+            fn = lambda y: (b.fn(y)[0].replace(day=d1), b.fn(y)[1])  # noqa: E731
+            if b.year is not None:
+                return _fixed(*fn(b.year), b.year, b.notes)
+            return _Period(fn, None, notes=b.notes, joined=True)
+        a = self.period()
+        if a is None or not self.take("sep"):
+            return a
+        b = self.period()
+        if b is None:
+            raise _NotUnderstood("nothing understood after the separator")
+        return _join(a, b)
+
+    def _fy(self) -> int | None:
+        """A financial year's starting year (2018/19, FY2018-19, FY 18/19, FY 2018/2019), or None."""
+        had_fy = self.take("fy") is not None
+        t, y = self.peek(), None
+        if t.kind == "fyspan":
+            self.i, y = self.i + 1, t.value
+        elif had_fy and t.kind in ("year", "num") and self.peek(1).kind == "sep" and self.peek(2).kind == t.kind:
+            y1, y2 = t.value, self.peek(2).value
+            if y2 == y1 + 1:
+                self.i, y = self.i + 3, y1 + (2000 if t.kind == "num" else 0)
+        if had_fy and y is None:
+            raise _NotUnderstood("FY needs a year pair such as FY2018/19")
+        if y is not None:
+            self.take("fy")  # "2018/19 financial year"
+        return y
+
+    def _with_year(self, fn: Callable, fy_fn: Callable | None = None, notes: tuple[str, ...] = ()) -> _Period:
+        if (t := self.take("year")) is not None:
+            return _Period(fn, t.value, notes=notes)
+        if fy_fn is not None and (y := self._fy()) is not None:
+            return _Period(fy_fn, y, notes=notes)
+        return _Period(fn, None, notes=notes)
+
+    def _day(self, m: int, d: int) -> _Period:
+        fn = lambda y: (date(y, m, d),) * 2  # noqa: E731
+        t, t1, t2 = self.peek(), self.peek(1), self.peek(2)
+        years = None
+        if t.kind == "fyspan":  # March 18 2018/19: that day in each year
+            years, self.i = (t.value, t.value + 1), self.i + 1
+        elif t.kind == "year" and t1.kind == "sep" and t1.value in ("/", "&", "and") and t2.kind == "year":
+            if t2.value <= t.value:
+                raise _NotUnderstood("the second year must come after the first")
+            years, self.i = (t.value, t2.value), self.i + 3
+        if years:
+            dates = tuple(fn(y)[0] for y in years)
+            return _Period(lambda _y: (dates[0], dates[-1]), years[0], dates=dates)
+        return self._with_year(fn)
+
+    def period(self) -> _Period | None:
+        t, t1 = self.peek(), self.peek(1)
+        if self.take("wc"):
+            p = self.period()
+            if p is None or p.dates or p.joined or p.fn(2000)[0] != p.fn(2000)[1]:
+                raise _NotUnderstood("w/c needs a day, e.g. w/c 5 March 2018")
+            return replace(p, fn=lambda y: (p.fn(y)[0], p.fn(y)[0] + timedelta(days=6)))
+        if self.take("date"):
+            return _Period(lambda _y: (date(*t.value),) * 2, t.value[0])
+        if t.kind in ("num", "ord") and t1.kind == "month":
+            self.i += 2
+            return self._day(t1.value, t.value)
+        if t.kind == "month" and t1.kind in ("num", "ord"):
+            self.i += 2
+            return self._day(t.value, t1.value)
+        if self.take("month"):
+            return self._with_year(lambda y: _months(y, t.value, 1))
+        if self.take("rel"):
+            if (m := self.take("month")) is not None:
+                return self._with_year(lambda y: _part_of_month(y, m.value, t.value))
+            if (y := self.take("year")) is not None:
+                return _Period(lambda y: _months(y, 1 + 4 * t.value, 4), y.value)
+            raise _NotUnderstood(f"'{t.text}' needs a month or a year after it")
+        if self.take("season"):
+            if self.take("term"):
+                if t.value not in _TERMS:
+                    raise _NotUnderstood(f"there is no {t.value} school term")
+                m, n = _TERMS[t.value]
+                return self._with_year(lambda y: _months(y, m, n), notes=("school term dates are approximate",))
+            return self._with_year(lambda y: _months(y, _SEASONS[t.value], 3))
+        if t.kind == "q" or (t.kind in ("nth", "ord") and t1.kind == "quarter" and 1 <= t.value <= 4):
+            self.i += 1 if t.kind == "q" else 2
+            n = t.value
+            return self._with_year(lambda y: _months(y, 3 * n - 2, 3), lambda y: _months(y, 3 * n + 1, 3))
+        if t.kind == "h" or (t.kind in ("nth", "ord") and t1.kind == "half" and 1 <= t.value <= 2):
+            self.i += 1 if t.kind == "h" else 2
+            n = t.value
+            return self._with_year(lambda y: _months(y, 6 * n - 5, 6), lambda y: _months(y, 6 * n - 2, 6))
+        if self.take("year"):
+            return _Period(lambda y: (date(y, 1, 1), date(y, 12, 31)), t.value)
+        if t.kind in ("fy", "fyspan"):
+            return _Period(lambda y: _months(y, 4, 12), self._fy())
+        return None
+
+
+# --- From tokens to a Schedule --------------------------------------------------------------
+
+def _resolve(p: _Period, ps: date | None, pe: date | None, notes: list[str]) -> tuple[date, date]:
+    """The period's dates; with no year, the first matching period inside the plan's lifetime."""
+    if p.year is not None:
+        return p.fn(p.year)
+    if ps is None or pe is None:
+        raise _NotUnderstood("no year given and no plan lifetime to take it from")
+    for y in range(ps.year - 1, pe.year + 1):
+        try:
+            s, e = p.fn(y)
+        except ValueError:  # 29 February in a non-leap year
+            continue
+        if ps <= s and e <= pe:
+            notes.append(f"year taken from the plan's lifetime ({s.year if s.year == e.year else f'{s.year}–{e.year}'})")
+            return s, e
+    raise _NotUnderstood("no year given and no such period within the plan's lifetime")
+
+
+def _core(toks: list[_Tok], ps: date | None, pe: date | None, notes: list[str]) -> tuple:
+    """(kind, start, end, dates) for a dated text: a period, a range, 'from ...', 'by ...'."""
+    mode = None
+    fi = next((i for i, t in enumerate(toks) if t.kind == "from"), None)
+    if fi is not None and all(t.kind == "unk" for t in toks[:fi]):
+        if fi:  # "Tender process starts October 2017": the words before are a description
+            notes.append(f"'{' '.join(t.text for t in toks[:fi])}' read as a description")
+        toks, mode = toks[fi + 1:], "from"
+    elif toks and toks[0].kind == "by":
+        toks, mode = toks[1:], "by"
+    if toks and toks[-1].kind == "onwards" and mode != "by":
+        toks, mode = toks[:-1], "from"
+    stray = [t.text for t in toks if t.kind in ("unk", "bad", "from", "by", "onwards", "rec", "ongoing", "query")]
+    if stray:
+        raise _NotUnderstood("did not understand " + ", ".join(f"'{s}'" for s in stray))
+    parser = _Parser(toks)
+    p = parser.range()
+    if p is None or parser.i < len(toks):
+        rest = " ".join(t.text for t in toks[parser.i:])
+        raise _NotUnderstood(f"did not understand '{rest}'")
+    notes.extend(p.notes)
+    s, e = _resolve(p, ps, pe, notes)
+    if p.dates:
+        if mode:
+            raise _NotUnderstood("separate days cannot be a start or a deadline")
+        return "days", s, e, p.dates
+    if mode == "from" and not p.joined:
+        return "from", s, None, ()
+    if mode == "by":
+        notes.append("deadline")
+        return "window", ps if ps and ps <= e else None, e, ()
+    return ("day" if s == e else "window"), s, e, ((s,) if s == e else ())
+
+
+def _parse(text: object, ps: date | None, pe: date | None) -> Schedule:
+    raw = "" if text is None else str(text)
+    if isinstance(text, date):
+        d = text.date() if isinstance(text, datetime) else text
+        return Schedule(raw, "day", d, d, dates=(d,))
+    if not raw.strip():
+        return Schedule(raw, "unknown", None, None, note="blank")
+    notes: list[str] = []
+    if ps and pe and ps > pe:
+        ps = pe = None
+        notes.append("plan lifetime ignored: its start is after its end")
+    toks = _tokenize(raw)
+    provisional = any(t.kind in ("tbc", "query") for t in toks)
+    toks = [t for t in toks if t.kind not in ("tbc", "query")]
+    while toks and toks[0].kind == "sep":
+        toks.pop(0)
+    while toks and toks[-1].kind == "sep":
+        toks.pop()
+    note = lambda: "; ".join(notes) or None  # noqa: E731
+    if not toks:
+        if not provisional or any(t.kind == "query" for t in _tokenize(raw)):
+            raise _NotUnderstood("no date, period or schedule word found")
+        return Schedule(raw, "tbc", None, None, note=note())
+    recs = {t.value for t in toks if t.kind == "rec"}
+    ongoing = any(t.kind == "ongoing" for t in toks)
+    rest = [t for t in toks if t.kind not in ("rec", "ongoing")]
+    if len(recs) > 1:
+        raise _NotUnderstood("more than one repeat: " + ", ".join(sorted(recs)))
+    if recs:
+        s, e = ps, pe
+        if rest:
+            kind, s, e, _ = _core(rest, ps, pe, notes)
+            if kind == "days":
+                raise _NotUnderstood("a repeat cannot be bounded by separate days")
+            e = e if e is not None else pe
+            if s and e and s > e:
+                raise _NotUnderstood("the repeat's window lies outside the plan's lifetime")
+        return Schedule(raw, "recurring", s, e, provisional, recs.pop(), note=note())
+    if ongoing and not rest:
+        return Schedule(raw, "ongoing", ps, pe, provisional, note=note())
+    kind, s, e, dates = _core(rest, ps, pe, notes)
+    return Schedule(raw, kind, s, e, provisional, dates=dates, note=note())
+
+
+def _as_date(d: object) -> date | None:
+    return d.date() if isinstance(d, datetime) else d if isinstance(d, date) else None
+
+
+def parse_when(text: object, plan_start: date | None = None, plan_end: date | None = None) -> Schedule:
+    """The Schedule a When cell means; never raises (anything not understood is kind 'unknown' with a note)."""
+    raw = "" if text is None else str(text)
+    try:
+        sch = _parse(text, _as_date(plan_start), _as_date(plan_end))
+    except _NotUnderstood as exc:
+        return Schedule(raw, "unknown", None, None, note=str(exc))
+    except (ValueError, OverflowError):
+        return Schedule(raw, "unknown", None, None, note="not a real date")
+    except Exception as exc:  # the promise is "never raises"; tests check this branch is never taken
+        return Schedule(raw, "unknown", None, None, note=f"internal error: {type(exc).__name__}")
+    if sch.start and sch.end and sch.start > sch.end:
+        return Schedule(raw, "unknown", None, None, note="the dates end before they start")
+    return sch
+
+
+def with_dates(schedule: Schedule, start: date | None, end: date | None) -> Schedule:
+    """The schedule with explicit Start/End overrides applied (None keeps the schedule's own date)."""
+    start, end = _as_date(start), _as_date(end)
+    if start is None and end is None:
+        return schedule
+    s = start if start is not None else schedule.start
+    e = end if end is not None else schedule.end
+    note = "; ".join(filter(None, [schedule.note if schedule.kind != "unknown" else None,
+                                   "dates from the Start/End columns"]))
+    if schedule.kind == "recurring":  # the overrides bound the repeats; it still repeats
+        return replace(schedule, start=s, end=e, note=note)
+    kind = "from" if e is None else "window" if s is None or s != e else "day"
+    return replace(schedule, kind=kind, start=s, end=e, dates=(s,) if kind == "day" else (), note=note)
+
+
+def _periods(rec: str, lo: date, hi: date) -> list[tuple[date, date]]:
+    out = []
+    if rec == "weekly":
+        s = lo - timedelta(days=lo.weekday())
+        step = lambda d: d + timedelta(days=7)  # noqa: E731
+        while s <= hi:
+            out.append((max(s, lo), min(s + timedelta(days=6), hi)))
+            s = step(s)
+        return out
+    n = {"monthly": 1, "quarterly": 3, "twice-yearly": 6, "annually": 12}[rec]
+    m = (lo.month - 1) // n * n + 1
+    while True:
+        s, e = _months(lo.year, m, n)
+        if s > hi:
+            return out
+        out.append((max(s, lo), min(e, hi)))
+        m += n
+
+
+def occurrences(schedule: Schedule, plan_start: date | None, plan_end: date | None) -> list[tuple[date, date]]:
+    """Inclusive (start, end) windows of each occurrence, clipped to the plan's lifetime."""
+    plan_start, plan_end = _as_date(plan_start), _as_date(plan_end)
+    if schedule.kind == "days":
+        return [(d, d) for d in schedule.dates]
+    if schedule.kind in ("recurring", "ongoing"):
+        los = [d for d in (schedule.start, plan_start) if d]
+        his = [d for d in (schedule.end, plan_end) if d]
+        if not los or not his or max(los) > min(his):
+            return []
+        if schedule.kind == "ongoing":
+            return [(max(los), min(his))]
+        return _periods(schedule.recurrence or "annually", max(los), min(his))
+    if schedule.start and schedule.end:
+        return [(schedule.start, schedule.end)]
+    return []
