@@ -1,0 +1,108 @@
+"""Validating one workbook or many: finding the files, checking each, in parallel only where it pays."""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import os
+import time
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from .errors import CseplanError, UsageError
+from .report import FileReport, Report
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+# Below this much estimated work, starting worker processes costs more than it saves.
+_PARALLEL_MIN_SECONDS = 0.6
+
+
+def discover(paths: Iterable[str]) -> list[Path]:
+    """Files named, workbooks under folders (recursively; no `~$` lock files or hidden files), glob matches."""
+    found: list[Path] = []
+    for text in paths:
+        path = Path(text)
+        if path.is_dir():
+            found.extend(_walk(path))
+        elif path.exists() or not glob.has_magic(text):
+            found.append(path)  # a missing file is reported as unreadable, not dropped
+        else:
+            matches = sorted(Path(p) for p in glob.glob(text, recursive=True))
+            if not matches:
+                raise UsageError(f"no files match {text!r}")
+            for match in matches:
+                found.extend(_walk(match) if match.is_dir() else [match])
+    unique: dict[Path, None] = {}
+    for p in found:
+        unique.setdefault(p, None)
+    return list(unique)
+
+
+def _walk(folder: Path) -> list[Path]:
+    out = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith(("~$", ".")) or not name.lower().endswith(WORKBOOK_SUFFIXES):
+                continue
+            out.append(Path(root) / name)
+    return out
+
+
+def validate_file(path: Path, as_of: dt.date | None = None, select: Sequence[str] = (),
+                  ignore: Sequence[str] = ()) -> FileReport:
+    """Read and check one workbook; an unusable file becomes a report with its reason."""
+    from .plan import load_plan
+    from .rules import check_plan
+
+    try:
+        plan = load_plan(path)
+    except CseplanError as exc:
+        return FileReport(str(path), error=str(exc))
+    effective = plan.as_of(as_of)
+    return FileReport(str(path), check_plan(plan, effective, select, ignore), as_of=effective)
+
+
+def _validate_args(args: tuple) -> FileReport:
+    return validate_file(*args)
+
+
+def validate_files(paths: Sequence[Path], as_of: dt.date | None = None, select: Sequence[str] = (),
+                   ignore: Sequence[str] = (), jobs: int = 0,
+                   progress: Callable[[int, int], None] | None = None) -> Report:
+    """Check many workbooks. jobs=0 decides from the measured cost of the first file; 1 is serial."""
+    from .rules import select_rules
+
+    select_rules(select, ignore)  # a bad code or tag is a usage error before any file is read
+    if jobs < 0:
+        raise UsageError("--jobs must be 0 (automatic) or more")
+    reports: list[FileReport] = []
+    started = time.perf_counter()
+    for index, path in enumerate(paths):
+        reports.append(validate_file(path, as_of, select, ignore))
+        if progress:
+            progress(index + 1, len(paths))
+        remaining = len(paths) - index - 1
+        workers = jobs if jobs else (os.cpu_count() or 1)
+        if index == 0 and remaining and workers > 1 and jobs != 1:
+            estimate = (time.perf_counter() - started) * remaining
+            if jobs > 1 or estimate > _PARALLEL_MIN_SECONDS:
+                reports.extend(_parallel(paths[1:], as_of, select, ignore, workers, progress, len(paths)))
+                break
+    return Report(reports, as_of=as_of)
+
+
+def _parallel(paths, as_of, select, ignore, workers, progress, total) -> list[FileReport]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    args = [(p, as_of, tuple(select), tuple(ignore)) for p in paths]
+    chunk = max(1, len(args) // (workers * 4))
+    out = []
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for done, report in enumerate(pool.map(_validate_args, args, chunksize=chunk), start=total - len(paths)):
+            out.append(report)
+            if progress:
+                progress(done + 1, total)
+    return out

@@ -1,0 +1,192 @@
+"""The `cseplan` command line: each command parses its input, calls one library function, shows the result.
+
+Exit codes: 0 done and no error findings; 1 error findings (or a blocked output); 2 unusable input or usage.
+Library errors (CseplanError) become one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import sys
+from typing import Any, Callable, Sequence
+
+from .errors import CseplanError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+
+
+# --- shared helpers ----------------------------------------------------------------------------
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: use YYYY-MM-DD, e.g. 2018-03-31") from None
+
+
+def _csv_text(rows: list[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
+    buffer = io.StringIO()
+    columns = list(columns or (rows[0].keys() if rows else []))
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _emit(text: str, output: str | None, force: bool = False) -> None:
+    """Print to stdout, or write to --output (never silently replacing a file)."""
+    if output and output != "-":
+        from .output import write_new
+
+        path = write_new(output, text, force=force)
+        print(f"wrote {path}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
+def _add_format(p: argparse.ArgumentParser, formats: Sequence[str] = ("text", "json", "csv")) -> None:
+    p.add_argument("--format", choices=formats, default="text", help="output format (default: text)")
+    p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of the terminal")
+    p.add_argument("--force", action="store_true", help="allow --output to replace an existing file")
+
+
+def _command(sub, name: str, summary: str, example: str) -> argparse.ArgumentParser:
+    return sub.add_parser(name, help=summary, description=f"{summary}\n\nExample:\n  {example}",
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+# --- validate ----------------------------------------------------------------------------------
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .batch import discover, validate_files
+
+    paths = discover(args.paths)
+    if not paths:
+        raise CseplanError("no workbooks found (looked for .xlsx and .xlsm files)")
+    show_progress = sys.stderr.isatty() and len(paths) >= 20
+
+    def progress(done: int, total: int) -> None:
+        print(f"\rchecked {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+    report = validate_files(paths, as_of=args.as_of, select=_split(args.select), ignore=_split(args.ignore),
+                            jobs=args.jobs, progress=progress if show_progress else None)
+    if args.format == "json":
+        text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    elif args.format == "csv":
+        from .report import CSV_COLUMNS
+
+        text = _csv_text(report.csv_rows(), CSV_COLUMNS)
+    else:
+        to_terminal = not args.output and sys.stdout.isatty()
+        text = report.to_text(colour=to_terminal)
+    _emit(text, args.output, args.force)
+    return report.exit_code(strict=args.strict)
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
+
+
+def _add_validate(sub) -> None:
+    p = _command(sub, "validate", "Check every row of one or many plan workbooks.",
+                 "cseplan validate workbook/cseplan.xlsm plans/ --format json --output report.json")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="workbooks, folders (searched recursively) or globs")
+    p.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
+                   help="the date that decides 'started' and 'ended' (default: the workbook's As-of date, else today)")
+    _add_format(p)
+    p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+    p.add_argument("--select", action="append", metavar="CODES", help="only these rule codes or tags (comma-separated)")
+    p.add_argument("--ignore", action="append", metavar="CODES", help="skip these rule codes or tags (comma-separated)")
+    p.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
+                   help="worker processes; 0 = decide from the measured cost per file (default), 1 = serial")
+    p.set_defaults(handler=_cmd_validate)
+
+
+# --- when --------------------------------------------------------------------------------------
+
+
+def _cmd_when(args: argparse.Namespace) -> int:
+    from .when import parse_when
+
+    schedules = [parse_when(text, args.plan_start, args.plan_end) for text in args.texts]
+    if args.format == "json":
+        sys.stdout.write(json.dumps([s.to_dict() for s in schedules], indent=2, ensure_ascii=False) + "\n")
+    else:
+        width = max(len(s.text) for s in schedules)
+        for s in schedules:
+            print(f"{s.text:<{width}}  {s.describe()}")
+    return EXIT_OK
+
+
+def _add_when(sub) -> None:
+    p = _command(sub, "when", "Show how When texts are read as dates.",
+                 "cseplan when 'Autumn 2017/ Early 2018' 'March 18 2018/19' --format json")
+    p.add_argument("texts", nargs="+", metavar="TEXT")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--plan-start", type=_date, metavar="YYYY-MM-DD", help="plan lifetime start (for Quarterly, Ongoing, missing years)")
+    p.add_argument("--plan-end", type=_date, metavar="YYYY-MM-DD", help="plan lifetime end")
+    p.set_defaults(handler=_cmd_when)
+
+
+# --- rules -------------------------------------------------------------------------------------
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    from .rules import catalogue_rows
+
+    rows = catalogue_rows()
+    if args.format == "json":
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+    else:
+        for r in rows:
+            print(f"{r['code']:<32} {r['severity']:<8} {r['title']}  [{', '.join(r['tags'])}]")
+    return EXIT_OK
+
+
+def _add_rules(sub) -> None:
+    p = _command(sub, "rules", "List the validation rules: code, severity, title and tags.", "cseplan rules")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(handler=_cmd_rules)
+
+
+# --- entry point -------------------------------------------------------------------------------
+
+# Each command adds itself here: (name, function that adds its parser).
+COMMANDS: list[Callable] = [_add_validate, _add_when, _add_rules]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every command."""
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="cseplan",
+        description="Validate, roll up, evaluate and brief on a CSE communications plan kept in Excel.",
+    )
+    parser.add_argument("--version", action="version", version=f"cseplan-xl {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for add in COMMANDS:
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; return its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except CseplanError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK

@@ -1,0 +1,239 @@
+"""The plan as records: activities with their schedules, owners, costs and RAG; settings; evaluation rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from . import contract
+from .read import CellError, Row, Table, WorkbookData, read_workbook
+from .when import Schedule, parse_when, with_dates
+
+_UK_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\s*$")
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T][\d:.]+)?\s*$")
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A cell as a date (Excel date, ISO text, or UK dd/mm/yyyy), None when blank; ValueError otherwise."""
+    if value is None or isinstance(value, CellError):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        if not value.strip():
+            return None
+        m = _ISO_DATE.match(value)
+        if m:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        m = _UK_DATE.match(value)
+        if m:
+            year = int(m.group(3))
+            return dt.date(year + 2000 if year < 100 else year, int(m.group(2)), int(m.group(1)))
+    raise ValueError(f"not a date: {value!r}")
+
+
+def as_number(value: Any) -> float | None:
+    """A cell as a number (text such as "1,200" accepted), None when blank; ValueError otherwise."""
+    if value is None or isinstance(value, CellError):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"not a number: {value!r}")
+    if isinstance(value, (int, float)):
+        return value
+    text = str(value).strip().replace(",", "")
+    if not text:
+        return None
+    return float(text) if "." in text or "e" in text.lower() else int(text)
+
+
+def as_text(value: Any) -> str | None:
+    """A cell as tidy text (spaces and line breaks collapsed), None when blank or an Excel error."""
+    if value is None or isinstance(value, CellError):
+        return None
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def _lenient(convert, value: Any) -> Any:
+    try:
+        return convert(value)
+    except (ValueError, TypeError):
+        return None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The Control sheet's settings, typed; None where blank or not understood."""
+
+    title: str | None = None
+    board_name: str | None = None
+    board_short: str | None = None
+    newsletter_title: str | None = None
+    plan_start: dt.date | None = None
+    plan_end: dt.date | None = None
+    as_of: dt.date | None = None
+    reporting_period: str | None = None
+    output_folder: str | None = None
+    contact_mailbox: str | None = None
+    referral_route: str | None = None
+    action: str | None = None
+
+    @classmethod
+    def from_values(cls, values: dict[str, Any]) -> Settings:
+        """Typed settings from the reader's raw Control values (bad dates become None; rules report them)."""
+        typed: dict[str, Any] = {}
+        for name in cls.__dataclass_fields__:
+            raw = values.get(name)
+            if name in ("plan_start", "plan_end", "as_of"):
+                typed[name] = _lenient(as_date, raw)
+            else:
+                typed[name] = as_text(raw)
+        return cls(**typed)
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One activity row of the Plan sheet, with its schedule read from When (and Start/End)."""
+
+    row: int
+    activity: str | None
+    when: str | None
+    schedule: Schedule
+    id: str | None = None
+    section: str | None = None
+    phase: str | None = None
+    theme: str | None = None
+    who: str | None = None
+    owners: tuple[str, ...] = ()
+    cost: Any = None
+    rag: str | None = None  # reported RAG in canonical form; None when blank or not a RAG value
+    rag_text: str | None = None  # reported RAG as typed
+    progress: str | None = None
+    last_updated: dt.date | None = None
+    original_when: str | None = None
+    rebaseline_reason: str | None = None
+    raw: Row | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def start(self) -> dt.date | None:
+        return self.schedule.start
+
+    @property
+    def end(self) -> dt.date | None:
+        return self.schedule.end
+
+    @property
+    def label(self) -> str:
+        """How messages name the activity: its ID, else its row."""
+        return self.id or f"row {self.row}"
+
+
+@dataclass
+class Plan:
+    """A workbook understood: settings, activities, owners, lists and the evaluation tables."""
+
+    source: WorkbookData
+    settings: Settings
+    activities: tuple[Activity, ...]
+    owners: dict[str, str]
+
+    @property
+    def path(self) -> Path:
+        return self.source.path
+
+    @property
+    def plan_table(self) -> Table:
+        return self.source.tables[contract.PLAN.name]
+
+    def table(self, spec: contract.SheetSpec) -> Table | None:
+        """A table sheet as read, None when the workbook does not have it."""
+        return self.source.tables.get(spec.name)
+
+    def records(self, spec: contract.SheetSpec) -> list[dict[str, Any]]:
+        """The rows of an evaluation sheet with typed values (None where blank or invalid) and `row`."""
+        table = self.table(spec)
+        if table is None:
+            return []
+        converters = {contract.DATE: as_date, contract.INTEGER: as_number, contract.NUMBER: as_number,
+                      contract.FLAG: contract.parse_flag, contract.TEXT: as_text}
+        out = []
+        for row in table.rows:
+            record: dict[str, Any] = {"row": row.row}
+            for col in spec.columns:
+                record[col.key] = _lenient(converters[col.type], row.get(col.key))
+            out.append(record)
+        return out
+
+    def as_of(self, override: dt.date | None = None) -> dt.date:
+        """The as-of date: the one given, else the workbook's own setting, else today."""
+        return override or self.settings.as_of or dt.date.today()
+
+
+@lru_cache(maxsize=4096)
+def _schedule(text: str, plan_start: dt.date | None, plan_end: dt.date | None) -> Schedule:
+    return parse_when(text, plan_start, plan_end)
+
+
+def _activity(row: Row, settings: Settings) -> Activity:
+    get = row.get
+    when_value = get("when")
+    if isinstance(when_value, (dt.date, dt.datetime)):
+        schedule = parse_when(when_value, settings.plan_start, settings.plan_end)
+        when_text = as_text(when_value)
+    else:
+        when_text = as_text(when_value)
+        schedule = _schedule(when_text or "", settings.plan_start, settings.plan_end)
+    start, end = _lenient(as_date, get("start")), _lenient(as_date, get("end"))
+    if start or end:
+        schedule = with_dates(schedule, start, end)
+    rag_text = as_text(get("rag"))
+    who = as_text(get("who"))
+    return Activity(
+        row=row.row,
+        id=as_text(get("id")),
+        section=as_text(get("section")) or row.section,
+        phase=as_text(get("phase")) or row.phase,
+        theme=as_text(get("theme")),
+        activity=as_text(get("activity")),
+        when=when_text,
+        schedule=schedule,
+        who=who,
+        owners=tuple(contract.split_owners(who)),
+        cost=get("cost"),
+        rag=_lenient(contract.parse_rag, rag_text),
+        rag_text=rag_text,
+        progress=as_text(get("progress")),
+        last_updated=_lenient(as_date, get("last_updated")),
+        original_when=as_text(get("original_when")),
+        rebaseline_reason=as_text(get("rebaseline_reason")),
+        raw=row,
+    )
+
+
+def build_plan(data: WorkbookData) -> Plan:
+    """The plan's records from a workbook already read."""
+    settings = Settings.from_values(data.settings)
+    activities = tuple(_activity(row, settings) for row in data.tables[contract.PLAN.name].rows)
+    owners: dict[str, str] = {}
+    owner_table = data.tables.get(contract.OWNERS.name)
+    if owner_table is not None:
+        for row in owner_table.rows:
+            code = as_text(row.get("code"))
+            if code:
+                owners[code.casefold()] = as_text(row.get("role")) or code
+    return Plan(source=data, settings=settings, activities=activities, owners=owners)
+
+
+def load_plan(path: str | Path) -> Plan:
+    """Read a workbook and build its plan; raises a CseplanError when the workbook is unusable."""
+    return build_plan(read_workbook(path))

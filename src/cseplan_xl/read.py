@@ -1,0 +1,360 @@
+"""Reading a workbook: values only, header rows found, aliases matched, Excel row numbers kept.
+
+python-calamine does the reading; nothing in a file is ever evaluated or executed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import contract
+from .contract import SheetSpec, normalise_header
+from .errors import MissingColumnsError, MissingSheetError, UnreadableWorkbookError
+from .findings import INFO, WARNING, Finding, column_letter
+
+READABLE_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+_HEADER_SCAN_ROWS = 30
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+_PHASE_ROW = re.compile(r"\bphase\b", re.IGNORECASE)
+
+
+class CellError(str):
+    """An Excel error value (#REF!, #DIV/0!, ...) found in a cell: text that is not data."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row of a table sheet: its Excel row number and its values by field key."""
+
+    row: int
+    values: dict[str, Any]
+    section: str | None = None  # from a section row above, when the sheet has no Section column
+    phase: str | None = None
+
+    def get(self, key: str) -> Any:
+        """The value of a field, None when blank or absent."""
+        return self.values.get(key)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table sheet as read: where its header was, which column holds each field, and its rows."""
+
+    sheet: str
+    spec: SheetSpec
+    header_row: int
+    columns: dict[str, str]
+    rows: tuple[Row, ...]
+
+    def letter(self, key: str) -> str | None:
+        """The column letter holding a field, None when the sheet has no such column."""
+        return self.columns.get(key)
+
+
+@dataclass
+class WorkbookData:
+    """Everything read from one workbook: its table sheets, Control settings, Lists and reader notes."""
+
+    path: Path
+    sheet_names: list[str]
+    tables: dict[str, Table] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+    settings_rows: dict[str, int] = field(default_factory=dict)
+    settings_sheet: str | None = None
+    lists: dict[str, list[str]] = field(default_factory=dict)
+    lists_sheet: str | None = None
+    notes: list[Finding] = field(default_factory=list)
+
+    def has(self, spec: SheetSpec) -> bool:
+        """True when the workbook holds this sheet (and, for table sheets, it could be read)."""
+        if spec is contract.CONTROL:
+            return self.settings_sheet is not None
+        if spec is contract.LISTS:
+            return self.lists_sheet is not None
+        return spec.name in self.tables
+
+
+def read_workbook(path: str | Path) -> WorkbookData:
+    """Read every sheet the contract knows from a workbook; raise a CseplanError when it is unusable."""
+    path = Path(path)
+    book = _open(path)
+    names = list(book.sheet_names)
+    data = WorkbookData(path=path, sheet_names=names)
+    by_spec = {spec.name: _find_sheet(names, spec) for spec in contract.ALL_SHEETS}
+    if by_spec[contract.PLAN.name] is None:
+        raise MissingSheetError(
+            f"{path}: no Plan sheet (sheets found: {', '.join(names) or 'none'}); "
+            "name the activity sheet 'Plan'"
+        )
+    errors = _error_cells(path, book, [n for n in by_spec.values() if n])
+    for spec in contract.TABLE_SHEETS:
+        name = by_spec[spec.name]
+        if name is None:
+            continue
+        grid = _grid(book, path, name)
+        try:
+            data.tables[spec.name] = _read_table(grid, name, spec, errors.get(name, {}), data.notes)
+        except MissingColumnsError as exc:
+            if spec.required:
+                raise MissingColumnsError(f"{path}: {exc}") from None
+            data.notes.append(
+                Finding("sheet-unreadable", WARNING, f"{exc}; the checks on this sheet are skipped", sheet=name)
+            )
+    if by_spec[contract.CONTROL.name]:
+        data.settings_sheet = by_spec[contract.CONTROL.name]
+        _read_settings(_grid(book, path, data.settings_sheet), data)
+    if by_spec[contract.LISTS.name]:
+        data.lists_sheet = by_spec[contract.LISTS.name]
+        data.lists = _read_lists(_grid(book, path, data.lists_sheet))
+    return data
+
+
+# --- opening -----------------------------------------------------------------------------------
+
+
+def _open(path: Path):
+    """Open with calamine, translating every way a file can be unusable into one plain line."""
+    from python_calamine import CalamineWorkbook
+
+    if not path.exists():
+        raise UnreadableWorkbookError(f"{path}: no such file")
+    if path.is_dir():
+        raise UnreadableWorkbookError(f"{path}: is a folder, not a workbook")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        raise UnreadableWorkbookError(f"{path}: cannot be opened ({exc.strerror or exc})") from None
+    if not head:
+        raise UnreadableWorkbookError(f"{path}: the file is empty (0 bytes)")
+    suffix = path.suffix.lower()
+    if suffix not in READABLE_SUFFIXES:
+        raise UnreadableWorkbookError(f"{path}: not a workbook (expected .xlsx or .xlsm)")
+    if suffix in (".xlsx", ".xlsm", ".xlsb"):
+        if head.startswith(_CFB_MAGIC):
+            with path.open("rb") as fh:
+                encrypted = _ENCRYPTED_MARK in fh.read(1 << 20)
+            if encrypted:
+                raise UnreadableWorkbookError(
+                    f"{path}: the workbook is password-protected; save an unprotected copy to check it"
+                )
+            raise UnreadableWorkbookError(
+                f"{path}: this is an old-format .xls file renamed to {suffix}; open it in Excel and save as .xlsx"
+            )
+        if not head.startswith(b"PK"):
+            kind = "a text or CSV file" if _looks_like_text(head) else "not a workbook"
+            raise UnreadableWorkbookError(f"{path}: {kind} despite its {suffix} name")
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own and OS errors; all mean "unusable"
+        raise UnreadableWorkbookError(f"{path}: cannot be read as a workbook ({_reason(exc)})") from None
+
+
+def _looks_like_text(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if "EOCD" in text or "Zip" in type(exc).__name__:
+        return "the file is truncated or corrupt"
+    return text
+
+
+def _find_sheet(names: list[str], spec: SheetSpec) -> str | None:
+    for name in names:
+        if spec.matches(name):
+            return name
+    return None
+
+
+def _grid(book, path: Path, name: str) -> list[list[Any]]:
+    try:
+        return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except Exception as exc:  # a damaged sheet part inside an otherwise readable file
+        raise UnreadableWorkbookError(f"{path}: sheet {name!r} cannot be read ({_reason(exc)})") from None
+
+
+def _error_cells(path: Path, book, names: list[str]) -> dict[str, dict[tuple[int, int], str]]:
+    """Excel error values by sheet and (row, col), 0-based: calamine reads them as blanks."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return {}
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            parts = _sheet_parts(zf)
+            for name in names:
+                part = parts.get(name)
+                if part is None or part not in zf.namelist():
+                    continue
+                xml = zf.read(part)
+                if b't="e"' not in xml:
+                    continue
+                cells = {}
+                for m in re.finditer(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>.*?<v>([^<]*)</v>', xml):
+                    cells[(int(m.group(2)) - 1, _column_index(m.group(1).decode()))] = m.group(3).decode()
+                found[name] = cells
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return {}
+    return found
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    book = zf.read("xl/workbook.xml").decode("utf-8", "replace")
+    rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    targets = {
+        m.group(1): m.group(2)
+        for m in re.finditer(r'<Relationship[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels)
+    }
+    targets.update(
+        {m.group(2): m.group(1) for m in re.finditer(r'<Relationship[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)}
+    )
+    parts = {}
+    for m in re.finditer(r'<sheet [^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"', book):
+        target = targets.get(m.group(2), "")
+        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        parts[_unescape(m.group(1))] = target
+    return parts
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace(
+        "&amp;", "&"
+    )
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
+# --- tables ------------------------------------------------------------------------------------
+
+
+def _clean(value: Any) -> Any:
+    """A cell value as the rules want it: blanks None, whole floats int, midnight datetimes dates."""
+    if value == "" or value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.date()
+    return value
+
+
+def _match_header(cells: list[Any], spec: SheetSpec) -> dict[str, int]:
+    """Field key -> column index for the header cells of one row (first match wins)."""
+    matched: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        if not isinstance(cell, str) or not cell.strip():
+            continue
+        for col in spec.columns:
+            if col.key not in matched and col.matches(cell):
+                matched[col.key] = index
+                break
+    return matched
+
+
+def _read_table(
+    grid: list[list[Any]], sheet: str, spec: SheetSpec, errors: dict[tuple[int, int], str], notes: list[Finding]
+) -> Table:
+    best_row, best = -1, {}
+    for r, cells in enumerate(grid[:_HEADER_SCAN_ROWS]):
+        matched = _match_header(cells, spec)
+        if len(matched) > len(best):
+            best_row, best = r, matched
+    required = [c for c in spec.required_columns]
+    if len(best) < 2 and not (best and all(c.key in best for c in required)):
+        wanted = ", ".join(c.header for c in (required or spec.columns[:3]))
+        raise MissingColumnsError(f"sheet {sheet!r}: no header row found in the first {_HEADER_SCAN_ROWS} rows (looked for {wanted})")
+    missing = [c.header for c in required if c.key not in best]
+    if missing:
+        raise MissingColumnsError(
+            f"sheet {sheet!r}: header row {best_row + 1} lacks the required column(s) {', '.join(missing)}"
+        )
+    header_cells = grid[best_row]
+    used = set(best.values())
+    for index, cell in enumerate(header_cells):
+        if index not in used and isinstance(cell, str) and cell.strip():
+            notes.append(
+                Finding(
+                    "unknown-column", INFO,
+                    f"column header {cell.strip()!r} is not one cseplan-xl knows; the column is ignored",
+                    sheet=sheet, row=best_row + 1, column=column_letter(index), value=cell.strip(),
+                )
+            )
+    columns = {key: column_letter(index) for key, index in best.items()}
+    first_col = min(best.values())
+    has_section = "section" in best
+    has_phase = "phase" in best
+    section = phase = None
+    rows: list[Row] = []
+    items = list(best.items())
+    errors_by_row: dict[int, dict[int, str]] = {}
+    for (rr, cc), err in errors.items():
+        errors_by_row.setdefault(rr, {})[cc] = err
+    for r in range(best_row + 1, len(grid)):
+        cells = grid[r]
+        filled = [i for i, v in enumerate(cells) if v != "" and v is not None]
+        row_errors = errors_by_row.get(r, {})
+        if not filled and not row_errors:
+            continue
+        if not row_errors and len(filled) == 1 and filled[0] <= first_col and isinstance(cells[filled[0]], str):
+            # A heading row such as "6.2 External" or "PHASE TWO – Late 2018/19", when the sheet
+            # has no column of its own for it (otherwise a lone first cell is a row missing data).
+            text = " ".join(cells[filled[0]].split())
+            if _PHASE_ROW.search(text) and not has_phase:
+                phase = text
+                continue
+            if not has_section:
+                section = text
+                continue
+        if len(_match_header(cells, spec)) >= 2 and not row_errors:
+            continue  # a repeated header row, as when several tables are pasted into one sheet
+        values = {}
+        for key, index in items:
+            if index in row_errors:
+                values[key] = CellError(row_errors[index])
+            else:
+                values[key] = _clean(cells[index]) if index < len(cells) else None
+        rows.append(
+            Row(r + 1, values, section=None if has_section else section, phase=None if has_phase else phase)
+        )
+    return Table(sheet=sheet, spec=spec, header_row=best_row + 1, columns=columns, rows=tuple(rows))
+
+
+def _read_settings(grid: list[list[Any]], data: WorkbookData) -> None:
+    """Control: a label in column A names a setting whose value is in column B."""
+    for r, cells in enumerate(grid):
+        if len(cells) < 2 or not isinstance(cells[0], str):
+            continue
+        for col in contract.CONTROL.columns:
+            if col.key not in data.settings and col.matches(cells[0]):
+                data.settings[col.key] = _clean(cells[1])
+                data.settings_rows[col.key] = r + 1
+                break
+
+
+def _read_lists(grid: list[list[Any]]) -> dict[str, list[str]]:
+    """Lists: the first row naming a known list is the header; each column's values run down to the end."""
+    for r, cells in enumerate(grid[:_HEADER_SCAN_ROWS]):
+        matched = _match_header(cells, contract.LISTS)
+        if matched:
+            lists: dict[str, list[str]] = {}
+            for key, index in matched.items():
+                values = [_clean(row[index]) for row in grid[r + 1 :] if index < len(row)]
+                lists[key] = [str(v).strip() for v in values if v is not None and str(v).strip()]
+            return lists
+    return {}

@@ -1,0 +1,511 @@
+"""The rule catalogue: small checks, each with a stable code, a severity, tags and a plain message.
+
+A rule yields hits (row, field, message, value); the engine turns them into findings with the
+cell's address. Codes never change once released; users pick or skip rules by code or tag.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator
+
+from . import contract
+from .contract import SheetSpec
+from .findings import ERROR, INFO, WARNING, Finding
+from .plan import Activity, Plan, as_date, as_number, as_text
+from .read import CellError
+
+STALE_DAYS = 90
+_MONEY = re.compile(r"^\s*£\s*\d{1,3}(?:,?\d{3})*(?:\.\d{1,2})?\s*(?:k)?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule found: the row and field it is about, the message, and the offending value."""
+
+    row: int | None
+    field: str | None
+    message: str
+    value: Any = None
+    activity_id: str | None = None
+    sheet: SheetSpec | None = None  # defaults to the rule's sheet
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One entry of the catalogue."""
+
+    code: str
+    severity: str
+    title: str
+    sheet: SheetSpec
+    tags: tuple[str, ...]
+    needs: tuple[SheetSpec, ...]
+    check: Callable[[Plan, dt.date], Iterable[Hit]] | None  # None: reported by the reader
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "severity": self.severity, "title": self.title,
+                "sheet": self.sheet.name, "tags": list(self.tags)}
+
+
+CATALOGUE: dict[str, Rule] = {}
+
+
+def _rule(code: str, severity: str, title: str, sheet: SheetSpec = contract.PLAN,
+          tags: tuple[str, ...] = (), needs: tuple[SheetSpec, ...] = ()):
+    def register(check):
+        CATALOGUE[code] = Rule(code, severity, title, sheet, tags, needs, check)
+        return check
+    return register
+
+
+def _reader_rule(code: str, severity: str, title: str, tags: tuple[str, ...]) -> None:
+    CATALOGUE[code] = Rule(code, severity, title, contract.PLAN, tags, (), None)
+
+
+_reader_rule("unknown-column", INFO, "A column header that is not part of the contract (ignored)", ("structure",))
+_reader_rule("sheet-unreadable", WARNING, "An optional sheet lacks its required columns (its checks are skipped)",
+             ("structure",))
+_reader_rule("sheet-missing", INFO, "An optional sheet is missing, so the rules that need it are skipped",
+             ("structure",))
+
+
+def _started(a: Activity, as_of: dt.date) -> bool:
+    return a.start is not None and a.start <= as_of and a.schedule.kind not in ("tbc", "unknown")
+
+
+def _ended(a: Activity, as_of: dt.date) -> bool:
+    return a.end is not None and a.end < as_of and a.schedule.kind in ("day", "window")
+
+
+def _fmt(day: dt.date | None) -> str:
+    return day.strftime("%d %b %Y").lstrip("0") if day else "?"
+
+
+# --- Plan rows ---------------------------------------------------------------------------------
+
+
+@_rule("activity-missing", ERROR, "Activity text is blank", tags=("plan",))
+def _activity_missing(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    for a in plan.activities:
+        if not a.activity:
+            yield Hit(a.row, "activity", "the activity is blank: describe what will be done, or delete the row",
+                      activity_id=a.id)
+
+
+@_rule("when-missing", ERROR, "When is blank", tags=("plan", "schedule"))
+def _when_missing(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    for a in plan.activities:
+        if not a.when and a.start is None:
+            yield Hit(a.row, "when", "When is blank: give a date or period such as 'Autumn 2018', or 'TBC'",
+                      activity_id=a.id)
+
+
+@_rule("when-not-understood", ERROR, "When text cannot be read as a date or period", tags=("plan", "schedule"))
+def _when_unknown(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    for a in plan.activities:
+        if a.when and a.schedule.kind == "unknown":
+            why = f" ({a.schedule.note})" if a.schedule.note else ""
+            yield Hit(a.row, "when", f"When {a.when!r} is not understood{why}: write a date or period such as "
+                      "'Feb 2018', 'Autumn 2018', 'Q3 2018', '2018/19' or 'TBC'", a.when, a.id)
+
+
+@_rule("when-assumption", INFO, "When was read with an assumption (for example the year)", tags=("plan", "schedule"))
+def _when_assumption(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    for a in plan.activities:
+        if a.when and a.schedule.kind != "unknown" and a.schedule.note:
+            yield Hit(a.row, "when", f"When {a.when!r} read as {a.schedule.describe()}: {a.schedule.note}",
+                      a.when, a.id)
+
+
+@_rule("who-missing", WARNING, "Who is blank or TBC", tags=("plan", "owners"))
+def _who_missing(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    for a in plan.activities:
+        if not a.who or a.who.strip().upper() in contract.WHO_UNASSIGNED:
+            yield Hit(a.row, "who", "no owner yet: put the initials or team who will lead it", a.who, a.id)
+
+
+@_rule("owner-unknown", ERROR, "An owner code is not in the Owners sheet", tags=("plan", "owners"),
+       needs=(contract.OWNERS,))
+def _owner_unknown(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    for a in plan.activities:
+        for code in a.owners:
+            if code.upper() not in contract.WHO_UNASSIGNED and code.casefold() not in plan.owners:
+                yield Hit(a.row, "who", f"owner {code!r} is not on the Owners sheet: add it there, or correct "
+                          "the code", a.who, a.id)
+
+
+def _cost_kind(value: Any) -> str | None:
+    """'keyword', 'amount', or None when the cost is not N/A, TBC or a £ amount."""
+    if value is None:
+        return "blank"
+    if isinstance(value, bool) or isinstance(value, CellError):
+        return None
+    if isinstance(value, (int, float)):
+        return "amount" if value >= 0 else None
+    text = " ".join(str(value).split())
+    if text.upper() in contract.COST_KEYWORDS:
+        return "keyword"
+    return "amount" if _MONEY.match(text) else None
+
+
+@_rule("cost-invalid", ERROR, "Cost is not N/A, TBC or a £ amount", tags=("plan", "cost"))
+def _cost_invalid(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    for a in plan.activities:
+        if _cost_kind(a.cost) is None and not isinstance(a.cost, CellError):
+            yield Hit(a.row, "cost", f"cost {as_text(a.cost)!r} is not understood: write N/A, TBC or an amount "
+                      "such as £1,200", a.cost, a.id)
+
+
+@_rule("cost-tbc-started", WARNING, "Cost still TBC after the activity started", tags=("plan", "cost"))
+def _cost_tbc(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    for a in plan.activities:
+        if isinstance(a.cost, str) and a.cost.strip().upper() == "TBC" and _started(a, as_of) and a.rag != contract.BLUE:
+            yield Hit(a.row, "cost", f"cost is still TBC though the activity started {_fmt(a.start)}: confirm "
+                      "the cost or N/A", a.cost, a.id)
+
+
+@_rule("rag-invalid", ERROR, "RAG is not Red, Amber, Green, Blue (complete) or Grey", tags=("plan", "rag"))
+def _rag_invalid(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    for a in plan.activities:
+        if a.rag_text and a.rag is None:
+            yield Hit(a.row, "rag", f"RAG {a.rag_text!r} is not one of Red, Amber, Green, Blue (= complete) "
+                      "or Grey: pick one from the dropdown", a.rag_text, a.id)
+
+
+@_rule("rag-blank-started", WARNING, "RAG blank although the activity has started", tags=("plan", "rag"))
+def _rag_blank(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    for a in plan.activities:
+        if not a.rag_text and _started(a, as_of):
+            yield Hit(a.row, "rag", f"no RAG status, though the activity started {_fmt(a.start)}: rate it",
+                      None, a.id)
+
+
+@_rule("rag-stale", WARNING, "Reported Green or Amber although the window has ended", tags=("plan", "rag"))
+def _rag_stale(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    for a in plan.activities:
+        if a.rag in (contract.GREEN, contract.AMBER) and _ended(a, as_of):
+            days = (as_of - a.end).days
+            yield Hit(a.row, "rag", f"reported {a.rag} but its window ended {_fmt(a.end)} ({days} days ago) and "
+                      "it is not marked complete: the derived status is Red. Mark it Blue if done, or re-baseline "
+                      "it (new When, keep Original When, give a reason)", a.rag_text, a.id)
+
+
+@_rule("complete-before-start", WARNING, "Marked complete before its window starts", tags=("plan", "rag"))
+def _complete_early(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    for a in plan.activities:
+        if a.rag == contract.BLUE and a.start is not None and a.start > as_of:
+            yield Hit(a.row, "rag", f"marked complete but its window only starts {_fmt(a.start)}: check the "
+                      "RAG or the When", a.rag_text, a.id)
+
+
+@_rule("end-before-start", ERROR, "End date before start date", tags=("plan", "schedule"))
+def _end_before_start(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    for a in plan.activities:
+        start, end = _try_date(a.raw.get("start")), _try_date(a.raw.get("end"))
+        if start and end and end < start:
+            yield Hit(a.row, "end", f"End {_fmt(end)} is before Start {_fmt(start)}", a.raw.get("end"), a.id)
+
+
+@_rule("outside-plan-lifetime", WARNING, "Dates outside the plan's lifetime", tags=("plan", "schedule"),
+       needs=(contract.CONTROL,))
+def _outside(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    lo, hi = plan.settings.plan_start, plan.settings.plan_end
+    if not lo or not hi:
+        return
+    for a in plan.activities:
+        if a.schedule.kind in ("recurring", "ongoing"):
+            continue
+        if (a.start and a.start > hi) or (a.end and a.end < lo) or (a.start and a.start < lo) or (a.end and a.end > hi):
+            yield Hit(a.row, "when", f"{a.schedule.describe()} falls outside the plan's lifetime "
+                      f"({_fmt(lo)} – {_fmt(hi)})", a.when, a.id)
+
+
+@_rule("duplicate-id", ERROR, "The same ID on more than one row", tags=("plan",))
+def _duplicate_id(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    first: dict[str, int] = {}
+    for a in plan.activities:
+        if not a.id:
+            continue
+        if a.id in first:
+            yield Hit(a.row, "id", f"ID {a.id!r} is already used on row {first[a.id]}: give each activity its "
+                      "own ID", a.id, a.id)
+        else:
+            first[a.id] = a.row
+
+
+@_rule("duplicate-activity", WARNING, "The same activity text on more than one row", tags=("plan",))
+def _duplicate_activity(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    first: dict[str, int] = {}
+    for a in plan.activities:
+        if not a.activity:
+            continue
+        key = contract.normalise_header(a.activity)
+        if key in first:
+            yield Hit(a.row, "activity", f"the same activity as row {first[key]}: merge them or tell them apart",
+                      a.activity, a.id)
+        else:
+            first[key] = a.row
+
+
+def _not_in_list(plan: Plan, field: str, list_key: str, what: str) -> Iterator[Hit]:
+    allowed = {v.casefold() for v in plan.source.lists.get(list_key, [])}
+    if not allowed:
+        return
+    for a in plan.activities:
+        value = getattr(a, field)
+        if a.raw.get(field) is not None and value and value.casefold() not in allowed:
+            yield Hit(a.row, field, f"{what} {value!r} is not on the Lists sheet: pick one from the dropdown, or "
+                      "add it to Lists", value, a.id)
+
+
+@_rule("section-not-in-lists", WARNING, "Section not on the Lists sheet", tags=("plan", "lists"),
+       needs=(contract.LISTS,))
+def _section_list(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    yield from _not_in_list(plan, "section", "sections", "section")
+
+
+@_rule("theme-not-in-lists", WARNING, "Theme not on the Lists sheet", tags=("plan", "lists"),
+       needs=(contract.LISTS,))
+def _theme_list(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    yield from _not_in_list(plan, "theme", "themes", "theme")
+
+
+@_rule("phase-not-in-lists", WARNING, "Phase not on the Lists sheet", tags=("plan", "lists"),
+       needs=(contract.LISTS,))
+def _phase_list(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    yield from _not_in_list(plan, "phase", "phases", "phase")
+
+
+@_rule("rebaseline-reason-missing", ERROR, "Original When set without a re-baseline reason", tags=("plan", "schedule"))
+def _rebaseline(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    for a in plan.activities:
+        if a.original_when and not a.rebaseline_reason:
+            yield Hit(a.row, "rebaseline_reason", f"the activity was re-dated from {a.original_when!r} but no "
+                      "reason is given: say why it moved", None, a.id)
+
+
+@_rule("no-recent-update", INFO, "No update for 90 days while in progress", tags=("plan", "rag"))
+def _stale_update(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    for a in plan.activities:
+        in_progress = _started(a, as_of) and not _ended(a, as_of) and a.rag != contract.BLUE
+        if in_progress and a.last_updated and (as_of - a.last_updated).days > STALE_DAYS:
+            yield Hit(a.row, "last_updated", f"in progress but last updated {_fmt(a.last_updated)} "
+                      f"({(as_of - a.last_updated).days} days ago): add a progress note",
+                      a.last_updated, a.id)
+
+
+# --- Any sheet ---------------------------------------------------------------------------------
+
+
+def _try_date(value: Any) -> dt.date | None:
+    try:
+        return as_date(value)
+    except ValueError:
+        return None
+
+
+@_rule("cell-error", ERROR, "A cell holds an Excel error such as #REF!", tags=("structure",))
+def _cell_errors(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    for table in plan.source.tables.values():
+        for row in table.rows:
+            for key, value in row.values.items():
+                if isinstance(value, CellError):
+                    yield Hit(row.row, key, f"the cell shows the Excel error {value}: fix the formula or type "
+                              "the value", str(value), sheet=table.spec)
+
+
+@_rule("value-invalid", ERROR, "A date, number or yes/no cell holds something else", tags=("structure",))
+def _typed_values(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    checks = {contract.DATE: (as_date, "a date such as 31/03/2018"),
+              contract.INTEGER: (as_number, "a whole number"), contract.NUMBER: (as_number, "a number"),
+              contract.FLAG: (contract.parse_flag, "Yes or No")}
+    for table in plan.source.tables.values():
+        typed = [(c, *checks[c.type]) for c in table.spec.columns if c.type in checks and not c.output]
+        for row in table.rows:
+            for col, convert, wanted in typed:
+                value = row.get(col.key)
+                if value is None or isinstance(value, CellError):
+                    continue
+                try:
+                    convert(value)
+                except (ValueError, TypeError):
+                    yield Hit(row.row, col.key, f"{col.header} {as_text(value)!r} is not understood: write "
+                              f"{wanted}", value, sheet=table.spec)
+
+
+@_rule("setting-invalid", ERROR, "A Control setting is not understood", sheet=contract.CONTROL,
+       tags=("settings",), needs=(contract.CONTROL,))
+def _settings(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    raw, rows = plan.source.settings, plan.source.settings_rows
+    for key in ("plan_start", "plan_end", "as_of"):
+        if raw.get(key) is not None and _try_date(raw[key]) is None:
+            label = contract.CONTROL.column(key).header
+            yield Hit(rows[key], "value", f"{label} {as_text(raw[key])!r} is not a date: write e.g. 01/09/2017",
+                      raw[key])
+    s = plan.settings
+    if s.plan_start and s.plan_end and s.plan_end < s.plan_start:
+        yield Hit(rows["plan_end"], "value", f"Plan end {_fmt(s.plan_end)} is before Plan start "
+                  f"{_fmt(s.plan_start)}", raw["plan_end"])
+
+
+# --- Evaluation sheets -------------------------------------------------------------------------
+
+_COUNTS = {
+    contract.REFERRALS: ("referrals", "boys", "teen_boys"),
+    contract.SOCIAL: ("reactions", "comments", "shares", "saves", "clicks", "impressions", "views", "reach",
+                      "followers"),
+    contract.MEDIA: ("key_messages", "duration_seconds"),
+}
+
+
+@_rule("count-invalid", ERROR, "A count is negative or not a whole number", sheet=contract.REFERRALS,
+       tags=("evaluation",))
+def _counts(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    for spec, keys in _COUNTS.items():
+        for record in plan.records(spec):
+            for key in keys:
+                value = record[key]
+                if value is None:
+                    continue
+                whole = key == "duration_seconds" or float(value).is_integer()
+                if value < 0 or not whole:
+                    yield Hit(record["row"], key, f"{spec.column(key).header} is {value}: a count must be a "
+                              "whole number, 0 or more", value, sheet=spec)
+
+
+@_rule("subgroup-exceeds-total", ERROR, "A subgroup is larger than its total (boys > all referrals)",
+       sheet=contract.REFERRALS, tags=("evaluation", "referrals"), needs=(contract.REFERRALS,))
+def _subgroups(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    for r in plan.records(contract.REFERRALS):
+        total, boys, teen = r["referrals"], r["boys"], r["teen_boys"]
+        if total is not None and boys is not None and boys > total:
+            yield Hit(r["row"], "boys", f"boys ({boys}) is more than all referrals ({total})", boys)
+        parent, parent_name = (boys, "boys") if boys is not None else (total, "all referrals")
+        if teen is not None and parent is not None and teen > parent:
+            yield Hit(r["row"], "teen_boys", f"teenage boys ({teen}) is more than {parent_name} ({parent})", teen)
+
+
+@_rule("duplicate-period", ERROR, "The same month entered twice", sheet=contract.REFERRALS,
+       tags=("evaluation", "referrals"), needs=(contract.REFERRALS,))
+def _duplicate_month(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    first: dict[tuple[int, int], int] = {}
+    for r in plan.records(contract.REFERRALS):
+        month = r["month"]
+        if month is None:
+            continue
+        key = (month.year, month.month)
+        if key in first:
+            yield Hit(r["row"], "month", f"{month:%B %Y} is already entered on row {first[key]}: keep one row "
+                      "per month", month)
+        else:
+            first[key] = r["row"]
+
+
+@_rule("engagement-exceeds-denominator", WARNING, "Engagements larger than impressions or views",
+       sheet=contract.SOCIAL, tags=("evaluation", "social"), needs=(contract.SOCIAL,))
+def _engagement(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    parts = ("reactions", "comments", "shares", "saves", "clicks")
+    for r in plan.records(contract.SOCIAL):
+        engaged = sum(r[k] or 0 for k in parts)
+        for key in ("views", "impressions"):
+            if r[key] is not None:
+                if engaged > r[key]:
+                    yield Hit(r["row"], key, f"{engaged} engagements but only {r[key]} {key}: check the figures",
+                              r[key])
+                break
+
+
+@_rule("code-out-of-range", ERROR, "Tone outside -2..+2, prominence outside 1..3, or more than 5 key messages",
+       sheet=contract.MEDIA, tags=("evaluation", "media"), needs=(contract.MEDIA,))
+def _media_codes(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    limits = {"tone": contract.TONE_RANGE, "prominence": contract.PROMINENCE_RANGE,
+              "key_messages": (0, contract.KEY_MESSAGE_COUNT)}
+    for r in plan.records(contract.MEDIA):
+        for key, (lo, hi) in limits.items():
+            value = r[key]
+            if value is not None and not (lo <= value <= hi and float(value).is_integer()):
+                yield Hit(r["row"], key, f"{contract.MEDIA.column(key).header} {value} is outside the coding frame "
+                          f"({lo} to {hi})", value)
+
+
+@_rule("anecdote-not-publishable", ERROR, "An anecdote marked for publication without consent and anonymisation",
+       sheet=contract.ANECDOTES, tags=("evaluation", "anecdotes", "privacy"), needs=(contract.ANECDOTES,))
+def _anecdotes(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    for r in plan.records(contract.ANECDOTES):
+        if r["publish"] and not (r["consent"] and r["anonymised"]):
+            missing = " and ".join(w for w, ok in (("consent", r["consent"]), ("anonymisation", r["anonymised"]))
+                                   if not ok)
+            yield Hit(r["row"], "publish", f"marked for publication without {missing}: set Publish to No until "
+                      "both are recorded", r["publish"])
+
+
+# --- The engine --------------------------------------------------------------------------------
+
+
+def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Rule]:
+    """The rules chosen by code or tag (all when select is empty), less those ignored."""
+    select, ignore = set(select), set(ignore)
+    unknown = (select | ignore) - set(CATALOGUE) - {t for r in CATALOGUE.values() for t in r.tags}
+    if unknown:
+        from .errors import UsageError
+
+        raise UsageError(f"unknown rule code or tag: {', '.join(sorted(unknown))} (see `cseplan rules`)")
+
+    def named(rule: Rule, names: set[str]) -> bool:
+        return rule.code in names or bool(names & set(rule.tags))
+
+    return [r for r in CATALOGUE.values() if (not select or named(r, select)) and not named(r, ignore)]
+
+
+def check_plan(plan: Plan, as_of: dt.date | None = None, select: Iterable[str] = (),
+               ignore: Iterable[str] = ()) -> list[Finding]:
+    """Run the chosen rules over a plan; findings sorted by sheet and cell."""
+    as_of = plan.as_of(as_of)
+    rules = select_rules(select, ignore)
+    chosen = {r.code for r in rules}
+    findings = [n for n in plan.source.notes if n.code in chosen]
+    missing = [spec for spec in (*contract.LOOKUP_SHEETS, *contract.EVALUATION_SHEETS) if not plan.source.has(spec)]
+    if "sheet-missing" in chosen:
+        for spec in missing:
+            skipped = sorted(r.code for r in rules if spec in r.needs)
+            tail = f"; skipped: {', '.join(skipped)}" if skipped else ""
+            findings.append(Finding("sheet-missing", INFO, f"no {spec.name} sheet in this workbook{tail}",
+                                    sheet=spec.name))
+    for rule in rules:
+        if rule.check is None or any(spec in missing for spec in rule.needs):
+            continue
+        for hit in rule.check(plan, as_of):
+            findings.append(_finding(plan, rule, hit))
+    order = {s.name: i for i, s in enumerate(contract.ALL_SHEETS)}
+    findings.sort(key=lambda f: (order.get(_spec_name(plan, f.sheet), 99), f.row or 0, f.column or "", f.code))
+    return findings
+
+
+def _spec_name(plan: Plan, sheet: str | None) -> str | None:
+    for name, table in plan.source.tables.items():
+        if table.sheet == sheet:
+            return name
+    return sheet
+
+
+def _finding(plan: Plan, rule: Rule, hit: Hit) -> Finding:
+    spec = hit.sheet or rule.sheet
+    column = None
+    if spec is contract.CONTROL:
+        sheet = plan.source.settings_sheet
+        column = "B" if hit.field == "value" else None
+    else:
+        table = plan.table(spec)
+        sheet = table.sheet if table else spec.name
+        column = table.letter(hit.field) if table and hit.field else None
+    return Finding(rule.code, rule.severity, hit.message, sheet=sheet, row=hit.row, column=column,
+                   field=hit.field, activity_id=hit.activity_id, value=hit.value)
+
+
+def catalogue_rows() -> list[dict[str, Any]]:
+    """The catalogue as rows for `cseplan rules` and the README."""
+    return [rule.to_dict() for rule in CATALOGUE.values()]
+
