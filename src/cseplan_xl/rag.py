@@ -1,0 +1,556 @@
+"""Derived RAG per activity and worst-of rollups by section, theme, owner, phase and quarter.
+
+The rules are DOMAIN.md's "RAG" section: complete -> Blue; window ended and not complete -> Red (until the row
+is re-baselined); inside the window -> at least Amber when nothing is reported; not started -> Grey/Green as
+reported; unscheduled -> Grey. Recurring activities are judged per occurrence. Roll-ups are worst-of with counts,
+never an average.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+from . import contract
+from .contract import AMBER, BLUE, GREEN, GREY, RAG_MEANING, RAG_SEVERITY_ORDER, RAG_VALUES, RED
+from .plan import Activity, Plan, as_date
+from .when import Schedule, occurrences, parse_when
+
+GROUPS = ("section", "theme", "owner", "phase", "quarter")
+NO_KEY = "(none)"
+UNSCHEDULED_QUARTER = "unscheduled"
+_UNSCHEDULED_KINDS = ("tbc", "unknown")
+_REPEATING_KINDS = ("recurring", "ongoing", "days")
+_RAG_INDEX = {rag: i for i, rag in enumerate(RAG_VALUES)}
+_SEVERITY = {rag: i for i, rag in enumerate(RAG_SEVERITY_ORDER)}
+_LETTERS = {RED: "R", AMBER: "A", GREEN: "G", BLUE: "B"}
+ACTIVITY_KEYS = ("id", "activity", "reported_rag", "derived_rag", "overdue", "overdue_days", "start", "end")
+
+
+# --- one activity ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActivityStatus:
+    """An activity's reported and derived RAG at an as-of date, with why, and whether they disagree."""
+
+    id: str | None
+    activity: str | None
+    row: int
+    reported_rag: str | None
+    derived_rag: str
+    overdue: bool
+    overdue_days: int | None
+    start: dt.date | None  # the window judged (for a repeating activity: the occurrence that decided it)
+    end: dt.date | None
+    disagreement: str | None
+    reason: str
+    unscheduled: bool = False
+    provisional: bool = False
+
+    @property
+    def label(self) -> str:
+        """How messages name the activity: its ID, else its row."""
+        return self.id or f"row {self.row}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The issue's activity keys, dates as ISO text."""
+        return {
+            "id": self.id,
+            "activity": self.activity,
+            "reported_rag": self.reported_rag,
+            "derived_rag": self.derived_rag,
+            "overdue": self.overdue,
+            "overdue_days": self.overdue_days,
+            "start": _iso(self.start),
+            "end": _iso(self.end),
+        }
+
+
+def derive_status(
+    activity: Activity, as_of: dt.date, plan_start: dt.date | None = None, plan_end: dt.date | None = None
+) -> ActivityStatus:
+    """The derived RAG of one activity at `as_of` (DOMAIN.md rules), with the reason and any disagreement."""
+    reported = activity.rag
+    schedule, note = _judged_schedule(activity, plan_start, plan_end)
+    start, end = schedule.start, schedule.end
+    provisional = bool(schedule.provisional)
+    overdue_days: int | None = None
+    unscheduled = False
+    ended_on: dt.date | None = None  # set when the rating is Red because a window ended
+    kind = schedule.kind
+
+    if reported == BLUE:
+        derived, reason = BLUE, "marked complete (Blue)"
+    elif kind in _REPEATING_KINDS:
+        derived, reason, start, end, ended_on = _repeating(activity, schedule, as_of, plan_start, plan_end)
+    elif (kind in _UNSCHEDULED_KINDS or kind not in _REPEATING_KINDS) and start is None and end is None:
+        unscheduled = True
+        derived = reported or GREY
+        reason = f"unscheduled ({_quote(activity.when)}): " + (
+            f"{derived} as reported" if reported else "Grey until it has a date"
+        )
+    elif end is not None and end < as_of:
+        derived, ended_on = RED, end
+        reason = f"the window ended {_day(end)} ({_ago(as_of, end)}) and it is not marked complete"
+    elif start is not None and start > as_of:
+        derived = reported or GREY
+        reason = f"not started: starts {_day(start)}; " + (
+            f"{reported} as reported" if reported else "Grey until it starts"
+        )
+    else:
+        derived, reason = _in_progress(reported, start, end)
+
+    if ended_on is not None:
+        overdue_days = (as_of - ended_on).days
+    if provisional and not unscheduled:
+        reason += "; the date is provisional (TBC)"
+    if note:
+        reason += f"; {note}"
+    disagreement = None
+    if reported is not None and reported != derived:
+        disagreement = f"reported {reported} but {_why(reason)}"
+    return ActivityStatus(
+        id=activity.id,
+        activity=activity.activity,
+        row=activity.row,
+        reported_rag=reported,
+        derived_rag=derived,
+        overdue=ended_on is not None,
+        overdue_days=overdue_days,
+        start=start,
+        end=end,
+        disagreement=disagreement,
+        reason=reason,
+        unscheduled=unscheduled,
+        provisional=provisional,
+    )
+
+
+def _judged_schedule(
+    activity: Activity, plan_start: dt.date | None, plan_end: dt.date | None
+) -> tuple[Schedule, str | None]:
+    """The schedule the rules use: When, unless the row was re-dated without a reason (then the original)."""
+    if activity.original_when:
+        if activity.rebaseline_reason:
+            return activity.schedule, f"re-baselined from {_quote(activity.original_when)} ({activity.rebaseline_reason})"
+        original = parse_when(activity.original_when, plan_start, plan_end)
+        if original.kind not in _UNSCHEDULED_KINDS:
+            return original, (
+                f"judged on the original When {_quote(activity.original_when)}: "
+                "a new date needs a re-baseline reason"
+            )
+    return activity.schedule, None
+
+
+def _in_progress(reported: str | None, start: dt.date | None, end: dt.date | None) -> tuple[str, str]:
+    where = "in progress"
+    if end is not None:
+        where += f" (due by {_day(end)})"
+    elif start is not None:
+        where += f" (started {_day(start)})"
+    if reported in (RED, AMBER, GREEN):
+        return reported, f"{where}; {reported} as reported"
+    return AMBER, f"{where}; Amber until it is rated"
+
+
+def _repeating(
+    activity: Activity, schedule: Schedule, as_of: dt.date, plan_start: dt.date | None, plan_end: dt.date | None
+) -> tuple[str, str, dt.date | None, dt.date | None, dt.date | None]:
+    """Rate a recurring, ongoing or several-days activity on its last ended occurrence's evidence.
+
+    Returns (derived, reason, start, end of the occurrence judged, the end date it is overdue from or None).
+    """
+    reported = activity.rag
+    occs = _occurrences(schedule, plan_start, plan_end)
+    what = _occurrence_word(schedule)
+    if not occs:
+        derived, reason = _in_progress(reported, schedule.start, schedule.end)
+        return derived, f"{reason}; no {what}s known (no plan dates)", schedule.start, schedule.end, None
+    first_start, first_end = occs[0]
+    if first_start > as_of:
+        derived = reported or GREY
+        reason = f"not started: the first {what} starts {_day(first_start)}; " + (
+            f"{reported} as reported" if reported else "Grey until it starts"
+        )
+        return derived, reason, first_start, first_end, None
+    ended = [i for i, (_, e) in enumerate(occs) if e < as_of]
+    if not ended:
+        derived, reason = _in_progress(reported, first_start, first_end)
+        return derived, f"{reason}; the first {what}", first_start, first_end, None
+    i = ended[-1]
+    occ_start, occ_end = occs[i]
+    period = _span(occ_start, occ_end)
+    updated = activity.last_updated
+    if updated is not None:
+        # One date per row: an update in a later period also vouches for this one, else updating the
+        # row this quarter would erase the evidence for the last.
+        has_evidence = updated >= occ_start
+        evidence = f"updated {_day(updated)}"
+    else:
+        has_evidence = bool(activity.progress)
+        evidence = "a progress note; no Last updated date to check"
+    if not has_evidence:
+        missing = (
+            f"the last update, {_day(updated)}, is before it" if updated is not None
+            else "no progress note or Last updated date"
+        )
+        reason = f"the {what} {period} ended {_day(occ_end)} ({_ago(as_of, occ_end)}) with no evidence: {missing}"
+        return RED, reason, occ_start, occ_end, occ_end
+    current = next(((s, e) for s, e in occs[i + 1 :] if s <= as_of), None)
+    window = current or (occ_start, occ_end)
+    derived, reason = _in_progress(reported, *window)
+    if current is None and i == len(occs) - 1:
+        reason = reason.replace("in progress", f"in its last {what}, now ended", 1)
+    return derived, f"{reason}; the {what} {period} has evidence ({evidence})", *window, None
+
+
+def _occurrence_word(schedule: Schedule) -> str:
+    if schedule.kind == "days":
+        return "day"
+    if schedule.kind == "ongoing":
+        return "ongoing period"
+    return f"{schedule.recurrence or 'recurring'} occurrence"
+
+
+def _occurrences(
+    schedule: Schedule, plan_start: dt.date | None, plan_end: dt.date | None
+) -> list[tuple[dt.date, dt.date]]:
+    occs = list(occurrences(schedule, plan_start, plan_end) or ())
+    if not occs and schedule.kind == "days" and schedule.dates:
+        occs = [(d, d) for d in schedule.dates]
+    return sorted(occs)
+
+
+def _why(reason: str) -> str:
+    """The reason in words that follow "reported X but ..."."""
+    for prefix in ("marked complete", "not started", "unscheduled", "in progress"):
+        if reason.startswith(prefix):
+            return "it is " + reason
+    return reason
+
+
+# --- groups and the rollup ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Group:
+    """One group of a rollup: its key, worst-of RAG and the counts of each RAG value."""
+
+    key: str
+    rag: str | None
+    counts: dict[str, int]
+    total: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The issue's group keys."""
+        return {"key": self.key, "rag": self.rag, "counts": dict(self.counts), "total": self.total}
+
+    @property
+    def summary(self) -> str:
+        """"Red: 1R 3A 8G 2B 5 Grey"."""
+        return f"{self.rag or 'none'}: {format_counts(self.counts)}"
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    """An activity starting or due soon."""
+
+    status: ActivityStatus
+    date: dt.date
+    event: str  # "starts" or "due"
+
+
+@dataclass(frozen=True)
+class Change:
+    """How one activity's RAG moved since the previous History snapshot."""
+
+    id: str
+    activity: str | None
+    change: str  # "changed", "new" or "removed"
+    previous_rag: str | None
+    derived_rag: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able."""
+        return {"id": self.id, "activity": self.activity, "change": self.change,
+                "previous_rag": self.previous_rag, "derived_rag": self.derived_rag}
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """Where the plan stands at an as-of date: statuses, worst-of groups and the lists that need attention."""
+
+    as_of: dt.date
+    statuses: tuple[ActivityStatus, ...]
+    overall: Group
+    groups: dict[str, list[Group]]
+    overdue: tuple[ActivityStatus, ...]
+    upcoming: tuple[Upcoming, ...]
+    unscheduled: tuple[ActivityStatus, ...]
+    disagreements: tuple[ActivityStatus, ...]
+    changes: tuple[Change, ...] = ()
+    previous_snapshot: dt.date | None = None
+    upcoming_days: int = 90
+    unmatched: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of issue 4, plus "changes" and the RAG "legend"."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "overall": {"rag": self.overall.rag, "counts": dict(self.overall.counts), "total": self.overall.total},
+            "groups": {name: [g.to_dict() for g in groups] for name, groups in self.groups.items()},
+            "activities": [s.to_dict() for s in self.statuses],
+            "overdue": [{**s.to_dict(), "row": s.row, "reason": s.reason} for s in self.overdue],
+            "upcoming": [
+                {**u.status.to_dict(), "row": u.status.row, "date": u.date.isoformat(), "event": u.event}
+                for u in self.upcoming
+            ],
+            "unscheduled": [{**s.to_dict(), "row": s.row} for s in self.unscheduled],
+            "disagreements": [
+                {**s.to_dict(), "row": s.row, "disagreement": s.disagreement} for s in self.disagreements
+            ],
+            "changes": {
+                "previous_snapshot": _iso(self.previous_snapshot),
+                "items": [c.to_dict() for c in self.changes],
+            },
+            "legend": dict(RAG_MEANING),
+        }
+
+    def csv_rows(self) -> list[list[Any]]:
+        """One row per group key (overall first), with a header row: for CSV and the Dashboard."""
+        rows: list[list[Any]] = [["group", "key", "rag", *RAG_VALUES, "total"]]
+        for name, groups in (("overall", [self.overall]), *self.groups.items()):
+            for g in groups:
+                rows.append([name, g.key, g.rag or "", *(g.counts[r] for r in RAG_VALUES), g.total])
+        return rows
+
+    def to_text(self) -> str:
+        """A readable summary for the terminal."""
+        lines = [f"RAG rollup as of {_day(self.as_of)}", ""]
+        lines.append(f"Overall  {self.overall.summary}  ({_n(self.overall.total, 'activity', 'activities')})")
+        for name, groups in self.groups.items():
+            lines += ["", f"By {name}:"]
+            width = max((len(g.key) for g in groups), default=0)
+            for g in groups:
+                lines.append(f"  {g.key:<{width}}  {g.summary}  ({g.total})")
+        lines += ["", f"Overdue ({len(self.overdue)}):"]
+        lines += [f"  {s.label} {_short(s.activity)}: {_n(s.overdue_days, 'day', 'days')} overdue; {s.reason}"
+                  for s in self.overdue] or ["  none"]
+        lines += ["", f"Coming up in the next {self.upcoming_days} days ({len(self.upcoming)}):"]
+        lines += [f"  {_day(u.date)}  {u.status.label} {_short(u.status.activity)} {u.event}"
+                  for u in self.upcoming] or ["  none"]
+        lines += ["", f"Unscheduled ({len(self.unscheduled)}):"]
+        lines += [f"  {s.label} {_short(s.activity)}" for s in self.unscheduled] or ["  none"]
+        lines += ["", f"Reported and derived RAG disagree ({len(self.disagreements)}):"]
+        lines += [f"  {s.label} {_short(s.activity)}: {s.disagreement}" for s in self.disagreements] or ["  none"]
+        if self.previous_snapshot is not None:
+            lines += ["", f"Changes since the snapshot of {_day(self.previous_snapshot)} ({len(self.changes)}):"]
+            lines += [f"  {c.id} {_short(c.activity)}: " + _change_words(c) for c in self.changes] or ["  none"]
+        lines += ["", "Legend: " + "; ".join(f"{rag} = {RAG_MEANING[rag]}" for rag in RAG_VALUES)]
+        return "\n".join(lines) + "\n"
+
+
+def format_counts(counts: dict[str, int]) -> str:
+    """Counts as the officer reads them: {"Red": 1, "Amber": 3, ...} -> "1R 3A 8G 2B 5 Grey"."""
+    parts = [f"{counts.get(rag, 0)}{_LETTERS[rag]}" for rag in (RED, AMBER, GREEN, BLUE)]
+    return " ".join(parts) + f" {counts.get(GREY, 0)} Grey"
+
+
+def worst_of(rags: Iterable[str]) -> str | None:
+    """The worst RAG present (RAG_SEVERITY_ORDER), None when there are none."""
+    worst = None
+    for rag in rags:
+        if worst is None or _SEVERITY[rag] < _SEVERITY[worst]:
+            worst = rag
+    return worst
+
+
+def rollup(
+    plan: Plan,
+    as_of: dt.date | None = None,
+    by: Sequence[str] = GROUPS,
+    upcoming_days: int = 90,
+) -> Rollup:
+    """Derive every activity's status at the as-of date and roll them up worst-of by the chosen groups."""
+    unknown = [name for name in by if name not in GROUPS]
+    if unknown:
+        raise ValueError(f"cannot group by {', '.join(unknown)} (choose from {', '.join(GROUPS)})")
+    when = plan.as_of(as_of)
+    settings = plan.settings
+    statuses = tuple(derive_status(a, when, settings.plan_start, settings.plan_end) for a in plan.activities)
+    overall_counts = [0] * len(RAG_VALUES)
+    tallies: dict[str, dict[str, list]] = {name: {} for name in by}
+    horizon = when + dt.timedelta(days=upcoming_days)
+    upcoming: list[Upcoming] = []
+    for activity, status in zip(plan.activities, statuses):
+        index = _RAG_INDEX[status.derived_rag]
+        overall_counts[index] += 1
+        for name in by:
+            table = tallies[name]
+            for key in _keys(name, activity, settings):
+                fold = key.casefold()
+                entry = table.get(fold)
+                if entry is None:
+                    entry = table[fold] = [key, [0] * len(RAG_VALUES)]
+                entry[1][index] += 1
+        if status.derived_rag != BLUE:
+            soon = _upcoming(activity, status, when, horizon, settings)
+            if soon is not None:
+                upcoming.append(soon)
+    groups = {name: _groups(name, tallies[name]) for name in by}
+    upcoming.sort(key=lambda u: (u.date, u.status.row))
+    previous, changes = _changes(plan, when, statuses)
+    return Rollup(
+        as_of=when,
+        statuses=statuses,
+        overall=_group("all", overall_counts),
+        groups=groups,
+        overdue=tuple(sorted((s for s in statuses if s.overdue), key=lambda s: (-(s.overdue_days or 0), s.row))),
+        upcoming=tuple(upcoming),
+        unscheduled=tuple(s for s in statuses if s.unscheduled),
+        disagreements=tuple(s for s in statuses if s.disagreement),
+        changes=changes,
+        previous_snapshot=previous,
+        upcoming_days=upcoming_days,
+    )
+
+
+def _keys(name: str, activity: Activity, settings: Any) -> Iterable[str]:
+    if name == "owner":
+        return activity.owners or (NO_KEY,)
+    if name == "quarter":
+        return (_quarter(activity, settings),)
+    return (getattr(activity, name) or NO_KEY,)
+
+
+def _quarter(activity: Activity, settings: Any) -> str:
+    """The calendar quarter of the activity's start, "2018Q1"; "unscheduled" when it has none."""
+    schedule = activity.schedule
+    start = schedule.start
+    if start is None and schedule.kind in _REPEATING_KINDS:
+        occs = _occurrences(schedule, settings.plan_start, settings.plan_end)
+        start = occs[0][0] if occs else None
+    if start is None:
+        return UNSCHEDULED_QUARTER
+    return f"{start.year}Q{(start.month - 1) // 3 + 1}"
+
+
+def _group(key: str, counts: list[int]) -> Group:
+    present = [rag for rag, n in zip(RAG_VALUES, counts) if n]
+    return Group(key=key, rag=worst_of(present), counts=dict(zip(RAG_VALUES, counts)), total=sum(counts))
+
+
+def _groups(name: str, table: dict[str, list]) -> list[Group]:
+    groups = [_group(key, counts) for key, counts in table.values()]  # first-seen (plan) order
+    if name == "quarter":
+        groups.sort(key=lambda g: (g.key == UNSCHEDULED_QUARTER, g.key))
+    return groups
+
+
+def _upcoming(
+    activity: Activity, status: ActivityStatus, as_of: dt.date, horizon: dt.date, settings: Any
+) -> Upcoming | None:
+    """The first start or end date of the activity (or of one of its occurrences) within the horizon."""
+    schedule = activity.schedule
+    if status.unscheduled:
+        return None
+    if schedule.kind in _REPEATING_KINDS:
+        windows = _occurrences(schedule, settings.plan_start, settings.plan_end)
+    else:
+        windows = [(status.start, status.end)]
+    for start, end in windows:
+        for day, event in ((start, "starts"), (end, "due")):
+            if day is not None and as_of <= day <= horizon:
+                return Upcoming(status, day, event)
+    return None
+
+
+# --- History -----------------------------------------------------------------------------------
+
+
+def _changes(
+    plan: Plan, as_of: dt.date, statuses: Sequence[ActivityStatus]
+) -> tuple[dt.date | None, tuple[Change, ...]]:
+    """The latest History snapshot dated on or before as-of, and what changed since it."""
+    table = plan.table(contract.HISTORY)
+    if table is None:
+        return None, ()
+    snapshots: dict[dt.date, dict[str, str | None]] = {}
+    for row in table.rows:
+        day = _lenient(as_date, row.get("snapshot"))
+        ident = row.get("id")
+        if day is None or day > as_of or ident is None or str(ident).strip() == "":
+            continue
+        snapshots.setdefault(day, {})[_id_text(ident)] = _lenient(contract.parse_rag, row.get("derived_rag"))
+    if not snapshots:
+        return None, ()
+    previous = max(snapshots)
+    before = snapshots[previous]
+    changes: list[Change] = []
+    seen: set[str] = set()
+    for status in statuses:
+        if not status.id:
+            continue
+        seen.add(status.id)
+        if status.id not in before:
+            changes.append(Change(status.id, status.activity, "new", None, status.derived_rag))
+        elif before[status.id] != status.derived_rag:
+            changes.append(Change(status.id, status.activity, "changed", before[status.id], status.derived_rag))
+    for ident, rag in before.items():
+        if ident not in seen:
+            changes.append(Change(ident, None, "removed", rag, None))
+    return previous, tuple(changes)
+
+
+def _id_text(value: Any) -> str:
+    return " ".join(str(value).split())
+
+
+def _lenient(convert, value: Any) -> Any:
+    try:
+        return convert(value)
+    except (ValueError, TypeError):
+        return None
+
+
+def _change_words(change: Change) -> str:
+    if change.change == "new":
+        return f"new, now {change.derived_rag}"
+    if change.change == "removed":
+        return f"removed (was {change.previous_rag or 'unrated'})"
+    return f"{change.previous_rag or 'unrated'} -> {change.derived_rag}"
+
+
+# --- words -------------------------------------------------------------------------------------
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _span(start: dt.date, end: dt.date) -> str:
+    return _day(start) if start == end else f"{_day(start)}–{_day(end)}"
+
+
+def _ago(as_of: dt.date, day: dt.date) -> str:
+    return _n((as_of - day).days, "day", "days") + " ago"
+
+
+def _n(count: int | None, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _quote(text: str | None) -> str:
+    return f'"{text}"' if text else "no When"
+
+
+def _short(text: str | None, width: int = 60) -> str:
+    if not text:
+        return "(no activity text)"
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
