@@ -6,6 +6,7 @@ import calendar
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Callable
 
 KINDS = ("day", "days", "window", "from", "recurring", "ongoing", "tbc", "unknown")
@@ -66,21 +67,22 @@ class _NotUnderstood(Exception):
 
 # Multi-word phrases become one marker token before tokenising (order matters: longest first).
 _PHRASES = [
-    (r"\bto be (?:confirmed|arranged|agreed|decided|announced|determined)\b|\bt\.?b\.?[cad]\b\.?", " @tbc "),
-    (r"\bweek (?:commencing|beginning|starting)\b|\bw\s?/\s?c\b|\bw\.c\b\.?", " @wc "),
+    (r"\bto be (?:confirmed|arranged|agreed|decided|announced|determined)\b|\bt\.?b\.?[cad]\b\.?", " \x00tbc "),
+    (r"\bweek (?:commencing|beginning|starting)\b|\bw\s?/\s?c\b|\bw\.c\b\.?", " \x00wc "),
     (r"\bfinancial year\b|\bf\.?y\.?(?=\s*\d)", " fy "),
     (r"\b(early|mid|late)\s*-\s*", r" \1 "),
     (r"\b(?:two|2) (?:per|a|each) year\b|\btwice (?:a |per |each )?year(?:ly)?\b|\bbi-?\s?annual(?:ly)?\b"
-     r"|\bhalf-?\s?yearly\b|\bsix-?\s?monthly\b|\bevery six months\b", " @rec:twice_yearly "),
-    (r"\bquarterly\b|\b(?:every|each|once a|once per) quarter\b", " @rec:quarterly "),
-    (r"\bmonthly\b|\b(?:every|each|once a|once per) month\b", " @rec:monthly "),
-    (r"\bweekly\b|\b(?:every|each|once a|once per) week\b", " @rec:weekly "),
-    (r"\bannual(?:ly)?\b|\byearly\b|\b(?:every|each|once a|once per) year\b", " @rec:annually "),
+     r"|\bhalf-?\s?yearly\b|\bsix-?\s?monthly\b|\bevery six months\b", " \x00rec:twice_yearly "),
+    (r"\bquarterly\b|\b(?:every|each|once a|once per) quarter\b", " \x00rec:quarterly "),
+    (r"\bmonthly\b|\b(?:every|each|once a|once per) month\b", " \x00rec:monthly "),
+    (r"\bweekly\b|\b(?:every|each|once a|once per) week\b", " \x00rec:weekly "),
+    (r"\bannual(?:ly)?\b|\byearly\b|\b(?:every|each|once a|once per) year\b", " \x00rec:annually "),
     (r"\bon-?\s?going\b|\bthroughout(?: the (?:plan|year|campaign|period))?\b|\bcontinu(?:ous|al)(?:ly)?\b"
-     r"|\ball year(?: round)?\b|\byear-?\s?round\b", " @ongoing "),
+     r"|\ball year(?: round)?\b|\byear-?\s?round\b", " \x00ongoing "),
 ]
+_PHRASES = [(re.compile(p), m) for p, m in _PHRASES]
 _TOKEN = re.compile(r"""
-    (?P<marker>@[a-z:_]+)
+    (?P<marker>\x00[a-z:_]+)
   | (?P<iso>\d{4}-\d{1,2}-\d{1,2})(?!\d)
   | (?P<dmy>\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2}))(?!\d)
   | (?P<fyspan>\d{4}\s*[/-]\s*\d{2})(?!\d)
@@ -118,23 +120,25 @@ class _Tok:
 
 
 _END = _Tok("end")
+_DIGITS = re.compile(r"\d+")
+_NUMERIC = {"fyspan", "dmy", "iso", "year", "num", "ord", "q", "h"}
 
 
 def _tokenize(text: str) -> list[_Tok]:
     """The When text as tokens: months, seasons, years, separators, markers, unknown words."""
-    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text).casefold()
+    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text.replace("\x00", "\ufffd")).casefold()
     for pattern, marker in _PHRASES:
-        text = re.sub(pattern, marker, text)
+        text = pattern.sub(marker, text)
     toks, i = [], 0
     while i < len(text):
         m = _TOKEN.match(text, i)
         i, kind, s = m.end(), m.lastgroup, m.group()
-        nums = [int(n) for n in re.findall(r"\d+", s)]
         if kind == "skip":
             continue
+        nums = [int(n) for n in _DIGITS.findall(s)] if kind in _NUMERIC else []
         if kind == "marker":
             name, _, value = s[1:].partition(":")
-            toks.append(_Tok(name, value.replace("_", "-") or None, s))
+            toks.append(_Tok(name, value.replace("_", "-") or None, name))
         elif kind == "word":
             if s in _MONTHS:
                 toks.append(_Tok("month", _MONTHS[s], s))
@@ -385,6 +389,14 @@ def _core(toks: list[_Tok], ps: date | None, pe: date | None, notes: list[str]) 
     return ("day" if s == e else "window"), s, e, ((s,) if s == e else ())
 
 
+def _strip_seps(toks: list[_Tok]) -> list[_Tok]:
+    while toks and toks[0].kind == "sep":
+        toks = toks[1:]
+    while toks and toks[-1].kind == "sep":
+        toks = toks[:-1]
+    return toks
+
+
 def _parse(text: object, ps: date | None, pe: date | None) -> Schedule:
     raw = "" if text is None else str(text)
     if isinstance(text, date):
@@ -393,24 +405,23 @@ def _parse(text: object, ps: date | None, pe: date | None) -> Schedule:
     if not raw.strip():
         return Schedule(raw, "unknown", None, None, note="blank")
     notes: list[str] = []
+    if isinstance(text, (int, float)) and not isinstance(text, bool) and float(text).is_integer():
+        text = str(int(text))  # a year typed into a numeric cell reads back as 2018.0
     if ps and pe and ps > pe:
         ps = pe = None
         notes.append("plan lifetime ignored: its start is after its end")
-    toks = _tokenize(raw)
+    toks = _tokenize(text if isinstance(text, str) else raw)
     provisional = any(t.kind in ("tbc", "query") for t in toks)
-    toks = [t for t in toks if t.kind not in ("tbc", "query")]
-    while toks and toks[0].kind == "sep":
-        toks.pop(0)
-    while toks and toks[-1].kind == "sep":
-        toks.pop()
+    only_query = provisional and not any(t.kind == "tbc" for t in toks)
+    toks = _strip_seps([t for t in toks if t.kind not in ("tbc", "query")])
     note = lambda: "; ".join(notes) or None  # noqa: E731
     if not toks:
-        if not provisional or any(t.kind == "query" for t in _tokenize(raw)):
+        if not provisional or only_query:
             raise _NotUnderstood("no date, period or schedule word found")
         return Schedule(raw, "tbc", None, None, note=note())
     recs = {t.value for t in toks if t.kind == "rec"}
     ongoing = any(t.kind == "ongoing" for t in toks)
-    rest = [t for t in toks if t.kind not in ("rec", "ongoing")]
+    rest = _strip_seps([t for t in toks if t.kind not in ("rec", "ongoing")])
     if len(recs) > 1:
         raise _NotUnderstood("more than one repeat: " + ", ".join(sorted(recs)))
     if recs:
@@ -435,9 +446,20 @@ def _as_date(d: object) -> date | None:
 
 def parse_when(text: object, plan_start: date | None = None, plan_end: date | None = None) -> Schedule:
     """The Schedule a When cell means; never raises (anything not understood is kind 'unknown' with a note)."""
+    if isinstance(text, str):  # a plan repeats its When texts: parse each (text, lifetime) once
+        return _parse_text(text, _as_date(plan_start), _as_date(plan_end))
+    return _parse_safe(text, _as_date(plan_start), _as_date(plan_end))
+
+
+@lru_cache(maxsize=8192)
+def _parse_text(text: str, ps: date | None, pe: date | None) -> Schedule:
+    return _parse_safe(text, ps, pe)
+
+
+def _parse_safe(text: object, ps: date | None, pe: date | None) -> Schedule:
     raw = "" if text is None else str(text)
     try:
-        sch = _parse(text, _as_date(plan_start), _as_date(plan_end))
+        sch = _parse(text, ps, pe)
     except _NotUnderstood as exc:
         return Schedule(raw, "unknown", None, None, note=str(exc))
     except (ValueError, OverflowError):
