@@ -9,7 +9,7 @@ import pytest
 
 from cseplan_xl import contract
 from cseplan_xl.plan import Activity, Plan, Settings, load_plan
-from cseplan_xl.rag import ACTIVITY_KEYS, derive_status, format_counts, rollup, worst_of
+from cseplan_xl.rag import ACTIVITY_KEYS, CSV_COLUMNS, derive_status, format_counts, rollup, worst_of
 from cseplan_xl.read import Row, Table, WorkbookData
 from cseplan_xl.when import parse_when
 
@@ -327,8 +327,8 @@ def test_text_summary():
 
 def test_csv_rows_one_per_group_key():
     rows = rollup(make_plan(_demo_activities()), as_of=D(2018, 3, 31), by=("section",)).csv_rows()
-    assert rows == [
-        ["group", "key", "rag", "Red", "Amber", "Green", "Blue", "Grey", "total"],
+    assert [tuple(r) for r in rows] == [CSV_COLUMNS] * 4
+    assert [list(r.values()) for r in rows] == [
         ["overall", "all", "Red", 2, 0, 1, 1, 2, 6],
         ["section", "6.2 External", "Red", 1, 0, 0, 0, 1, 2],
         ["section", "6.1 Internal and training", "Green", 0, 0, 1, 1, 1, 3],
@@ -388,3 +388,71 @@ def test_rollup_of_a_workbook(tmp_path):
     ]
     assert format_counts(r.overall.counts) == "1R 0A 1G 0B 1 Grey"
     assert [(c.id, c.change) for c in r.changes] == [("E1", "changed"), ("E2", "new"), ("I1", "new")]
+
+
+# --- the `cseplan rollup` command -------------------------------------------------------------------
+
+
+def _cli_workbook(tmp_path):
+    return write_workbook(
+        tmp_path / "plan.xlsx",
+        [
+            ("E1", "6.2 External", "National and local launch of Breck's Last Game", "Feb 2018", "MT/CT", "Green"),
+            ("E2", "6.2 External", "Breck's Last Game roll out in schools", "TBC", "TBC", None),
+        ],
+    )
+
+
+def test_cli_rollup_json(tmp_path, capsys):
+    from cseplan_xl.cli import main
+
+    assert main(["rollup", str(_cli_workbook(tmp_path)), "--as-of", "2018-03-31", "--format", "json",
+                 "--by", "owner", "--by", "section"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["overall"] == {"rag": "Red", "counts": {"Red": 1, "Amber": 0, "Green": 0, "Blue": 0, "Grey": 1},
+                               "total": 2}
+    assert list(data["groups"]) == ["owner", "section"]
+    assert [(g["key"], g["total"]) for g in data["groups"]["owner"]] == [("MT", 1), ("CT", 1), ("TBC", 1)]
+    assert [(a["id"], a["overdue_days"]) for a in data["overdue"]] == [("E1", 31)]
+
+
+def test_cli_rollup_text_csv_and_output_never_replaced(tmp_path, capsys):
+    from cseplan_xl.cli import main
+
+    book = str(_cli_workbook(tmp_path))
+    assert main(["rollup", book, "--as-of", "2018-03-31"]) == 0
+    assert "Overall  Red: 1R 0A 0G 0B 1 Grey  (2 activities)" in capsys.readouterr().out
+    out = tmp_path / "rollup.csv"
+    assert main(["rollup", book, "--as-of", "2018-03-31", "--format", "csv", "--by", "section", "-o", str(out)]) == 0
+    assert out.read_text().splitlines() == [
+        "group,key,rag,Red,Amber,Green,Blue,Grey,total",
+        "overall,all,Red,1,0,0,0,1,2",
+        "section,6.2 External,Red,1,0,0,0,1,2",
+    ]
+    capsys.readouterr()
+    assert main(["rollup", book, "--format", "json", "-o", str(out)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert out.read_text().startswith("group,key")
+
+
+def test_cli_rollup_unusable_input_exits_2(tmp_path, capsys):
+    from cseplan_xl.cli import main
+
+    bad = tmp_path / "notes.xlsx"
+    bad.write_text("not a workbook")
+    assert main(["rollup", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Error: ") and err.count("\n") == 1
+    with pytest.raises(SystemExit) as exit_info:
+        main(["rollup", str(bad), "--as-of", "31/03/2018"])
+    assert exit_info.value.code == 2
+    with pytest.raises(SystemExit) as exit_info:
+        main(["rollup", str(bad), "--by", "colour"])
+    assert exit_info.value.code == 2
+
+
+def test_cli_group_names_match_the_library():
+    from cseplan_xl.cli import _ROLLUP_GROUPS
+    from cseplan_xl.rag import GROUPS
+
+    assert _ROLLUP_GROUPS == GROUPS

@@ -155,10 +155,44 @@ def _add_rules(sub) -> None:
     p.set_defaults(handler=_cmd_rules)
 
 
+# --- rollup ------------------------------------------------------------------------------------
+
+
+def _cmd_rollup(args: argparse.Namespace) -> int:
+    from .plan import load_plan
+    from .rag import CSV_COLUMNS, rollup
+
+    groups = tuple(dict.fromkeys(args.by or _ROLLUP_GROUPS))
+    result = rollup(load_plan(args.workbook), as_of=args.as_of, by=groups)
+    if args.format == "json":
+        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    elif args.format == "csv":
+        text = _csv_text(result.csv_rows(), CSV_COLUMNS)
+    else:
+        text = result.to_text()
+    _emit(text, args.output, args.force)
+    return EXIT_OK
+
+
+_ROLLUP_GROUPS = ("section", "theme", "owner", "phase", "quarter")  # rag.GROUPS, kept here so --help stays light
+
+
+def _add_rollup(sub) -> None:
+    p = _command(sub, "rollup", "Where the plan stands: derived RAG, worst-of counts by group, overdue and upcoming.",
+                 "cseplan rollup workbook/cseplan.xlsm --as-of 2018-03-31 --by theme --by owner --format json")
+    p.add_argument("workbook", metavar="WORKBOOK", help="the plan workbook (.xlsx or .xlsm)")
+    p.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
+                   help="the date the RAG is judged at (default: the workbook's As-of date, else today)")
+    p.add_argument("--by", action="append", choices=_ROLLUP_GROUPS, metavar="GROUP",
+                   help=f"group by this (repeatable; default all of: {', '.join(_ROLLUP_GROUPS)})")
+    _add_format(p)
+    p.set_defaults(handler=_cmd_rollup)
+
+
 # --- entry point -------------------------------------------------------------------------------
 
 # Each command adds itself here: (name, function that adds its parser).
-COMMANDS: list[Callable] = [_add_validate, _add_when, _add_rules]
+COMMANDS: list[Callable] = [_add_validate, _add_when, _add_rules, _add_rollup]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -25,6 +25,7 @@ _REPEATING_KINDS = ("recurring", "ongoing", "days")
 _RAG_INDEX = {rag: i for i, rag in enumerate(RAG_VALUES)}
 _SEVERITY = {rag: i for i, rag in enumerate(RAG_SEVERITY_ORDER)}
 _LETTERS = {RED: "R", AMBER: "A", GREEN: "G", BLUE: "B"}
+CSV_COLUMNS = ("group", "key", "rag", *RAG_VALUES, "total")
 ACTIVITY_KEYS = ("id", "activity", "reported_rag", "derived_rag", "overdue", "overdue_days", "start", "end")
 
 
@@ -318,12 +319,12 @@ class Rollup:
             "legend": dict(RAG_MEANING),
         }
 
-    def csv_rows(self) -> list[list[Any]]:
-        """One row per group key (overall first), with a header row: for CSV and the Dashboard."""
-        rows: list[list[Any]] = [["group", "key", "rag", *RAG_VALUES, "total"]]
+    def csv_rows(self) -> list[dict[str, Any]]:
+        """One row per group key, overall first (columns CSV_COLUMNS): for CSV and the Dashboard."""
+        rows: list[dict[str, Any]] = []
         for name, groups in (("overall", [self.overall]), *self.groups.items()):
             for g in groups:
-                rows.append([name, g.key, g.rag or "", *(g.counts[r] for r in RAG_VALUES), g.total])
+                rows.append({"group": name, "key": g.key, "rag": g.rag or "", **g.counts, "total": g.total})
         return rows
 
     def to_text(self) -> str:
