@@ -22,6 +22,7 @@ _HEADER_SCAN_ROWS = 30
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 _PHASE_ROW = re.compile(r"\bphase\b", re.IGNORECASE)
+_NUMBERED_HEADING = re.compile(r"^\d+(\.\d+)*\.?\s+\S")
 
 
 class CellError(str):
@@ -297,9 +298,20 @@ def _read_table(
             )
     columns = {key: column_letter(index) for key, index in best.items()}
     first_col = min(best.values())
-    has_section = "section" in best
-    has_phase = "phase" in best
+    # Heading rows only mean something on sheets whose contract has Section/Phase (the Plan).
+    headings = any(c.key == "section" for c in spec.columns)
+    has_section = "section" in best or not headings
+    has_phase = "phase" in best or not headings
     section = phase = None
+    for cells in grid[:best_row]:
+        # Above the header only numbered headings ("6.1 ...") and phase rows count; others are titles.
+        lone = [v for v in cells if v != "" and v is not None]
+        if len(lone) == 1 and isinstance(lone[0], str):
+            text = " ".join(lone[0].split())
+            if _PHASE_ROW.search(text) and not has_phase:
+                phase = text
+            elif _NUMBERED_HEADING.match(text) and not has_section:
+                section = text
     rows: list[Row] = []
     items = list(best.items())
     errors_by_row: dict[int, dict[int, str]] = {}

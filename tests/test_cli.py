@@ -1,0 +1,153 @@
+"""The command line: exit codes, JSON keys, batches with bad files, outputs that never replace a file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from cseplan_xl.cli import build_parser, main
+
+GOOD = {"Plan": [["ID", "Activity", "When", "Who", "Cost", "RAG"], ["1", "Poster review", "Autumn 2017", "CT", "N/A",
+                                                                  "Complete"]],
+        "Owners": [["Code"], ["CT"]]}
+BAD = {"Plan": [["ID", "Activity", "When", "Who", "Cost", "RAG"], ["1", "Poster review", "Autumn 2017", "CT", "N/A",
+                                                                 "Gren"]],
+       "Owners": [["Code"], ["CT"]]}
+
+
+def run(*argv, capsys):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_exit_codes(book, tmp_path, capsys):
+    good, bad = book(GOOD, "good.xlsx"), book(BAD, "bad.xlsx")
+    broken = tmp_path / "broken.xlsx"
+    broken.write_text("not a workbook")
+    assert run("validate", good, "--as-of", "2018-03-31", capsys=capsys)[0] == 0
+    assert run("validate", bad, "--as-of", "2018-03-31", capsys=capsys)[0] == 1
+    assert run("validate", good, broken, capsys=capsys)[0] == 2
+    # warnings (who TBC) fail only with --strict
+    tbc = book({"Plan": [["Activity", "When", "Who"], ["x", "TBC", "TBC"]]}, "tbc.xlsx")
+    assert run("validate", tbc, capsys=capsys)[0] == 0
+    assert run("validate", tbc, "--strict", capsys=capsys)[0] == 1
+
+
+def test_usage_errors_exit_2_with_one_line(book, capsys):
+    good = book(GOOD)
+    with pytest.raises(SystemExit) as info:
+        main(["validate", str(good), "--as-of", "31/03/2018"])
+    assert info.value.code == 2
+    assert "is not a date: use YYYY-MM-DD" in capsys.readouterr().err
+    code, out, err = run("validate", good, "--select", "nonsense", capsys=capsys)
+    assert code == 2 and err == "Error: unknown rule code or tag: nonsense (see `cseplan rules`)\n"
+
+
+def test_json_report_keys(book, tmp_path, capsys):
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"")
+    code, out, _ = run("validate", book(BAD), broken, "--format", "json", "--as-of", "2018-03-31", capsys=capsys)
+    report = json.loads(out)
+    assert code == 2
+    assert set(report) == {"as_of", "files", "summary"}
+    assert report["as_of"] == "2018-03-31"
+    assert report["summary"] == {"files": 2, "valid": 0, "invalid": 1, "unreadable": 1}
+    first, second = report["files"]
+    assert {"path", "valid", "error", "counts", "findings"} <= set(first)
+    assert first["error"] is None and first["valid"] is False
+    assert set(first["counts"]) == {"error", "warning", "info"}
+    finding = next(f for f in first["findings"] if f["code"] == "rag-invalid")
+    assert set(finding) == {"code", "severity", "sheet", "cell", "row", "column", "field", "activity_id", "value",
+                            "message"}
+    assert (finding["sheet"], finding["cell"], finding["row"], finding["column"]) == ("Plan", "F2", 2, "F")
+    assert (finding["field"], finding["activity_id"], finding["value"]) == ("rag", "1", "Gren")
+    assert second["error"].endswith("the file is empty (0 bytes)") and second["findings"] == []
+
+
+def test_batch_checks_the_rest_after_a_bad_file(book, tmp_path, capsys):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"plan{i}.xlsx").write_bytes(book(GOOD, f"g{i}.xlsx").read_bytes())
+    (folder / "plan1.xlsx").write_text("garbage")
+    (folder / "~$plan0.xlsx").write_text("lock file")
+    (folder / ".hidden.xlsx").write_text("hidden")
+    (folder / "notes.txt").write_text("ignored")
+    code, out, _ = run("validate", folder, "--as-of", "2018-03-31", "--jobs", "1", capsys=capsys)
+    lines = out.splitlines()
+    assert code == 2
+    assert lines[0].endswith("plan0.xlsx: valid, 0 errors, 0 warnings, 6 info (as of 2018-03-31)")
+    assert "plan1.xlsx: unreadable: a text or CSV file despite its .xlsx name" in lines[1]
+    assert lines[-1] == "3 files: 2 valid, 0 invalid, 1 unreadable"
+
+
+def test_parallel_batch_gives_the_same_report(book, tmp_path, capsys):
+    paths = [book(GOOD if i % 2 else BAD, f"p{i}.xlsx") for i in range(6)]
+    serial = run("validate", *paths, "--format", "json", "--jobs", "1", capsys=capsys)[1]
+    parallel = run("validate", *paths, "--format", "json", "--jobs", "2", capsys=capsys)[1]
+    assert json.loads(serial) == json.loads(parallel)
+
+
+def test_glob_patterns(book, tmp_path, capsys):
+    book(GOOD, "a.xlsx"), book(GOOD, "b.xlsx")
+    code, out, _ = run("validate", str(tmp_path / "*.xlsx"), capsys=capsys)
+    assert code == 0 and out.count(": valid") == 2
+    assert run("validate", str(tmp_path / "*.xlsm"), capsys=capsys)[0] == 2
+
+
+def test_inputs_are_never_modified(book, capsys):
+    paths = [book(GOOD, "g.xlsx"), book(BAD, "b.xlsx")]
+    before = [p.read_bytes() for p in paths]
+    for fmt in ("text", "json", "csv"):
+        run("validate", *paths, "--format", fmt, capsys=capsys)
+    assert [p.read_bytes() for p in paths] == before
+
+
+def test_output_never_silently_replaces_a_file(book, tmp_path, capsys):
+    target = tmp_path / "report.csv"
+    target.write_text("precious")
+    code, _, err = run("validate", book(BAD), "--format", "csv", "--output", target, capsys=capsys)
+    assert code == 2 and "already exists" in err and target.read_text() == "precious"
+    code, _, _ = run("validate", book(BAD), "--format", "csv", "--output", target, "--force", capsys=capsys)
+    assert code == 1
+    header, *rows = target.read_text().splitlines()
+    assert header == "path,code,severity,sheet,cell,row,column,field,activity_id,value,message"
+    assert any(",rag-invalid,error,Plan,F2,2,F,rag,1,Gren," in r for r in rows)
+
+
+def test_when_command_json(capsys):
+    code, out, _ = run("when", "--format", "json", "Autumn 2017/ Early 2018", "March 18 2018/19", "gibberish",
+                       capsys=capsys)
+    data = json.loads(out)
+    assert code == 0
+    assert data[0] | {"note": None} == {"text": "Autumn 2017/ Early 2018", "kind": "window", "start": "2017-09-01",
+                                        "end": "2018-04-30", "provisional": False, "recurrence": None, "dates": [],
+                                        "note": None}
+    assert data[1]["kind"] == "days" and data[1]["dates"] == ["2018-03-18", "2019-03-18"]
+    assert data[2]["kind"] == "unknown"
+
+
+def test_rules_command_lists_the_catalogue(capsys):
+    code, out, _ = run("rules", "--format", "json", capsys=capsys)
+    codes = [r["code"] for r in json.loads(out)]
+    assert code == 0 and "rag-invalid" in codes and "owner-unknown" in codes
+
+
+def test_every_command_has_help_with_an_example():
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    for name, command in sub.choices.items():
+        assert "Example:" in command.description and "cseplan " + name in command.description, name
+
+
+def test_python_dash_m_and_no_traceback(tmp_path):
+    missing = tmp_path / "missing.xlsx"
+    done = subprocess.run([sys.executable, "-m", "cseplan_xl", "validate", str(missing)], capture_output=True,
+                          text=True)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr + done.stdout
+    assert f"{missing}: unreadable: no such file" in done.stdout

@@ -1,0 +1,155 @@
+"""Each rule on a small workbook: the finding's code, severity, address and message."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cseplan_xl import contract
+from cseplan_xl.errors import UsageError
+from cseplan_xl.plan import load_plan
+from cseplan_xl.rules import CATALOGUE, check_plan, select_rules
+
+from conftest import CONTROL_ROWS
+
+AS_OF = dt.date(2018, 3, 31)
+HEADER = ["ID", "Section", "Theme", "Activity", "When", "Who", "Cost", "RAG", "Progress notes", "Last updated",
+          "Original When", "Re-baseline reason", "Start", "End"]
+#            A      B       C           D             E            F     G      H     I     J     K     L     M     N
+GOOD = ["6.2-01", "6.2 External", "Awareness", "Poster review", "Autumn 2018", "CT", "N/A", None, None, None, None,
+        None, None, None]
+LOOKUPS = {
+    "Control": CONTROL_ROWS,
+    "Owners": [["Code", "Role or team"], ["CT", "Communications officer"], ["MT", "Media team"]],
+    "Lists": [["Sections", "Themes", "Phases"], ["6.2 External", "Awareness", "Phase One"]],
+    "Referrals": [["Month", "Referrals", "Boys", "Teenage boys"]],
+    "Social": [["Date", "Platform", "Reactions", "Impressions"]],
+    "Media": [["Date", "Tone", "Prominence", "Key messages"]],
+    "Anecdotes": [["Anecdote", "Consent to publish", "Anonymised", "Publish"]],
+}
+
+
+def row(**changes):
+    """A copy of GOOD with fields changed by header name (underscored)."""
+    out = list(GOOD)
+    for name, value in changes.items():
+        out[[h.replace(" ", "_").replace("-", "_").lower() for h in HEADER].index(name.lower())] = value
+    return out
+
+
+def findings_for(book, rows, extra=None, as_of=AS_OF, **kw):
+    sheets = {"Plan": [HEADER, *rows], **LOOKUPS, **(extra or {})}
+    return check_plan(load_plan(book(sheets)), as_of, **kw)
+
+
+CASES = [
+    ("activity-missing", [row(activity=None)], "Plan!D2"),
+    ("when-missing", [row(when=None)], "Plan!E2"),
+    ("when-not-understood", [row(when="when we can")], "Plan!E2"),
+    ("who-missing", [row(who="TBC")], "Plan!F2"),
+    ("owner-unknown", [row(who="CT/ZZ")], "Plan!F2"),
+    ("cost-invalid", [row(cost="about 500")], "Plan!G2"),
+    ("cost-tbc-started", [row(cost="TBC", when="Jan 2018")], "Plan!G2"),
+    ("rag-invalid", [row(rag="Gren")], "Plan!H2"),
+    ("rag-blank-started", [row(when="Jan 2018 - Jun 2018")], "Plan!H2"),
+    ("rag-stale", [row(when="Feb 2018", rag="Green")], "Plan!H2"),
+    ("complete-before-start", [row(rag="Complete")], "Plan!H2"),
+    ("end-before-start", [row(start=dt.date(2018, 5, 1), end=dt.date(2018, 4, 1))], "Plan!N2"),
+    ("outside-plan-lifetime", [row(when="Autumn 2020")], "Plan!E2"),
+    ("duplicate-id", [row(), row(activity="Other")], "Plan!A3"),
+    ("duplicate-activity", [row(), row(id="6.2-02", activity="poster  review")], "Plan!D3"),
+    ("section-not-in-lists", [row(section="6.9 Elsewhere")], "Plan!B2"),
+    ("theme-not-in-lists", [row(theme="Knitting")], "Plan!C2"),
+    ("rebaseline-reason-missing", [row(original_when="Feb 2018")], "Plan!L2"),
+    ("no-recent-update", [row(when="Jan 2018 - Dec 2018", rag="Green", last_updated=dt.date(2017, 12, 1))],
+     "Plan!J2"),
+    ("cell-error", [row(cost="=Broken")], "Plan!G2"),
+    ("value-invalid", [row(last_updated="last week")], "Plan!J2"),
+]
+
+
+@pytest.mark.parametrize("code, rows, address", CASES, ids=[c[0] for c in CASES])
+def test_plan_rule(book, code, rows, address):
+    found = [f for f in findings_for(book, rows) if f.code == code]
+    assert [f.address for f in found] == [address]
+    assert found[0].severity == CATALOGUE[code].severity
+    assert found[0].message
+
+
+def test_good_row_has_no_plan_findings(book):
+    assert [f.code for f in findings_for(book, [row()])] == []
+
+
+def test_messages_say_what_to_do(book):
+    [f] = [f for f in findings_for(book, [row(when="Feb 2018", rag="Green")]) if f.code == "rag-stale"]
+    assert f.message.startswith("reported Green but its window ended 28 Feb 2018 (31 days ago)")
+    assert f.activity_id == "6.2-01" and f.value == "Green" and f.field == "rag"
+
+
+def test_complete_is_accepted_for_blue_in_any_case(book):
+    assert not [f for f in findings_for(book, [row(rag="cOmPlEtE", when="Nov 2017")]) if f.code == "rag-invalid"]
+
+
+def test_as_of_decides_started(book):
+    rows = [row(cost="TBC", when="Autumn 2018")]
+    assert not [f for f in findings_for(book, rows) if f.code == "cost-tbc-started"]
+    later = findings_for(book, rows, as_of=dt.date(2018, 10, 1))
+    assert [f.address for f in later if f.code == "cost-tbc-started"] == ["Plan!G2"]
+
+
+def test_setting_invalid(book):
+    control = [["Plan start", "soon"], ["Plan end", dt.date(2019, 8, 31)]]
+    found = [f for f in findings_for(book, [row()], {"Control": control}) if f.code == "setting-invalid"]
+    assert [f.address for f in found] == ["Control!B1"]
+
+
+EVAL_CASES = [
+    ("count-invalid", "Referrals", [["Month", "Referrals"], [dt.date(2018, 1, 1), -1]], "Referrals!B2"),
+    ("count-invalid", "Referrals", [["Month", "Referrals"], [dt.date(2018, 1, 1), 2.5]], "Referrals!B2"),
+    ("subgroup-exceeds-total", "Referrals",
+     [["Month", "Referrals", "Boys", "Teenage boys"], [dt.date(2018, 1, 1), 5, 6, 1]], "Referrals!C2"),
+    ("subgroup-exceeds-total", "Referrals",
+     [["Month", "Referrals", "Boys", "Teenage boys"], [dt.date(2018, 1, 1), 9, 3, 4]], "Referrals!D2"),
+    ("duplicate-period", "Referrals",
+     [["Month", "Referrals"], [dt.date(2018, 1, 1), 5], [dt.date(2018, 1, 15), 6]], "Referrals!A3"),
+    ("engagement-exceeds-denominator", "Social",
+     [["Date", "Platform", "Reactions", "Shares", "Impressions"], [dt.date(2018, 1, 1), "Facebook", 80, 30, 100]],
+     "Social!E2"),
+    ("code-out-of-range", "Media", [["Date", "Tone", "Prominence"], [dt.date(2018, 1, 1), 3, 2]], "Media!B2"),
+    ("code-out-of-range", "Media", [["Date", "Tone", "Prominence"], [dt.date(2018, 1, 1), 1, 0]], "Media!C2"),
+    ("anecdote-not-publishable", "Anecdotes",
+     [["Anecdote", "Consent to publish", "Anonymised", "Publish"], ["It helped", "No", "Yes", "Yes"]],
+     "Anecdotes!D2"),
+    ("value-invalid", "Anecdotes", [["Anecdote", "Consent to publish"], ["It helped", "maybe"]], "Anecdotes!B2"),
+]
+
+
+@pytest.mark.parametrize("code, sheet, rows, address", EVAL_CASES)
+def test_evaluation_rule(book, code, sheet, rows, address):
+    found = [f for f in findings_for(book, [row()], {sheet: rows}) if f.code == code]
+    assert [f.address for f in found] == [address]
+
+
+def test_missing_sheets_give_one_info_each_and_skip_their_rules(book):
+    path = book({"Plan": [HEADER, row(who="ZZ")]})
+    found = check_plan(load_plan(path), AS_OF)
+    missing = [f for f in found if f.code == "sheet-missing"]
+    assert {f.sheet for f in missing} == {"Owners", "Lists", "Control", "Referrals", "Social", "Media", "Anecdotes"}
+    assert "owner-unknown" in next(f for f in missing if f.sheet == "Owners").message
+    assert not [f for f in found if f.code == "owner-unknown"]
+
+
+def test_select_and_ignore_by_code_and_tag(book):
+    rows = [row(rag="Gren", cost="about 500")]
+    assert {f.code for f in findings_for(book, rows, select=["rag"])} == {"rag-invalid"}
+    assert {f.code for f in findings_for(book, rows, ignore=["cost-invalid"])} == {"rag-invalid"}
+    with pytest.raises(UsageError, match="unknown rule code or tag: nonsense"):
+        select_rules(["nonsense"])
+
+
+def test_catalogue_codes_are_kebab_case_with_known_severities():
+    for code, rule in CATALOGUE.items():
+        assert code == rule.code and code.replace("-", "").isalpha() and code.islower()
+        assert rule.severity in ("error", "warning", "info") and rule.title
+    assert len(CATALOGUE) >= 30
