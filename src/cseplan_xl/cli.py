@@ -189,10 +189,34 @@ def _add_rollup(sub) -> None:
     p.set_defaults(handler=_cmd_rollup)
 
 
+# --- build-workbook ----------------------------------------------------------------------------
+
+
+def _cmd_build_workbook(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .build import build_workbook
+
+    default = "workbook/examples/cseplan_demo.xlsm" if args.demo else "workbook/cseplan.xlsm"
+    print(build_workbook(Path(args.output or default), demo=args.demo, force=args.force).summary())
+    return EXIT_OK
+
+
+def _add_build_workbook(sub) -> None:
+    p = _command(sub, "build-workbook", "Build the plan workbook (.xlsm) from the plan's source rows, reproducibly.",
+                 "cseplan build-workbook --demo -o training.xlsm")
+    p.add_argument("--demo", action="store_true", help="add illustrative progress, evaluation data and planted mistakes")
+    p.add_argument("--output", "-o", metavar="PATH",
+                   help="where to write (default: workbook/cseplan.xlsm, or workbook/examples/cseplan_demo.xlsm)")
+    p.add_argument("--force", action="store_true",
+                   help="replace a workbook that differs from a fresh build (the old one is kept as a backup)")
+    p.set_defaults(handler=_cmd_build_workbook)
+
+
 # --- entry point -------------------------------------------------------------------------------
 
 # Each command adds itself here: (name, function that adds its parser).
-COMMANDS: list[Callable] = [_add_validate, _add_when, _add_rules, _add_rollup]
+COMMANDS: list[Callable] = [_add_validate, _add_when, _add_rules, _add_rollup, _add_build_workbook]
 
 
 def build_parser() -> argparse.ArgumentParser:

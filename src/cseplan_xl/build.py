@@ -1,0 +1,698 @@
+"""The workbook builder: the plan's source rows, lists and settings written as a macro-enabled workbook."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import importlib.metadata
+import importlib.util
+import io
+import json
+import re
+import struct
+import zipfile
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from cseplan_xl import contract as c
+from cseplan_xl.errors import CseplanError, OutputExistsError
+from cseplan_xl.findings import column_letter
+
+DEMO_BANNER = "ILLUSTRATIVE DEMO DATA, invented for training: not real progress or figures (as at 31 March 2018)"
+CREATED = dt.datetime(2017, 9, 1, 0, 0, 0, tzinfo=dt.timezone.utc)  # fixed, so builds are byte-for-byte equal
+MACROS = {
+    "Validate plan": "validate_plan",
+    "Refresh dashboard": "refresh_dashboard",
+    "Draft newsletter": "draft_newsletter",
+}
+FALLBACK_MACRO = "SampleCall"
+HEADER_ROW = 1  # 0-based: every sheet has a title/description row 1 and its headers on row 2
+LAST_INPUT_ROW = 999  # dropdowns and colours reach down to row 1000
+QUICKSTART = "quickstart_standalone.xlsm"
+
+__all__ = [
+    "BuildResult", "DEMO_BANNER", "build_workbook", "button_macro", "demo_mistakes", "plan_rows",
+    "vba_sources", "workbook_bytes",
+]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What build_workbook did: created, unchanged or replaced (with a backup), and the shim beside it."""
+
+    path: Path
+    status: str
+    backup: Path | None = None
+    shim: Path | None = None
+
+    def summary(self) -> str:
+        """One line for the terminal."""
+        text = {"created": "Built", "unchanged": "Up to date:", "replaced": "Rebuilt"}[self.status]
+        line = f"{text} {self.path}"
+        if self.backup:
+            line += f" (previous file kept as {self.backup.name})"
+        return line
+
+
+def button_macro(function: str) -> str:
+    """The one-argument RunPython call a button's OnAction carries for a cseplan_xl.excel function."""
+    return f"'RunPython \"import cseplan_xl.excel as x; x.{function}()\"'"
+
+
+# --- Source data ---------------------------------------------------------------------------------
+
+
+def _data(name: str) -> str:
+    return (files("cseplan_xl") / "data" / name).read_text(encoding="utf-8")
+
+
+def _csv(name: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(_data(name))))
+
+
+def plan_rows() -> list[dict[str, str]]:
+    """The source plan's activities, one dict per row keyed by Plan header (ID, Section, ..., RAG)."""
+    return _csv("plan_rows.csv")
+
+
+def demo_mistakes() -> list[dict[str, str]]:
+    """The deliberate mistakes planted in the demo workbook: Sheet, Cell, Value and the Check that finds it."""
+    return _csv("demo_mistakes.csv")
+
+
+@cache
+def _lookups() -> dict[str, Any]:
+    return json.loads(_data("lookups.json"))
+
+
+def _list_values() -> dict[str, list[str]]:
+    """Lists sheet content by contract key."""
+    extra = _lookups()
+    return {
+        "sections": list(c.DEFAULT_SECTIONS),
+        "phases": list(c.DEFAULT_PHASES),
+        "themes": list(c.DEFAULT_THEMES),
+        "rag_values": list(c.RAG_VALUES),
+        "cost_keywords": list(c.COST_KEYWORDS),
+        "audiences": extra["audiences"],
+        "objectives": extra["objectives"],
+        "key_messages": extra["key_messages"],
+        "platforms": list(c.PLATFORMS),
+        "outlet_tiers": list(c.OUTLET_TIERS),
+        "source_types": list(c.SOURCE_TYPES),
+        "campaigns": extra["campaigns"],
+        "actions": extra["actions"],
+    }
+
+
+def _list_name(key: str) -> str:
+    return f"List_{key}"
+
+
+# --- The VBA project -----------------------------------------------------------------------------
+
+
+def _vba_project() -> bytes:
+    """xl/vbaProject.bin of the pinned xlwings package's standalone quickstart, checked before use."""
+    spec = importlib.util.find_spec("xlwings")  # locate without importing xlwings
+    if spec is None or spec.origin is None:
+        raise CseplanError("xlwings is not installed: it supplies the workbook's VBA module")
+    quickstart = Path(spec.origin).parent / QUICKSTART
+    try:
+        with zipfile.ZipFile(quickstart) as zf:
+            project = zf.read("xl/vbaProject.bin")
+    except (OSError, KeyError, zipfile.BadZipFile) as exc:
+        raise CseplanError(f"cannot read the VBA project in {quickstart}: {exc}") from None
+    modules = vba_sources(project)
+    version = importlib.metadata.version("xlwings")
+    if f'XLWINGS_VERSION As String = "{version}"' not in modules.get("xlwings", ""):
+        raise CseplanError(f"the xlwings VBA module in {quickstart} is not version {version}")
+    if _normalise_vba(modules.get("Module1", "")) != _normalise_vba(_data("Module1.bas")):
+        raise CseplanError(f"Module1 in {quickstart} is not the SampleCall kept in data/Module1.bas")
+    return project
+
+
+def _normalise_vba(text: str) -> str:
+    return text.replace("\r\n", "\n").strip()
+
+
+def vba_sources(project: bytes) -> dict[str, str]:
+    """The source text of each module in a vbaProject.bin (an OLE compound file), by module name."""
+    streams = _cfb_streams(project)
+    dir_key = next((k for k in streams if k.upper().endswith("VBA/DIR")), None)
+    if dir_key is None:
+        raise CseplanError("not a VBA project: no VBA/dir stream")
+    base = dir_key[: -len("dir")]
+    info = _ovba_decompress(streams[dir_key])
+    modules: dict[str, str] = {}
+    pos, module = 0, {}
+    while pos + 6 <= len(info):
+        rid, size = struct.unpack_from("<HI", info, pos)
+        pos += 6
+        if rid == 0x0009:  # PROJECTVERSION: its size field lies (6 bytes follow, not 4)
+            size = 6
+        value = info[pos:pos + size]
+        pos += size
+        if rid == 0x0019:
+            module = {"name": value.decode("latin-1")}
+        elif rid == 0x001A:
+            module["stream"] = value.decode("latin-1")
+        elif rid == 0x0031:
+            module["offset"] = struct.unpack("<I", value)[0]
+        elif rid == 0x002B and "stream" in module:
+            code = streams[base + module["stream"]][module["offset"]:]
+            modules[module["name"]] = _ovba_decompress(code).decode("cp1252")
+    return modules
+
+
+def _cfb_streams(data: bytes) -> dict[str, bytes]:
+    """Every stream of a compound file (MS-CFB) by path ("VBA/dir")."""
+    if data[:8] != b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise CseplanError("not a compound file")
+    sector = 1 << struct.unpack_from("<H", data, 0x1E)[0]
+    mini = 1 << struct.unpack_from("<H", data, 0x20)[0]
+    n_fat, first_dir = struct.unpack_from("<II", data, 0x2C)
+    cutoff, first_minifat, _, first_difat, _ = struct.unpack_from("<IIIII", data, 0x38)
+    per = sector // 4
+
+    def read_sector(i: int) -> bytes:
+        return data[(i + 1) * sector:(i + 2) * sector]
+
+    difat = list(struct.unpack_from("<109I", data, 0x4C))
+    nxt = first_difat
+    while nxt < 0xFFFFFFFA:
+        values = struct.unpack(f"<{per}I", read_sector(nxt))
+        difat.extend(values[:-1])
+        nxt = values[-1]
+    fat: list[int] = []
+    for i in difat[:n_fat]:
+        fat.extend(struct.unpack(f"<{per}I", read_sector(i)))
+
+    def chain(start: int, table: list[int]) -> list[int]:
+        out: list[int] = []
+        while start < 0xFFFFFFFA and len(out) <= len(table):
+            out.append(start)
+            start = table[start]
+        return out
+
+    directory = b"".join(read_sector(i) for i in chain(first_dir, fat))
+    entries = []
+    for off in range(0, len(directory), 128):
+        e = directory[off:off + 128]
+        name_len = struct.unpack_from("<H", e, 64)[0]
+        left, right, child = struct.unpack_from("<III", e, 68)
+        start, size = struct.unpack_from("<IQ", e, 116)
+        entries.append((e[:max(name_len - 2, 0)].decode("utf-16-le"), e[66], left, right, child, start, size))
+    ministream = b"".join(read_sector(i) for i in chain(entries[0][5], fat))
+    minifat: list[int] = []
+    for i in chain(first_minifat, fat):
+        minifat.extend(struct.unpack(f"<{per}I", read_sector(i)))
+
+    def read(start: int, size: int) -> bytes:
+        if size < cutoff:
+            return b"".join(ministream[i * mini:(i + 1) * mini] for i in chain(start, minifat))[:size]
+        return b"".join(read_sector(i) for i in chain(start, fat))[:size]
+
+    streams: dict[str, bytes] = {}
+
+    def walk(index: int, prefix: str) -> None:
+        if index >= 0xFFFFFFFA or index >= len(entries):
+            return
+        name, kind, left, right, child, start, size = entries[index]
+        walk(left, prefix)
+        walk(right, prefix)
+        if kind == 2:
+            streams[prefix + name] = read(start, size)
+        elif kind == 1:
+            walk(child, f"{prefix}{name}/")
+
+    walk(entries[0][4], "")
+    return streams
+
+
+def _ovba_decompress(data: bytes) -> bytes:
+    """Decompress an MS-OVBA compressed container (section 2.4.1 of the specification)."""
+    if not data or data[0] != 1:
+        raise CseplanError("not an MS-OVBA compressed container")
+    out = bytearray()
+    pos = 1
+    while pos + 2 <= len(data):
+        header = struct.unpack_from("<H", data, pos)[0]
+        end = min(pos + (header & 0x0FFF) + 3, len(data))
+        pos += 2
+        chunk_start = len(out)
+        if not header & 0x8000:  # an uncompressed chunk: 4096 raw bytes
+            out += data[pos:pos + 4096]
+            pos += 4096
+            continue
+        while pos < end:
+            flags = data[pos]
+            pos += 1
+            for bit in range(8):
+                if pos >= end:
+                    break
+                if not flags >> bit & 1:
+                    out.append(data[pos])
+                    pos += 1
+                    continue
+                token = struct.unpack_from("<H", data, pos)[0]
+                pos += 2
+                bits = max((len(out) - chunk_start - 1).bit_length(), 4)
+                length = (token & (0xFFFF >> bits)) + 3
+                offset = (token >> (16 - bits)) + 1
+                for _ in range(length):
+                    out.append(out[-offset])
+    return bytes(out)
+
+
+# --- Writing the workbook ------------------------------------------------------------------------
+
+
+def workbook_bytes(demo: bool = False) -> bytes:
+    """The built workbook (.xlsm) as bytes; equal inputs give equal bytes."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    wb.set_properties({
+        "title": "CSE communications plan", "subject": "Activity plan, evaluation and newsletter inputs",
+        "author": "cseplan-xl", "company": "", "created": CREATED,
+        "comments": "Built by cseplan build-workbook" + (" (demo)" if demo else ""),
+    })
+    wb.add_vba_project(io.BytesIO(_vba_project()), is_stream=True)
+    wb.set_vba_name("ThisWorkbook")
+    _Writer(wb, demo).write_all()
+    wb.close()
+    return buffer.getvalue()
+
+
+def build_workbook(path: Path, *, demo: bool = False, force: bool = False) -> BuildResult:
+    """Build the workbook at path; an existing different file is replaced only with force, after a backup."""
+    path = Path(path)
+    data = workbook_bytes(demo)
+    backup = None
+    if path.exists():
+        if path.read_bytes() == data:
+            return BuildResult(path, "unchanged", shim=_write_shim(path))
+        if not force:
+            raise OutputExistsError(
+                f"{path} differs from a fresh build (edited?): not replaced; use --force to replace it (a backup is kept)"
+            )
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup = path.with_name(f"{path.stem}.backup-{stamp}{path.suffix}")
+        n = 1
+        while backup.exists():
+            backup = path.with_name(f"{path.stem}.backup-{stamp}-{n}{path.suffix}")
+            n += 1
+        path.replace(backup)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return BuildResult(path, "replaced" if backup else "created", backup=backup, shim=_write_shim(path))
+
+
+def _write_shim(path: Path) -> Path | None:
+    """Put the SampleCall shim (module named after the workbook) beside it, unless one is already there."""
+    shim = path.with_suffix(".py")
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", path.stem):
+        return None  # not importable by name: SampleCall cannot use it
+    if not shim.exists():
+        shim.write_text(_data("shim.py.txt"), encoding="utf-8")
+    return shim
+
+
+def _lines(text: str, width: float) -> int:
+    """Roughly how many lines a wrapped cell of this column width needs (XlsxWriter cannot auto-fit heights)."""
+    count = 0
+    for paragraph in text.split("\n"):
+        words, line = paragraph.split(), 0
+        count += 1
+        for word in words:
+            if line and line + 1 + len(word) > width * 1.05:
+                count += 1
+                line = len(word)
+            else:
+                line += len(word) + (1 if line else 0)
+    return max(count, 1)
+
+
+class _Writer:
+    """Writes each sheet of one workbook; holds the formats."""
+
+    def __init__(self, wb: Any, demo: bool) -> None:
+        self.wb = wb
+        self.demo = demo
+        # Narrower than the contract's defaults, wrapped, so the Plan prints legibly on A4 landscape.
+        self.widths = {c.PLAN.name: {"section": 12, "phase": 10, "theme": 18, "when": 14, "who": 13}}
+        f = wb.add_format
+        self.title = f({"bold": True, "font_size": 14, "font_color": "#1F4E78", "valign": "vcenter"})
+        self.banner = f({"bold": True, "font_color": "#9C0006", "bg_color": "#FFEB9C", "valign": "vcenter",
+                         "text_wrap": True, "border": 1, "border_color": "#9C0006"})
+        self.describe = f({"italic": True, "font_color": "#595959", "valign": "vcenter", "text_wrap": True})
+        self.heading = f({"bold": True, "font_size": 12, "font_color": "#1F4E78", "bottom": 2,
+                          "bottom_color": "#1F4E78"})
+        self.header = f({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78", "text_wrap": True,
+                         "valign": "top", "border": 1, "border_color": "#BFBFBF"})
+        self.computed_header = f({"bold": True, "italic": True, "font_color": "#000000", "bg_color": "#D9D9D9",
+                                  "text_wrap": True, "valign": "top", "border": 1, "border_color": "#BFBFBF"})
+        self.label = f({"bold": True, "valign": "top"})
+        self.value = f({"valign": "top", "text_wrap": True, "bg_color": "#FFF9E5", "border": 1,
+                        "border_color": "#BFBFBF"})
+        self.value_date = f({"valign": "top", "num_format": "dd/mm/yyyy", "align": "left", "bg_color": "#FFF9E5",
+                             "border": 1, "border_color": "#BFBFBF"})
+        self.status = f({"valign": "top", "text_wrap": True, "bg_color": "#F2F2F2", "border": 1,
+                         "border_color": "#BFBFBF"})
+        self.help = f({"italic": True, "font_color": "#595959", "valign": "top", "text_wrap": True})
+        self.text = f({"valign": "top"})
+        self.note = f({"italic": True, "font_color": "#595959", "valign": "top"})
+        self.wrap = f({"valign": "top", "text_wrap": True})
+        self.date = f({"valign": "top", "num_format": "dd/mm/yyyy", "align": "left"})
+        self.computed = f({"valign": "top", "bg_color": "#F2F2F2"})
+        self.computed_date = f({"valign": "top", "bg_color": "#F2F2F2", "num_format": "dd/mm/yyyy", "align": "left"})
+        self.rag = {
+            name: f({"bg_color": colour, "font_color": "#FFFFFF" if name in (c.RED, c.BLUE, c.GREEN) else "#000000",
+                     "bold": True})
+            for name, colour in c.RAG_COLOURS.items()
+        }
+        self.legend_colour = {name: f({"font_color": colour, "bold": True}) for name, colour in c.RAG_COLOURS.items()}
+
+    # - shared pieces -
+
+    def write_all(self) -> None:
+        self.wb.set_size(1400, 900)
+        self._define_list_names()
+        self._control()
+        self._plan()
+        self._owners()
+        self._lists()
+        for spec in c.EVALUATION_SHEETS:
+            self._evaluation(spec)
+        self._dashboard()
+        self._table_sheet(c.VALIDATION, [])
+        self._table_sheet(c.HISTORY, [])
+        self._xlwings_conf()
+
+    def _sheet(self, name: str, landscape: bool = True) -> Any:
+        ws = self.wb.add_worksheet(name)
+        ws.set_paper(9)  # A4
+        if landscape:
+            ws.set_landscape()
+        ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+        ws.fit_to_pages(1, 0)
+        ws.set_footer("&L&A&R&P of &N")
+        return ws
+
+    def _title_row(self, ws: Any, text: str, last_col: int) -> None:
+        """Row 1: what the sheet is for (prefixed by the demo banner in the demo)."""
+        if self.demo:
+            text, fmt = f"{DEMO_BANNER}. {text}", self.banner
+        else:
+            fmt = self.describe
+        ws.set_row(0, 32 if self.demo else 22)
+        if last_col > 0:
+            ws.merge_range(0, 0, 0, last_col, text, fmt)
+        else:
+            ws.write_string(0, 0, text, fmt)
+
+    def _headers(self, ws: Any, spec: c.SheetSpec) -> None:
+        widths = self.widths.get(spec.name, {})
+        for col, column in enumerate(spec.columns):
+            ws.write_string(HEADER_ROW, col, column.header, self.computed_header if column.output else self.header)
+            ws.set_column(col, col, widths.get(column.key, column.width), self._column_format(column, spec))
+        ws.set_row(HEADER_ROW, 32)
+        ws.freeze_panes(HEADER_ROW + 1, 0)
+        ws.repeat_rows(HEADER_ROW)
+
+    def _column_format(self, column: c.Column, spec: c.SheetSpec) -> Any:
+        if column.key in self.widths.get(spec.name, {}):
+            return self.wrap
+        if column.output:
+            return self.computed_date if column.type == c.DATE else self.computed
+        if column.type == c.DATE:
+            return self.date
+        return self.wrap if column.width >= 24 else self.text
+
+    def _write_cell(self, ws: Any, row: int, col: int, spec: c.SheetSpec, column: c.Column, value: object) -> None:
+        fmt = self._column_format(column, spec)
+        if value is None or value == "":
+            return
+        if column.type == c.DATE and isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+            ws.write_datetime(row, col, dt.datetime.fromisoformat(value), fmt)
+        elif column.type in (c.INTEGER, c.NUMBER) and isinstance(value, str) and re.fullmatch(r"-?\d+", value):
+            ws.write_number(row, col, int(value), fmt)
+        else:
+            ws.write_string(row, col, str(value), fmt)
+
+    def _rows(self, ws: Any, spec: c.SheetSpec, rows: list[dict[str, str]]) -> None:
+        widths = self.widths.get(spec.name, {})
+        for i, row in enumerate(rows):
+            lines = 1
+            for col, column in enumerate(spec.columns):
+                value = row.get(column.header, "")
+                self._write_cell(ws, HEADER_ROW + 1 + i, col, spec, column, value)
+                width = widths.get(column.key, column.width)
+                if width >= 24 or column.key in widths:
+                    lines = max(lines, _lines(str(value), width))
+            ws.set_row(HEADER_ROW + 1 + i, 15 * lines)
+
+    def _validate_list(self, ws: Any, col: int, source: str | list[str], *, strict: bool = True,
+                       message: str = "") -> None:
+        options: dict[str, Any] = {"validate": "list", "source": source}
+        if not strict:
+            options.update(error_type="warning", error_title="Not in the list",
+                           error_message="This value is not in the list. Keep it anyway?")
+        if message:
+            options.update(input_message=message[:255])
+        ws.data_validation(HEADER_ROW + 1, col, LAST_INPUT_ROW, col, options)
+
+    def _validate_whole(self, ws: Any, col: int, low: int, high: int, message: str) -> None:
+        ws.data_validation(HEADER_ROW + 1, col, LAST_INPUT_ROW, col, {
+            "validate": "integer", "criteria": "between", "minimum": low, "maximum": high,
+            "input_message": message[:255], "error_title": "Out of range",
+            "error_message": f"Enter a whole number from {low} to {high}.",
+        })
+
+    def _define_list_names(self) -> None:
+        for col, column in enumerate(c.LISTS.columns):
+            n = len(_list_values()[column.key])
+            letter = column_letter(col)
+            first, last = HEADER_ROW + 2, HEADER_ROW + 1 + n
+            self.wb.define_name(_list_name(column.key), f"=Lists!${letter}${first}:${letter}${last}")
+
+    # - sheets -
+
+    def _control(self) -> None:
+        ws = self._sheet(c.CONTROL.name, landscape=False)
+        ws.set_column(0, 0, 22)
+        ws.set_column(1, 1, 46)
+        ws.set_column(2, 2, 44)
+        ws.set_column(3, 3, 3)
+        ws.set_column(4, 4, 26)
+        ws.set_row(0, 26)
+        ws.write_string(0, 0, "CSE communications plan: control panel", self.title)
+        if self.demo:
+            ws.merge_range(1, 0, 1, 4, DEMO_BANNER, self.banner)
+            ws.set_row(1, 30)
+        values = {key: row[0] for key, row in _lookups()["control"].items()}
+        helps = {key: row[1] for key, row in _lookups()["control"].items()}
+        if self.demo:
+            values.update(_lookups()["demo_control"])
+        ws.write_string(2, 0, "Settings", self.heading)
+        ws.write_string(2, 1, "", self.heading)
+        ws.write_string(2, 2, "Notes", self.heading)
+        row = 3
+        for column in c.CONTROL.columns:
+            if column.key == "action":
+                row += 1
+                ws.write_string(row, 0, "Run", self.heading)
+                ws.write_string(row, 1, "", self.heading)
+                ws.write_string(row, 2, "", self.heading)
+                row += 1
+            if column.key == "last_run":
+                row += 1
+                ws.write_string(row, 0, "Status of the last run", self.heading)
+                ws.write_string(row, 1, "", self.heading)
+                ws.write_string(row, 2, "", self.heading)
+                row += 1
+            status = column.key.startswith("last_")
+            ws.write_string(row, 0, column.header, self.label)
+            value = values.get(column.key, "")
+            if column.type == c.DATE and value:
+                ws.write_datetime(row, 1, dt.datetime.fromisoformat(value), self.value_date)
+            elif column.type == c.DATE:
+                ws.write_blank(row, 1, None, self.value_date)
+            else:
+                ws.write(row, 1, value, self.status if status else self.value)
+            ws.write_string(row, 2, helps.get(column.key, ""), self.help)
+            ws.set_row(row, 15 * max(_lines(str(value), 46), _lines(helps.get(column.key, ""), 44)))
+            if column.key == "reporting_period":
+                ws.data_validation(row, 1, row, 1, {"validate": "list", "source": _lookups()["reporting_periods"]})
+            elif column.key == "action":
+                ws.data_validation(row, 1, row, 1, {"validate": "list", "source": f"={_list_name('actions')}"})
+                ws.insert_button(row, 4, {"macro": FALLBACK_MACRO, "caption": "Run chosen action",
+                                          "width": 180, "height": 30, "x_offset": 4,
+                                          "description": "Runs the Action chosen in the cell to the left"})
+            elif column.type == c.DATE and not status:
+                ws.data_validation(row, 1, row, 1, {
+                    "validate": "date", "criteria": "between", "minimum": dt.date(2000, 1, 1),
+                    "maximum": dt.date(2100, 12, 31), "error_message": "Enter a date, e.g. 31/03/2018.",
+                })
+            row += 1
+        ws.write_string(2, 4, "Buttons", self.heading)
+        for i, (caption, function) in enumerate(MACROS.items()):
+            ws.insert_button(3 + 2 * i, 4, {"macro": button_macro(function), "caption": caption,
+                                            "width": 180, "height": 30, "x_offset": 4,
+                                            "description": f"Runs cseplan_xl.excel.{function}"})
+        ws.write_string(9, 4, "The buttons need Python with cseplan-xl", self.note)
+        ws.write_string(10, 4, "and xlwings: see the README, 'In Excel'.", self.note)
+        ws.activate()
+
+    def _plan(self) -> None:
+        spec = c.PLAN
+        ws = self._sheet(spec.name)
+        rows = plan_rows()
+        if self.demo:
+            progress = {r["ID"]: r for r in _csv("demo_plan.csv")}
+            for row in rows:
+                row.update({k: v for k, v in progress.get(row["ID"], {}).items() if v and k != "ID"})
+        last = len(spec.columns) - 1
+        first_output = next(i for i, col in enumerate(spec.columns) if col.output)
+        title = "Activity plan: one row per activity of the plan (sections 6.1, 6.2 and Phase Two)."
+        if self.demo:
+            ws.merge_range(0, 0, 0, 3, f"{DEMO_BANNER}.", self.banner)
+        else:
+            ws.merge_range(0, 0, 0, 3, title, self.describe)
+        ws.set_row(0, 48)
+        legend: list[Any] = [self.label, "RAG key: "]
+        for name in c.RAG_VALUES:
+            legend += [self.legend_colour[name], "■ ", self.label, f"{name}", f" = {c.RAG_MEANING[name]}.  "]
+        ws.write_rich_string(0, 4, *legend, self.wrap)
+        ws.merge_range(0, 5, 0, first_output - 1,
+                       "Type in these columns. Start and End are optional: they override the dates read from When.",
+                       self.help)
+        ws.merge_range(0, first_output, 0, last,
+                       "Grey columns are computed by cseplan-xl (Validate plan / Refresh dashboard): "
+                       "do not type in them.", self.help)
+        columns = [{"header": col.header, "header_format": self.computed_header if col.output else None}
+                   for col in spec.columns]
+        ws.add_table(HEADER_ROW, 0, HEADER_ROW + len(rows), last, {
+            "name": "PlanTable", "style": "Table Style Light 9", "columns": columns,
+        })
+        self._headers(ws, spec)
+        ws.freeze_panes(HEADER_ROW + 1, 1)
+        self._rows(ws, spec, rows)
+        for key, source in (("section", "sections"), ("phase", "phases"), ("theme", "themes"),
+                            ("rag", "rag_values")):
+            self._validate_list(ws, self._col(spec, key), f"={_list_name(source)}")
+        self._validate_list(ws, self._col(spec, "cost"), f"={_list_name('cost_keywords')}", strict=False,
+                            message="N/A, TBC, or an amount in £ (e.g. £500).")
+        for key in ("rag", "derived_rag"):
+            col = self._col(spec, key)
+            for name in c.RAG_VALUES:
+                ws.conditional_format(HEADER_ROW + 1, col, LAST_INPUT_ROW, col, {
+                    "type": "cell", "criteria": "==", "value": f'"{name}"', "format": self.rag[name],
+                })
+        ws.print_area(0, 0, HEADER_ROW + len(rows), self._col(spec, "last_updated"))  # the officer's view
+
+    @staticmethod
+    def _col(spec: c.SheetSpec, key: str) -> int:
+        return next(i for i, col in enumerate(spec.columns) if col.key == key)
+
+    def _table_sheet(self, spec: c.SheetSpec, rows: list[dict[str, str]], description: str = "") -> Any:
+        ws = self._sheet(spec.name)
+        last = len(spec.columns) - 1
+        self._title_row(ws, description or spec.description, last)
+        self._headers(ws, spec)
+        ws.autofilter(HEADER_ROW, 0, HEADER_ROW + max(len(rows), 1), last)
+        self._rows(ws, spec, rows)
+        return ws
+
+    def _owners(self) -> None:
+        rows = [dict(zip(("Code", "Role or team", "Agency"), r)) for r in _lookups()["owners"]]
+        self._table_sheet(c.OWNERS, rows, c.OWNERS.description + " Fill in each code's role.")
+
+    def _lists(self) -> None:
+        ws = self._sheet(c.LISTS.name)
+        self._title_row(ws, "Allowed values: each column feeds a dropdown (named ranges List_...). "
+                            "Add a value by extending the named range (Formulas > Name Manager).",
+                        len(c.LISTS.columns) - 1)
+        self._headers(ws, c.LISTS)
+        for col, column in enumerate(c.LISTS.columns):
+            ws.set_column(col, col, column.width, self.wrap)
+            for i, value in enumerate(_list_values()[column.key]):
+                ws.write_string(HEADER_ROW + 1 + i, col, value, self.wrap)
+
+    def _evaluation(self, spec: c.SheetSpec) -> None:
+        rows = _csv(f"demo_{spec.name.lower()}.csv") if self.demo else []
+        ws = self._table_sheet(spec, rows)
+        yes_no = ["Yes", "No"]
+        for col, column in enumerate(spec.columns):
+            if column.key == "platform":
+                self._validate_list(ws, col, f"={_list_name('platforms')}", strict=False)
+            elif column.key == "campaign":
+                self._validate_list(ws, col, f"={_list_name('campaigns')}", strict=False)
+            elif column.key == "tier":
+                self._validate_list(ws, col, f"={_list_name('outlet_tiers')}")
+            elif column.key == "source_type":
+                self._validate_list(ws, col, f"={_list_name('source_types')}", strict=False)
+            elif column.key == "medium":
+                self._validate_list(ws, col, _lookups()["media_types"], strict=False)
+            elif column.type == c.FLAG:
+                self._validate_list(ws, col, yes_no)
+            elif column.key == "tone":
+                self._validate_whole(ws, col, *c.TONE_RANGE, column.help)
+            elif column.key == "prominence":
+                self._validate_whole(ws, col, *c.PROMINENCE_RANGE, column.help)
+            elif column.key == "key_messages":
+                self._validate_whole(ws, col, 0, c.KEY_MESSAGE_COUNT, column.help)
+            elif column.type in (c.INTEGER, c.NUMBER):
+                ws.data_validation(HEADER_ROW + 1, col, LAST_INPUT_ROW, col, {
+                    "validate": "decimal" if column.type == c.NUMBER else "integer",
+                    "criteria": ">=", "value": 0, "error_message": "Enter a number of 0 or more.",
+                })
+            elif column.type == c.DATE:
+                ws.data_validation(HEADER_ROW + 1, col, LAST_INPUT_ROW, col, {
+                    "validate": "date", "criteria": "between", "minimum": dt.date(2000, 1, 1),
+                    "maximum": dt.date(2100, 12, 31), "error_message": "Enter a date, e.g. 01/03/2018.",
+                })
+
+    def _dashboard(self) -> None:
+        ws = self._sheet(c.DASHBOARD.name)
+        self._title_row(ws, "Rollups and evaluation figures, written by Refresh dashboard: anything typed here "
+                            "is replaced.", 7)
+        ws.write_string(HEADER_ROW, 0, "Dashboard", self.title)
+        ws.write_string(HEADER_ROW + 1, 0, "Not refreshed yet: click Refresh dashboard on Control.", self.help)
+        ws.set_column(0, 0, 30)
+        ws.set_column(1, 7, 14)
+
+    def _xlwings_conf(self) -> None:
+        ws = self._sheet("xlwings.conf", landscape=False)
+        ws.set_column(0, 0, 18)
+        ws.set_column(1, 1, 30)
+        ws.set_column(2, 2, 3)
+        ws.set_column(3, 3, 90, self.help)
+        settings: list[tuple[str, object]] = [
+            ("Interpreter_Win", "python"), ("Interpreter_Mac", ""), ("PYTHONPATH", ""),
+            ("Conda Path", ""), ("Conda Env", ""), ("Show Console", False),
+        ]
+        for row, (key, value) in enumerate(settings):
+            ws.write_string(row, 0, key, self.label)
+            if isinstance(value, bool):
+                ws.write_boolean(row, 1, value, self.value)
+            else:
+                ws.write(row, 1, value, self.value)
+        notes = [
+            DEMO_BANNER if self.demo else "About this sheet (xlwings reads it: keep the settings in A1:B6)",
+            "xlwings reads the settings in columns A:B from A1 down to the first blank cell in A.",
+            "Interpreter_Win / Interpreter_Mac: the Python that has cseplan-xl installed, e.g. "
+            r"C:\Users\you\AppData\Local\Programs\Python\Python312\pythonw.exe or /Users/you/cseplan/.venv/bin/python.",
+            "'python' (or blank) uses the Python found on the PATH. On a Mac, give the full path.",
+            "PYTHONPATH: extra folders to search; this workbook's folder (holding cseplan.py) is searched already.",
+            "A blank value here overrides the xlwings add-in and ~/.xlwings/xlwings.conf; delete the row to use them.",
+            "Rename this sheet to _xlwings.conf to switch it off.",
+        ]
+        for row, note in enumerate(notes):
+            ws.write_string(row, 3, note, self.banner if self.demo and row == 0 else
+                            (self.label if row == 0 else self.help))

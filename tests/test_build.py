@@ -1,0 +1,343 @@
+"""Tests for the workbook builder: sheets, headers, source rows, Table, dropdowns, buttons, VBA, reproducibility."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import importlib.metadata
+import importlib.util
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from cseplan_xl import build, contract as c
+from cseplan_xl.cli import main
+from cseplan_xl.errors import OutputExistsError
+
+REPO = Path(__file__).resolve().parents[1]
+REAL = REPO / "workbook" / "cseplan.xlsm"
+DEMO = REPO / "workbook" / "examples" / "cseplan_demo.xlsm"
+NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+
+# The source plan's rows as written: ID, When, Who, Cost (RAG is blank in every row of the source).
+SOURCE = [
+    ("6.1-01", "January 2018 – TBC", "CT", "TBC"),
+    ("6.1-02", "Quarterly", "CT", "N/A"),
+    ("6.1-03", "Ongoing", "CT", "N/A"),
+    ("6.1-04", "Ongoing", "CT", "TBC"),
+    ("6.1-05", "Autumn 2018", "CT", "TBC"),
+    ("6.1-06", "Early 2018", "LW/CT", "TBC"),
+    ("6.1-07", "Two per year", "CT", "N/A"),
+    ("6.1-08", "Ongoing", "CT", "N/A"),
+    ("6.1-09", "Late 2018/ early 2019", "CT", "TBC"),
+    ("6.2-01", "Sept 19 2017", "CT", "N/A"),
+    ("6.2-02", "Autumn 2017", "CT", "TBC"),
+    ("6.2-03", "Autumn 2017", "DJ/CT/Comms team", "N/A"),
+    ("6.2-04", "Nov 2017", "CT/RISE/POLIT", "N/A"),
+    ("6.2-05", "Tender process starts October 2017", "MT/CT", "TBC"),
+    ("6.2-06", "Feb 2018", "MT/CT", "TBC"),
+    ("6.2-07", "TBC", "TBC", "N/A"),
+    ("6.2-08", "2018 TBC", "CT/ALL", "N/A"),
+    ("6.2-09", "Autumn 2017/ Early 2018", "CT/MF/LH", "N/A"),
+    ("6.2-10", "Ongoing", "CT/Comms team", "N/A"),
+    ("6.2-11", "TBC", "CT", "N/A"),
+    ("6.2-12", "TBC", "CT", "N/A"),
+    ("6.2-13", "March 18 2018/19", "ALL", "N/A"),
+    ("P2-01", "April 2019", "CT", "N/A"),
+    ("P2-02", "TBC", "LW/CT", "TBC"),
+]
+SHEETS = [s.name for s in c.ALL_SHEETS] + ["xlwings.conf"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, Path]:
+    """Fresh builds of the real and the demo workbook, written to a temporary folder."""
+    folder = tmp_path_factory.mktemp("built")
+    paths = {"real": folder / "cseplan.xlsm", "demo": folder / "cseplan_demo.xlsm"}
+    for kind, path in paths.items():
+        path.write_bytes(build.workbook_bytes(demo=kind == "demo"))
+    return paths
+
+
+def _rows(path: Path, sheet: str) -> list[list[object]]:
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python()
+
+
+def _cell(rows: list[list[object]], address: str) -> object:
+    letters, number = re.fullmatch(r"([A-Z]+)(\d+)", address).groups()
+    col = sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(letters))) - 1
+    row = rows[int(number) - 1] if int(number) <= len(rows) else []
+    value = row[col] if col < len(row) else ""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _member(path: Path, name: str) -> str:
+    with zipfile.ZipFile(path) as zf:
+        return zf.read(name).decode("utf-8")
+
+
+# --- sheets, headers and rows --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["real", "demo"])
+def test_every_sheet_is_present_in_order(built, kind):
+    assert CalamineWorkbook.from_path(str(built[kind])).sheet_names == SHEETS
+
+
+@pytest.mark.parametrize("kind", ["real", "demo"])
+@pytest.mark.parametrize("spec", [c.PLAN, c.OWNERS, c.LISTS, *c.EVALUATION_SHEETS, c.VALIDATION, c.HISTORY],
+                         ids=lambda s: s.name)
+def test_headers_on_row_2_equal_the_contract(built, kind, spec):
+    rows = _rows(built[kind], spec.name)
+    assert rows[1][: len(spec.columns)] == [col.header for col in spec.columns]
+
+
+def test_plan_holds_every_source_row_as_written_with_rag_blank(built):
+    rows = _rows(built["real"], "Plan")[2:]
+    header = [col.key for col in c.PLAN.columns]
+    got = [(r[header.index("id")], r[header.index("when")], r[header.index("who")], r[header.index("cost")])
+           for r in rows]
+    assert got == SOURCE
+    assert all(r[header.index("rag")] == "" for r in rows)
+    assert [r[header.index("section")] for r in rows] == (
+        [c.DEFAULT_SECTIONS[0]] * 9 + [c.DEFAULT_SECTIONS[1]] * 13 + [c.DEFAULT_SECTIONS[2]] * 2)
+    assert [r[header.index("phase")] for r in rows] == [c.DEFAULT_PHASES[0]] * 22 + [c.DEFAULT_PHASES[1]] * 2
+    assert {r[header.index("theme")] for r in rows} == set(c.DEFAULT_THEMES)
+
+
+def test_plan_activity_text_is_joined_and_names_only_roles(built):
+    rows = _rows(built["real"], "Plan")
+    assert _cell(rows, "E3") == (
+        "Lecture Theatre, HQ. Presentations: Senior investigating officers – tackling CSE; A survivor – victim’s "
+        "perspective; A former social worker; Speaker TBC – Guidance around social media and other software "
+        "applications that make young people vulnerable to CSE.")
+    assert _cell(rows, "E17") == "National and local launch of Breck’s Last Game"
+    activities = " ".join(str(r[4]) for r in rows[2:])
+    assert "  " not in activities and "\n" not in activities
+    assert not re.search(r"\b(DI|DCI|DS)\s", activities)
+
+
+def test_plan_data_matches_the_packaged_source_rows(built):
+    rows = _rows(built["real"], "Plan")[2:]
+    source = build.plan_rows()
+    assert [r[:9] for r in rows] == [[s[h] for h in ("ID", "Section", "Phase", "Theme", "Activity", "When", "Who",
+                                                      "Cost", "RAG")] for s in source]
+
+
+def test_control_labels_and_values(built):
+    rows = _rows(built["real"], "Control")
+    labels = {r[0]: (i + 1, r[1]) for i, r in enumerate(rows) if r[0]}
+    expected_rows = {"Title": 4, "Board name": 5, "Board short name": 6, "Newsletter title": 7, "Plan start": 8,
+                     "Plan end": 9, "As-of date": 10, "Reporting period": 11, "Output folder": 12,
+                     "Contact mailbox": 13, "Local referral route": 14, "Action": 17, "Last run": 20,
+                     "Last action": 21, "Last result": 22, "Errors": 23, "Warnings": 24}
+    assert {col.header: labels[col.header][0] for col in c.CONTROL.columns} == expected_rows
+    assert labels["Board name"][1] == "Northamptonshire Safeguarding Children Board"
+    assert labels["Board short name"][1] == "NSCB"
+    assert labels["Plan start"][1] == dt.date(2017, 9, 1)
+    assert labels["Plan end"][1] == dt.date(2019, 8, 31)
+    assert labels["As-of date"][1] == ""
+    assert labels["Contact mailbox"][1] == "cse.communications@example.org"
+    assert labels["Action"][1] == "Validate plan"
+    assert [labels[h][1] for h in ("Last run", "Last action", "Last result", "Errors", "Warnings")] == [""] * 5
+    demo = {r[0]: r[1] for r in _rows(built["demo"], "Control") if r[0]}
+    assert demo["As-of date"] == dt.date(2018, 3, 31)
+    assert demo["Reporting period"] == "2018Q1"
+
+
+def test_owners_and_lists(built):
+    owners = _rows(built["real"], "Owners")[2:]
+    assert [r[0] for r in owners] == ["CT", "LW", "MT", "DJ", "MF", "LH", "ALL", "Comms team", "RISE", "POLIT"]
+    assert [r[1] for r in owners[:6]] == [""] * 6
+    assert owners[7][1] == "Communications team"
+    lists = _rows(built["real"], "Lists")
+    column = {h: [r[i] for r in lists[2:] if i < len(r) and r[i] != ""] for i, h in enumerate(lists[1])}
+    assert column["Sections"] == list(c.DEFAULT_SECTIONS)
+    assert column["RAG values"] == list(c.RAG_VALUES)
+    assert column["Cost keywords"] == ["N/A", "TBC"]
+    assert column["Actions"] == ["Validate plan", "Refresh dashboard", "Draft newsletter"]
+    assert len(column["Key messages"]) == 5 and len(column["Objectives"]) == 4
+    assert column["Key messages"][1] == "We will not tolerate those who seek to harm our children."
+
+
+def test_xlwings_conf_settings_start_in_a1(built):
+    rows = _rows(built["real"], "xlwings.conf")
+    keys = [r[0] for r in rows[: next(i for i, r in enumerate(rows) if r[0] == "")]]
+    assert keys == ["Interpreter_Win", "Interpreter_Mac", "PYTHONPATH", "Conda Path", "Conda Env", "Show Console"]
+    assert rows[0][1] == "python" and rows[5][1] is False
+
+
+def test_evaluation_sheets_are_empty_in_the_real_workbook(built):
+    for spec in c.EVALUATION_SHEETS:
+        assert len(_rows(built["real"], spec.name)) == 2, spec.name
+
+
+# --- the demo ------------------------------------------------------------------------------------
+
+
+def test_demo_banner_on_every_sheet_and_nowhere_in_the_real_workbook(built):
+    for sheet in SHEETS:
+        demo = _rows(built["demo"], sheet)
+        real = _rows(built["real"], sheet)
+        top = [str(v) for r in demo[:2] for v in r]
+        assert any(v.startswith(build.DEMO_BANNER) for v in top), sheet
+        assert not any("ILLUSTRATIVE" in str(v) for r in real for v in r), sheet
+
+
+def test_demo_mistakes_are_where_the_list_says(built):
+    mistakes = build.demo_mistakes()
+    assert len(mistakes) == 10
+    for m in mistakes:
+        value = _cell(_rows(built["demo"], m["Sheet"]), m["Cell"])
+        assert str(value) == m["Value"], m
+
+
+def test_demo_progress_and_evaluation_data(built):
+    plan = _rows(built["demo"], "Plan")
+    assert (_cell(plan, "A12"), _cell(plan, "I12")) == ("6.2-01", "Blue")  # the conference stand, done
+    assert (_cell(plan, "A17"), _cell(plan, "F17"), _cell(plan, "I17")) == ("6.2-06", "Feb 2018", "Amber")
+    assert "slipped" in _cell(plan, "J17")
+    assert (_cell(plan, "F14"), _cell(plan, "L14")) == ("Spring 2018", "Autumn 2017")
+    assert _cell(plan, "M14") != ""
+    referrals = _rows(built["demo"], "Referrals")[2:]
+    assert len(referrals) == 36 and referrals[0][0] == dt.date(2016, 1, 1) and referrals[-1][0] == dt.date(2018, 12, 1)
+    teen = {r[0]: r[3] for r in referrals}
+    assert sum(teen[dt.date(2017, m, 1)] for m in (1, 2, 3)) == 6
+    assert sum(teen[dt.date(2018, m, 1)] for m in (1, 2, 3)) == 11
+    social = _rows(built["demo"], "Social")[2:]
+    assert len(social) == 20 and {r[1] for r in social} == {"Facebook", "X (Twitter)", "Instagram"}
+    assert all(r[13] for r in social)
+    assert len(_rows(built["demo"], "Media")[2:]) == 12
+    anecdotes = _rows(built["demo"], "Anecdotes")[2:]
+    assert [r[4] for r in anecdotes] == ["Yes", "Yes", "Yes", "No", "No", "No"]
+    for text, consent in ((r[3], r[4]) for r in anecdotes):
+        if consent == "Yes":
+            assert not re.search(r"\d{4} ?\d{6}", text)
+
+
+# --- inside the file -----------------------------------------------------------------------------
+
+
+def test_plan_is_an_excel_table_naming_the_plan_columns(built):
+    table = ElementTree.fromstring(_member(built["real"], "xl/tables/table1.xml"))
+    assert table.get("name") == "PlanTable" and table.get("ref") == "A2:S26"
+    assert [col.get("name") for col in table.iterfind("m:tableColumns/m:tableColumn", NS)] == [
+        col.header for col in c.PLAN.columns]
+
+
+def test_plan_dropdowns_and_colours_reference_the_lists(built):
+    sheet = _member(built["real"], "xl/worksheets/sheet2.xml")
+    validations = dict(re.findall(r'sqref="([A-Z]+)3:[A-Z]+1000"><formula1>([^<]+)</formula1>', sheet))
+    assert validations == {"B": "List_sections", "C": "List_phases", "D": "List_themes", "I": "List_rag_values",
+                           "H": "List_cost_keywords"}
+    names = dict(re.findall(r'<definedName name="([^"]+)">([^<]+)</definedName>',
+                            _member(built["real"], "xl/workbook.xml")))
+    assert names["List_sections"] == "Lists!$A$3:$A$5"
+    assert names["List_rag_values"] == "Lists!$D$3:$D$7"
+    assert names["List_actions"] == "Lists!$M$3:$M$5"
+    colours = re.findall(r'<conditionalFormatting sqref="([A-Z]+)3:[A-Z]+1000">', sheet)
+    assert colours == ["I", "P"]
+    assert sheet.count('operator="equal"') == 10
+
+
+def test_buttons_carry_their_macros(built):
+    vml = html.unescape(_member(built["real"], "xl/drawings/vmlDrawing1.vml"))
+    macros = re.findall(r"<x:FmlaMacro>(.*?)</x:FmlaMacro>", vml)
+    assert macros == [
+        "[0]!SampleCall",
+        "[0]!'RunPython \"import cseplan_xl.excel as x; x.validate_plan()\"'",
+        "[0]!'RunPython \"import cseplan_xl.excel as x; x.refresh_dashboard()\"'",
+        "[0]!'RunPython \"import cseplan_xl.excel as x; x.draft_newsletter()\"'",
+    ]
+
+
+def test_vba_module_is_the_pinned_xlwings_version():
+    with zipfile.ZipFile(REAL) as zf:
+        modules = build.vba_sources(zf.read("xl/vbaProject.bin"))
+    version = importlib.metadata.version("xlwings")
+    assert f'Public Const XLWINGS_VERSION As String = "{version}"' in modules["xlwings"]
+    assert "Sub SampleCall()" in modules["Module1"]
+    # The decompressed module is exactly the text xlwings ships as xlwings.bas.
+    bas = Path(importlib.util.find_spec("xlwings").origin).parent / "xlwings.bas"
+    assert modules["xlwings"].replace("\r\n", "\n") == bas.read_text(encoding="utf-8").replace("\r\n", "\n")
+
+
+# --- reproducible, and never losing an officer's edits -------------------------------------------
+
+
+def test_committed_workbooks_equal_a_fresh_build():
+    assert REAL.read_bytes() == build.workbook_bytes(demo=False)
+    assert DEMO.read_bytes() == build.workbook_bytes(demo=True)
+    shim = (REPO / "src" / "cseplan_xl" / "data" / "shim.py.txt").read_text(encoding="utf-8")
+    assert (REPO / "workbook" / "cseplan.py").read_text(encoding="utf-8") == shim
+    assert (REPO / "workbook" / "examples" / "cseplan_demo.py").read_text(encoding="utf-8") == shim
+
+
+def test_rebuild_leaves_an_identical_file_and_refuses_an_edited_one(tmp_path):
+    path = tmp_path / "plan.xlsm"
+    first = build.build_workbook(path)
+    assert first.status == "created" and first.shim == tmp_path / "plan.py" and first.shim.exists()
+    assert build.build_workbook(path).status == "unchanged"
+    path.write_bytes(path.read_bytes() + b"officer's edits")
+    edited = path.read_bytes()
+    with pytest.raises(OutputExistsError, match="differs from a fresh build.*--force"):
+        build.build_workbook(path)
+    assert path.read_bytes() == edited
+    result = build.build_workbook(path, force=True)
+    assert result.status == "replaced" and result.backup is not None
+    assert result.backup.parent == tmp_path and result.backup.name.startswith("plan.backup-")
+    assert result.backup.read_bytes() == edited
+    assert path.read_bytes() == build.workbook_bytes()
+
+
+def test_cli_build_workbook(tmp_path, capsys):
+    path = tmp_path / "training.xlsm"
+    assert main(["build-workbook", "--demo", "-o", str(path)]) == 0
+    assert capsys.readouterr().out == f"Built {path}\n"
+    assert main(["build-workbook", "-o", str(path)]) == 2
+    assert "differs from a fresh build" in capsys.readouterr().err
+
+
+def test_shim_dispatches_on_the_action_cell():
+    namespace: dict[str, object] = {}
+    exec((REPO / "workbook" / "cseplan.py").read_text(encoding="utf-8"), namespace)
+    chosen = namespace["chosen_action"]
+    assert chosen([["Title", "x"], ["Action", " Refresh  dashboard "]]) == "refresh_dashboard"
+    assert chosen([["Action", "Draft newsletter"]]) == "draft_newsletter"
+    assert chosen([["Action", None]]) is None
+    assert chosen([["Title", "Validate plan"]]) is None
+
+
+# --- a real spreadsheet application opens it -----------------------------------------------------
+
+
+def _soffice(tmp_path: Path, target: str, source: Path) -> Path:
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", target,
+                    "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=180)
+    return tmp_path / f"{source.stem}.{target.split(':')[0]}"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_converts_to_pdf_and_lists_the_macros(tmp_path):
+    pdf = _soffice(tmp_path, "pdf", REAL)
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    ods = _soffice(tmp_path, "ods", REAL)
+    with zipfile.ZipFile(ods) as zf:
+        library = zf.read("Basic/VBAProject/script-lb.xml").decode()
+        content = zf.read("content.xml").decode()
+    assert re.findall(r'library:element library:name="(\w+)"', library) == [
+        "Dictionary", "Module1", "Sheet1", "Sheet2", "ThisWorkbook", "xlwings"]
+    assert re.findall(r'form:label="([^"]+)"', content) == [
+        "Run chosen action", "Validate plan", "Refresh dashboard", "Draft newsletter"]
+    assert "VBAProject.Module1.SampleCall" in content
+    if shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "2", str(pdf), str(tmp_path / "page")],
+                       check=True, timeout=120)
+        assert sorted(p.name for p in tmp_path.glob("page-*.png")) == ["page-01.png", "page-02.png"]
