@@ -149,6 +149,9 @@ WIDER = [
     ("starts October 2017", "from", "2017-10-01", None),
     ("Launch starting Autumn 2018", "from", "2018-09-01", None),
     ("April 2019 onwards", "from", "2019-04-01", None),
+    ("Start April 2018", "from", "2018-04-01", None),
+    ("start of April 2018", "window", "2018-04-01", "2018-04-10"),
+    ("Start of 2019", "window", "2019-01-01", "2019-04-30"),
     ("from January to March 2019", "window", "2019-01-01", "2019-03-31"),
     # school terms (approximate)
     ("Autumn term 2018", "window", "2018-09-01", "2018-12-31"),

@@ -71,6 +71,7 @@ _PHRASES = [
     (r"\bweek (?:commencing|beginning|starting)\b|\bw\s?/\s?c\b|\bw\.c\b\.?", " \x00wc "),
     (r"\bfinancial year\b|\bf\.?y\.?(?=\s*\d)", " fy "),
     (r"\b(early|mid|late)\s*-\s*", r" \1 "),
+    (r"\bstart\b(?!\s+of\b)", " starts "),  # "start April 2018" starts then; "start of April" is early April
     (r"\b(?:two|2) (?:per|a|each) year\b|\btwice (?:a |per |each )?year(?:ly)?\b|\bbi-?\s?annual(?:ly)?\b"
      r"|\bhalf-?\s?yearly\b|\bsix-?\s?monthly\b|\bevery six months\b", " \x00rec:twice_yearly "),
     (r"\bquarterly\b|\b(?:every|each|once a|once per) quarter\b", " \x00rec:quarterly "),
@@ -102,12 +103,16 @@ _MONTHS = {name: i + 1 for i, names in enumerate(
      "august aug", "september sept sep", "october oct", "november nov", "december dec"]) for name in names.split()}
 _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}  # meteorological starts
 _TERMS = {"autumn": (9, 4), "spring": (1, 3), "summer": (4, 4)}  # England school terms, approximate
-_RELS = {"early": 0, "beginning": 0, "start": 0, "mid": 1, "middle": 1, "late": 2, "end": 2}
-_NTH = {"first": 1, "second": 2, "third": 3, "fourth": 4}
-_WORDS = {"term": "term", "terms": "term", "half": "half", "quarter": "quarter", "fy": "fy", "by": "by",
-          "from": "from", "starts": "from", "starting": "from", "commencing": "from", "commences": "from",
-          "begins": "from", "onwards": "onwards", "onward": "onwards",
-          "to": "sep", "until": "sep", "till": "sep", "through": "sep", "thru": "sep", "and": "sep"}
+# word -> (token kind, value); words not here and not filler are 'unk' and make the text not understood
+_LEXICON = {
+    **{w: ("month", m) for w, m in _MONTHS.items()}, **{w: ("season", w) for w in _SEASONS},
+    **{w: ("rel", r) for w, r in dict(early=0, beginning=0, start=0, mid=1, middle=1, late=2, end=2).items()},
+    **{w: ("nth", n) for w, n in dict(first=1, second=2, third=3, fourth=4).items()},
+    **{w: ("from", w) for w in "from starts starting commencing commences begins".split()},
+    **{w: ("sep", w) for w in "to until till through thru and".split()},
+    "term": ("term", None), "terms": ("term", None), "half": ("half", None), "quarter": ("quarter", None),
+    "fy": ("fy", None), "by": ("by", None), "onwards": ("onwards", None), "onward": ("onwards", None),
+}
 _FILLER = set("of the in during on around approx approximately circa about between sometime".split()) | set(
     "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun".split())
 
@@ -140,18 +145,8 @@ def _tokenize(text: str) -> list[_Tok]:
             name, _, value = s[1:].partition(":")
             toks.append(_Tok(name, value.replace("_", "-") or None, name))
         elif kind == "word":
-            if s in _MONTHS:
-                toks.append(_Tok("month", _MONTHS[s], s))
-            elif s in _SEASONS:
-                toks.append(_Tok("season", s, s))
-            elif s in _RELS:
-                toks.append(_Tok("rel", _RELS[s], s))
-            elif s in _NTH:
-                toks.append(_Tok("nth", _NTH[s], s))
-            elif s in _WORDS:
-                toks.append(_Tok(_WORDS[s], s, s))
-            elif s not in _FILLER:
-                toks.append(_Tok("unk", s, s))
+            if s not in _FILLER:
+                toks.append(_Tok(*_LEXICON.get(s, ("unk", s)), s))
         elif kind == "fyspan":
             ok = nums[1] == (nums[0] + 1) % 100
             toks.append(_Tok("fyspan", nums[0], s) if ok else _Tok("unk", s, s))
@@ -489,11 +484,10 @@ def with_dates(schedule: Schedule, start: date | None, end: date | None) -> Sche
 def _periods(rec: str, lo: date, hi: date) -> list[tuple[date, date]]:
     out = []
     if rec == "weekly":
-        s = lo - timedelta(days=lo.weekday())
-        step = lambda d: d + timedelta(days=7)  # noqa: E731
+        s = lo - timedelta(days=lo.weekday())  # Monday of lo's week
         while s <= hi:
             out.append((max(s, lo), min(s + timedelta(days=6), hi)))
-            s = step(s)
+            s += timedelta(days=7)
         return out
     n = {"monthly": 1, "quarterly": 3, "twice-yearly": 6, "annually": 12}[rec]
     m = (lo.month - 1) // n * n + 1
