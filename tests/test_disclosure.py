@@ -55,6 +55,13 @@ def test_chain_of_relations_is_caught():
     assert result.shown == {"all": 20, "boys": 8, "teen": WITHHELD, "others": 12}
 
 
+def test_keep_prefers_to_withhold_other_figures():
+    figures = {"all": 20, "boys": 8, "teen": 6, "others": 12, "younger": 2}
+    rels = [Relation("all", ("boys", "others")), Relation("boys", ("teen", "younger"))]
+    result = protect(figures, rels, hidden=["younger", "others"], keep=["teen", "all"])
+    assert result.shown == {"all": 20, "boys": WITHHELD, "teen": 6}
+
+
 def test_chain_through_a_suppressed_total():
     # boys = teen + younger with teen = 3 (primary). Withholding boys alone would not do: all - others gives it.
     figures = {"all": 20, "boys": 8, "teen": 3, "others": 12, "younger": 5}

@@ -59,13 +59,16 @@ def protect(
     figures: Mapping[str, int | None],
     relations: Iterable[Relation | tuple[str, Sequence[str]]] = (),
     hidden: Iterable[str] = (),
+    keep: Iterable[str] = (),
 ) -> Protected:
     """Decide what to show for figures published together, given their sums and never-published cells.
 
     figures holds every cell, published or not; hidden names the cells that are never published but are
     tied to the others by a relation (the remainder of a total). None values are not recorded: they are
-    never shown as numbers and relations that involve them are ignored.
+    never shown as numbers and relations that involve them are ignored. keep names the headline figures
+    to withhold last when a complementary suppression has a choice.
     """
+    keep_set = set(keep)
     hidden_set = set(hidden)
     rels = [r if isinstance(r, Relation) else Relation(r[0], tuple(r[1])) for r in relations]
     rels = [r for r in rels if all(figures.get(n) is not None for n in (r.total, *r.parts))]
@@ -81,7 +84,7 @@ def protect(
         target = exposed[0]
         candidates = sorted(
             {c for r in rels if target in (r.total, *r.parts) for c in (r.total, *r.parts) if c not in unknown},
-            key=lambda c: (figures[c], c),
+            key=lambda c: (c in keep_set, figures[c], c),
         )
         if not candidates:  # cannot happen for consistent input; stop rather than loop
             break

@@ -1,0 +1,841 @@
+"""Evaluation figures for the plan's four measures, with honest uncertainty (DOMAIN.md, "Evaluation").
+
+Referrals: the rate ratio of two Poisson counts with exposure in months. Conditional on n = y1 + y0,
+y1 is Binomial(n, p) with p = RR*t1 / (RR*t1 + t0), so the exact (Clopper-Pearson) and mid-p intervals for p
+map one-to-one onto RR = p/(1-p) * t0/t1, and the one-sided p for an increase is P(Y1 >= y1 | n) at RR = 1.
+
+Words (plain_words): a change is called "unlikely to be chance" only when the one-sided exact p is below
+0.025, which is exactly when the exact 95% interval excludes 1, so the words never contradict the interval.
+Otherwise, with fewer than 50 referrals in the two periods together, the words say "too few to be sure the
+change is real"; with 50 or more, "the change could be chance". Equal rates say "no change".
+
+Every measure carries its definition, data source (sheet), baseline and period (Barcelona Principles).
+Never an advertising value equivalent; never an engagement rate pooled across platforms.
+scipy.special is imported inside the functions that need it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import contract
+from .disclosure import FEWER_THAN, WITHHELD, Relation, protect, publishable_count
+from .errors import UsageError
+from .period import Period, last_complete_quarter, parse_period
+
+ALPHA = 0.05
+Z95 = 1.959963984540054
+CLEAR_P = ALPHA / 2  # one-sided exact p below this <=> the exact 95% interval excludes 1
+SMALL_TOTAL = 50  # below this many referrals in both periods together, an unclear change is "too few"
+SAME_PERIOD_LAST_YEAR = "same-period-last-year"
+PRE_PERIOD = "pre-period"
+BASELINE_EXAMPLES = "same-period-last-year or pre-period:K (K earlier periods of the same length, e.g. pre-period:4)"
+SOCIAL_COMPONENTS = ("reactions", "comments", "shares", "saves", "clicks")
+SOCIAL_DENOMINATORS = ("views", "impressions", "reach")  # first present wins: Meta replaced impressions with views
+TONES = ("-2", "-1", "0", "+1", "+2")
+CSV_COLUMNS = ("section", "group", "key", "field", "value")
+
+DEFINITIONS = {
+    "referrals": "CSE referrals recorded per month on the Referrals sheet (all, boys, teenage boys 13-17). "
+                 "Rates are per month of recorded figures; a month with no figure is left out, never counted as zero.",
+    "social": "Engagements (reactions + comments + shares + saves + clicks) per post, summed per platform; "
+              "engagement rate = engagements / the named denominator (views, else impressions, else reach) "
+              "over the posts that report it. Rates are per platform and never pooled across platforms.",
+    "media": "Traditional media items coded on the Media sheet: tone -2..+2, prominence 3 headline/lead, "
+             "2 first paragraph or picture, 1 passing mention; broadcast seconds; how many of the five key "
+             "messages; whether the reporting route was given. No advertising value equivalent.",
+    "anecdotes": "Anecdotal evidence items on the Anecdotes sheet; publishable = consent to publish and "
+                 "anonymised both yes.",
+}
+_WHAT = {"referrals": "referrals", "social": "social media", "media": "traditional media",
+         "anecdotes": "anecdotal evidence"}
+_SPECS = {"referrals": contract.REFERRALS, "social": contract.SOCIAL, "media": contract.MEDIA,
+          "anecdotes": contract.ANECDOTES}
+
+
+# --- rate ratio ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RateRatio:
+    """Two Poisson counts compared: y1 over t1 months (period) against y0 over t0 months (baseline).
+
+    rate_ratio is inf when y0 = 0 < y1 and None when both are 0; an interval's upper end may be inf.
+    """
+
+    y1: int
+    t1: float
+    y0: int
+    t0: float
+    rate_ratio: float | None
+    percent_change: float | None
+    ci_exact: tuple[float, float] | None
+    ci_mid_p: tuple[float, float] | None
+    p_increase: float | None  # exact one-sided P(Y1 >= y1 | n) at RR = 1
+    p_increase_mid_p: float | None  # P(Y1 > y1 | n) + P(Y1 = y1 | n) / 2
+    p_decrease: float | None  # exact one-sided P(Y1 <= y1 | n) at RR = 1
+
+    @property
+    def direction(self) -> str:
+        """"rise", "fall", "level" or "none" (no events in either period)."""
+        if self.y1 + self.y0 == 0:
+            return "none"
+        r1, r0 = self.y1 * self.t0, self.y0 * self.t1
+        return "rise" if r1 > r0 else "fall" if r1 < r0 else "level"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able; infinite values become None (undefined or unbounded)."""
+        return {
+            "rate_ratio": _finite(self.rate_ratio),
+            "percent_change": _finite(self.percent_change),
+            "ci_exact": _interval(self.ci_exact),
+            "ci_mid_p": _interval(self.ci_mid_p),
+            "p_increase": self.p_increase,
+            "p_increase_mid_p": self.p_increase_mid_p,
+            "p_decrease": self.p_decrease,
+        }
+
+
+def rate_ratio(y1: int, t1: float, y0: int, t0: float) -> RateRatio:
+    """Compare counts y1 (period, t1 months) and y0 (baseline, t0 months): rate ratio, exact and mid-p 95% CIs."""
+    if y1 < 0 or y0 < 0 or t1 <= 0 or t0 <= 0:
+        raise ValueError("counts must be >= 0 and exposures > 0")
+    y1, y0 = int(y1), int(y0)
+    n = y1 + y0
+    if n == 0:
+        return RateRatio(y1, t1, y0, t0, None, None, None, None, None, None, None)
+    from scipy.special import bdtr, bdtrc, betaincinv
+
+    p0 = t1 / (t1 + t0)
+    rr = math.inf if y0 == 0 else (y1 / t1) / (y0 / t0)
+    pct = None if math.isinf(rr) else (rr - 1) * 100
+    lo = 0.0 if y1 == 0 else float(betaincinv(y1, n - y1 + 1, ALPHA / 2))
+    hi = 1.0 if y1 == n else float(betaincinv(y1 + 1, n - y1, 1 - ALPHA / 2))
+    mid_lo = 0.0 if y1 == 0 else _solve(lambda p: _upper_mid(y1, n, p) - ALPHA / 2, increasing=True)
+    mid_hi = 1.0 if y1 == n else _solve(lambda p: _lower_mid(y1, n, p) - ALPHA / 2, increasing=False)
+    to_rr = lambda p: math.inf if p >= 1 else p / (1 - p) * t0 / t1  # noqa: E731
+    p_inc = 1.0 if y1 == 0 else float(bdtrc(y1 - 1, n, p0))
+    p_dec = float(bdtr(y1, n, p0))
+    return RateRatio(
+        y1, t1, y0, t0, rr, pct,
+        (to_rr(lo), to_rr(hi)), (to_rr(mid_lo), to_rr(mid_hi)),
+        min(1.0, p_inc), min(1.0, p_inc - _pmf(y1, n, p0) / 2), min(1.0, p_dec),
+    )
+
+
+def _pmf(k: int, n: int, p: float) -> float:
+    if p <= 0:
+        return 1.0 if k == 0 else 0.0
+    if p >= 1:
+        return 1.0 if k == n else 0.0
+    log = math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1) + k * math.log(p) + (n - k) * math.log1p(-p)
+    return math.exp(log)
+
+
+def _upper_mid(k: int, n: int, p: float) -> float:
+    """P(Y > k) + P(Y = k)/2: rises with p."""
+    from scipy.special import bdtrc
+
+    return float(bdtrc(k, n, p)) + _pmf(k, n, p) / 2
+
+
+def _lower_mid(k: int, n: int, p: float) -> float:
+    """P(Y < k) + P(Y = k)/2: falls as p rises."""
+    from scipy.special import bdtr
+
+    below = float(bdtr(k - 1, n, p)) if k > 0 else 0.0
+    return below + _pmf(k, n, p) / 2
+
+
+def _solve(f, increasing: bool) -> float:
+    """The root of a monotone function on (0, 1) by bisection (to about 1e-12)."""
+    lo, hi = 0.0, 1.0
+    for _ in range(80):
+        mid = (lo + hi) / 2
+        if (f(mid) < 0) == increasing:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def plain_words(subject: str, result: RateRatio) -> str:
+    """One sentence that says what the counts show and how sure we can be (thresholds in the module doc)."""
+    y1, y0, t1, t0 = result.y1, result.y0, result.t1, result.t0
+    before = str(y0) if math.isclose(t0, t1) else f"an average of {_num(y0 * t1 / t0)}"
+    direction = result.direction
+    if direction == "none":
+        return f"{subject}: none in either period, so there is nothing to compare."
+    if direction == "level":
+        return f"{subject} stayed level ({before} before, {y1} now): no change."
+    figures = _figures_words(result)
+    verb = "rose" if direction == "rise" else "fell"
+    p = result.p_increase if direction == "rise" else result.p_decrease
+    if p is not None and p < CLEAR_P:
+        verdict = f"a {direction} unlikely to be chance (one-sided {_p(p)})"
+    elif y1 + y0 < SMALL_TOTAL:
+        verdict = "too few to be sure the change is real"
+    else:
+        verdict = f"the change could be chance (one-sided {_p(p)})"
+    return f"{subject} {verb} from {before} to {y1} ({figures}): {verdict}."
+
+
+def _figures_words(result: RateRatio) -> str:
+    lo, hi = result.ci_exact or (0.0, math.inf)
+    ci = f"95% CI {lo:.2f} to {'no upper limit' if math.isinf(hi) else f'{hi:.2f}'}"
+    if result.rate_ratio is None or math.isinf(result.rate_ratio):
+        return f"none in the baseline, so no rate ratio; {ci}"
+    return f"rate ratio {result.rate_ratio:.2f}, {ci}"
+
+
+def _p(p: float | None) -> str:
+    if p is None:
+        return "p not defined"
+    if p < 0.001:
+        return "p < 0.001"
+    return f"p = {p:.2f}" if p >= 0.01 else f"p = {p:.3f}"
+
+
+def _num(x: float) -> str:
+    return f"{x:.0f}" if float(x).is_integer() else f"{x:.1f}"
+
+
+def _finite(x: float | None) -> float | None:
+    return None if x is None or math.isinf(x) else round(x, 6)
+
+
+def _interval(ci: tuple[float, float] | None) -> list[float | None] | None:
+    return None if ci is None else [_finite(ci[0]), _finite(ci[1])]
+
+
+# --- shares ----------------------------------------------------------------------------------
+
+
+def wilson_interval(k: int, n: int, z: float = Z95) -> tuple[float, float] | None:
+    """Wilson score 95% interval for a proportion k/n; None when n = 0."""
+    if n <= 0:
+        return None
+    phat = k / n
+    denom = 1 + z * z / n
+    centre = (phat + z * z / (2 * n)) / denom
+    half = z * math.sqrt(phat * (1 - phat) / n + z * z / (4 * n * n)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def _share(k: int, n: int) -> dict[str, Any]:
+    ci = wilson_interval(k, n)
+    return {"count": k, "of": n, "share": round(k / n, 6) if n else None,
+            "ci": None if ci is None else [round(ci[0], 6), round(ci[1], 6)]}
+
+
+# --- the evaluation --------------------------------------------------------------------------
+
+
+@dataclass
+class Evaluation:
+    """The four measures for one reporting period against a recorded baseline."""
+
+    as_of: dt.date
+    period: Period
+    baseline_method: str
+    baseline_periods: tuple[Period, ...]
+    referrals: dict[str, Any]
+    social: dict[str, Any]
+    media: dict[str, Any]
+    anecdotes: dict[str, Any]
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)  # counts the partner view protects
+
+    @property
+    def baseline_words(self) -> str:
+        """The baseline in words, naming its periods."""
+        return _baseline_words(self.baseline_method, self.baseline_periods)
+
+    def to_dict(self, partner_facing: bool = False) -> dict[str, Any]:
+        """JSON-able figures with snake_case keys; partner_facing applies disclosure control."""
+        out = {
+            "as_of": self.as_of.isoformat(),
+            "period": self.period.to_dict(),
+            "baseline": {"method": self.baseline_method, "description": self.baseline_words,
+                         "periods": [p.to_dict() for p in self.baseline_periods]},
+            "partner_facing": partner_facing,
+            "referrals": self.referrals,
+            "social": self.social,
+            "media": self.media,
+            "anecdotes": self.anecdotes,
+        }
+        if partner_facing:
+            out["referrals"] = _protect_referrals(self.referrals, self.raw.get("referrals"))
+            out["anecdotes"] = _protect_anecdotes(self.anecdotes)
+        return _plain(out)
+
+    def partner_view(self) -> dict[str, Any]:
+        """The figures as they may go to partners: small counts hidden and not recoverable by subtraction."""
+        return self.to_dict(partner_facing=True)
+
+    def csv_rows(self, partner_facing: bool = False) -> list[dict[str, Any]]:
+        """Long rows (columns CSV_COLUMNS): section, group, key, field, value."""
+        data = self.to_dict(partner_facing)
+        return [row for section in ("referrals", "social", "media", "anecdotes")
+                for row in _section_rows(section, data[section])]
+
+    def to_text(self, partner_facing: bool = False) -> str:
+        """A readable summary for the terminal."""
+        d = self.to_dict(partner_facing)
+        lines = [f"Evaluation for {_period_words(self.period)}, as of {self.as_of:%d %b %Y}",
+                 f"Baseline: {self.baseline_words}"]
+        if partner_facing:
+            lines.append("Partner-facing: counts below 5 show as 'fewer than 5'; some figures are withheld "
+                         "so that none can be worked out by subtraction.")
+        lines += ["", "Referrals"]
+        ref = d["referrals"]
+        if ref["status"] != "ok":
+            lines.append(f"  {ref['message']}")
+        else:
+            for key in ("all", "teen_boys"):
+                c = ref[key]
+                lines.append(f"  {c['sentence']}")
+            for key, label in (("boys_share", "boys"), ("teen_boys_share", "teenage boys")):
+                s = ref[key]
+                lines.append(f"  Share that are {label}: {_share_words(s['baseline'])} before, "
+                             f"{_share_words(s['period'])} now.")
+            lines += [f"  Note: {n}" for n in ref["notes"]]
+        lines += ["", "Social media (per platform; rates are never pooled across platforms)"]
+        soc = d["social"]
+        if soc["status"] != "ok":
+            lines.append(f"  {soc['message']}")
+        else:
+            for p in soc["platforms"]:
+                rate = "no rate (no denominator)" if p["engagement_rate"] is None else (
+                    f"{100 * p['engagement_rate']:.2f}% of {p['denominator']}")
+                lines.append(f"  {p['platform']}: {p['posts']} posts, {p['engagements']} engagements, {rate}")
+            lines += [f"  Note: {n}" for n in soc["notes"]]
+        lines += ["", "Traditional media"]
+        med = d["media"]
+        if med["status"] != "ok":
+            lines.append(f"  {med['message']}")
+        else:
+            t = med["overall"]
+            tones = " ".join(f"{k}:{v}" for k, v in t["tone_counts"].items())
+            messages = "-" if t["mean_key_messages"] is None else f"{t['mean_key_messages']:.1f}"
+            lines.append(
+                f"  {t['items']} items; tone {tones}; net tone {t['net_tone']:+d}; "
+                f"prominence-weighted {t['prominence_weighted']}; broadcast {t['broadcast_seconds']:g} s; "
+                f"key messages per item {messages}; reporting route given in {t['reporting_route']['given']} "
+                f"of {t['items']}"
+            )
+            for name in ("by_tier", "by_campaign"):
+                for g in med[name]:
+                    lines.append(f"    {name[3:]} {g['key']}: {g['items']} items, net tone {g['net_tone']:+d}")
+            lines += [f"  Note: {n}" for n in med["notes"]]
+        lines += ["", "Anecdotal evidence"]
+        an = d["anecdotes"]
+        if an["status"] != "ok":
+            lines.append(f"  {an['message']}")
+        else:
+            lines.append(f"  {an['total']} items, {an['publishable']} publishable (consented and anonymised)")
+            lines += [f"    {s['key']}: {s['total']}" for s in an["by_source_type"]]
+            lines += [f"  Note: {n}" for n in an["notes"]]
+        return "\n".join(lines) + "\n"
+
+
+def evaluate(
+    plan: Any,
+    period: str | Period | None = None,
+    baseline: str = SAME_PERIOD_LAST_YEAR,
+    as_of: dt.date | None = None,
+) -> Evaluation:
+    """The four measures for a period (default: the Control reporting period, else the last complete quarter)."""
+    as_of_date = plan.as_of(as_of)
+    period_obj = _resolve_period(plan, period, as_of_date)
+    method, k = parse_baseline(baseline)
+    baseline_periods = (
+        (period_obj.shift_years(-1),) if method == SAME_PERIOD_LAST_YEAR else tuple(period_obj.previous(k))
+    )
+    meta = {"period": period_obj.to_dict(), "baseline": _baseline_words(
+        method if method == SAME_PERIOD_LAST_YEAR else f"{PRE_PERIOD}:{k}", baseline_periods)}
+    raw: dict[str, Any] = {}
+    sections = {}
+    for name in ("referrals", "social", "media", "anecdotes"):
+        spec = _SPECS[name]
+        empty = _no_data(plan, spec, _WHAT[name])
+        head = {"definition": DEFINITIONS[name], "source": _source(plan, spec), **meta}
+        if empty:
+            sections[name] = {**empty, **head}
+            continue
+        records = plan.records(spec)
+        if name == "referrals":
+            body, raw["referrals"] = _referrals(records, period_obj, baseline_periods, spec)
+        elif name == "social":
+            body = _social(records, period_obj, baseline_periods)
+        elif name == "media":
+            body = _media(records, period_obj)
+        else:
+            body = _anecdotes(records, period_obj)
+        sections[name] = {"status": "ok", **head, **body}
+    return Evaluation(
+        as_of=as_of_date, period=period_obj,
+        baseline_method=method if method == SAME_PERIOD_LAST_YEAR else f"{PRE_PERIOD}:{k}",
+        baseline_periods=baseline_periods, raw=raw, **sections,
+    )
+
+
+def parse_baseline(text: str) -> tuple[str, int]:
+    """("same-period-last-year", 1) or ("pre-period", K) from the --baseline text; UsageError otherwise."""
+    s = "-".join(str(text).strip().casefold().replace("_", " ").split())
+    if s in ("same-period-last-year", "last-year", "same-period"):
+        return SAME_PERIOD_LAST_YEAR, 1
+    for prefix in ("pre-period:", "pre-period-", "preperiod:", "pre:"):
+        if s.startswith(prefix):
+            rest = s[len(prefix):]
+            if rest.isdigit() and 1 <= int(rest) <= 40:
+                return PRE_PERIOD, int(rest)
+            raise UsageError(f"baseline {text!r}: K must be a whole number from 1 to 40, e.g. pre-period:4")
+    raise UsageError(f"cannot understand the baseline {text!r}; use {BASELINE_EXAMPLES}")
+
+
+def _resolve_period(plan: Any, period: str | Period | None, as_of: dt.date) -> Period:
+    if isinstance(period, Period):
+        return period
+    if period:
+        return parse_period(period)
+    setting = plan.settings.reporting_period
+    if setting:
+        try:
+            return parse_period(setting)
+        except UsageError as exc:
+            raise UsageError(f"the Control sheet's Reporting period: {exc}") from None
+    return last_complete_quarter(as_of)
+
+
+def _baseline_words(method: str, periods: tuple[Period, ...]) -> str:
+    if method == SAME_PERIOD_LAST_YEAR:
+        return f"the same period last year, {_period_words(periods[0])}"
+    if len(periods) == 1:
+        return f"the period before, {_period_words(periods[0])}"
+    return (f"the average of the {len(periods)} periods of the same length before "
+            f"({periods[0].label} to {periods[-1].label})")
+
+
+def _period_words(p: Period) -> str:
+    """"Q1 2018 (Jan–Mar 2018)", "March 2018", "2018", else the dates."""
+    label = p.label
+    if len(label) == 6 and label[4] == "Q":
+        return f"Q{label[5]} {label[:4]} ({p.start:%b}–{p.end:%b %Y})"
+    if len(label) == 7 and label[4] == "-":
+        return f"{p.start:%B %Y}"
+    if len(label) == 4:
+        return label
+    dates = f"{p.start.day} {p.start:%b %Y}–{p.end.day} {p.end:%b %Y}"
+    return dates if ".." in label else f"{label} ({dates})"
+
+
+def _source(plan: Any, spec: contract.SheetSpec) -> str:
+    table = plan.table(spec)
+    return f"{table.sheet if table is not None else spec.name} sheet"
+
+
+def _no_data(plan: Any, spec: contract.SheetSpec, what: str) -> dict[str, str] | None:
+    table = plan.table(spec)
+    if table is None:
+        present = [n for n in getattr(plan.source, "sheet_names", []) if spec.matches(n)]
+        why = (f"the {present[0]} sheet could not be read (its header row lacks required columns)" if present
+               else f"the {spec.name} sheet is missing")
+    elif not table.rows:
+        why = f"the {table.sheet} sheet is empty"
+    else:
+        return None
+    return {"status": "no data", "message": f"no data for {what}: {why}"}
+
+
+def _in(period: Period, day: Any) -> bool:
+    return isinstance(day, dt.date) and period.contains(day)
+
+
+def _month(day: dt.date) -> str:
+    return f"{day.year}-{day.month:02d}"
+
+
+# --- referrals -------------------------------------------------------------------------------
+
+
+def _referrals(records: list[dict[str, Any]], period: Period, baselines: tuple[Period, ...],
+               spec: contract.SheetSpec) -> tuple[dict[str, Any], dict[str, Any]]:
+    notes: list[str] = []
+    monthly: dict[dt.date, dict[str, Any]] = {}
+    for r in records:
+        month = r.get("month")
+        if not isinstance(month, dt.date):
+            notes.append(f"row {r['row']}: Month is blank or not a date; the row is left out")
+            continue
+        key = month.replace(day=1)
+        if key in monthly:
+            notes.append(f"{_month(key)} appears more than once (rows {monthly[key]['rows'][0]} and {r['row']}); "
+                         "the rows are added together")
+            slot = monthly[key]
+            for f in ("referrals", "boys", "teen_boys"):
+                if r.get(f) is not None:
+                    slot[f] = (slot[f] or 0) + int(r[f])
+            slot["rows"].append(r["row"])
+        else:
+            monthly[key] = {f: None if r.get(f) is None else int(r[f]) for f in ("referrals", "boys", "teen_boys")}
+            monthly[key]["rows"] = [r["row"]]
+    if not (period.whole_months and all(b.whole_months for b in baselines)):
+        notes.append("the period does not start and end on month boundaries; referrals are monthly, so every "
+                     "month it touches is counted whole")
+    period_months = period.month_starts()
+    baseline_months = [m for b in baselines for m in b.month_starts()]
+
+    def window(months: list[dt.date], f: str) -> tuple[int, int, list[str], list[dt.date]]:
+        present = [m for m in months if m in monthly and monthly[m][f] is not None]
+        missing = [_month(m) for m in months if m not in present]
+        return sum(monthly[m][f] for m in present), len(present), missing, present
+
+    out: dict[str, Any] = {}
+    raw: dict[str, Any] = {"windows": {}}
+    per_period = len(period_months)
+    for f, label in (("referrals", "all"), ("teen_boys", "teen_boys")):
+        subject = "Referrals" if f == "referrals" else "Referrals from teenage boys"
+        y1, t1, miss1, _ = window(period_months, f)
+        y0, t0, miss0, _ = window(baseline_months, f)
+        comp: dict[str, Any] = {
+            "label": subject, "period_count": y1, "period_months": t1, "baseline_count": y0,
+            "baseline_months": t0, "baseline_periods": len(baselines),
+            "baseline_average": round(y0 / t0 * per_period, 6) if t0 else None,
+            "missing_period_months": miss1, "missing_baseline_months": miss0,
+        }
+        if t1 == 0 or t0 == 0:
+            where = "the period" if t1 == 0 else "the baseline"
+            comp.update(RateRatio(y1, t1 or 1, y0, t0 or 1, None, None, None, None, None, None, None).to_dict())
+            comp["sentence"] = f"{subject}: no figures recorded for {where}, so there is nothing to compare."
+        else:
+            result = rate_ratio(y1, t1, y0, t0)
+            comp.update(result.to_dict())
+            comp["sentence"] = plain_words(subject, result) + _missing_words(miss1, miss0)
+        out[label] = comp
+    for f, label in (("boys", "boys_share"), ("teen_boys", "teen_boys_share")):
+        shares = {}
+        for name, months in (("period", period_months), ("baseline", baseline_months)):
+            _, _, _, present = window(months, f)
+            present = [m for m in present if monthly[m]["referrals"] is not None]
+            k = sum(monthly[m][f] for m in present)
+            n = sum(monthly[m]["referrals"] for m in present)
+            shares[name] = {**_share(k, n), "months": len(present)}
+        out[label] = shares
+    for name, months in (("period", period_months), ("baseline", baseline_months)):
+        raw["windows"][name] = {f: window(months, f) for f in ("referrals", "boys", "teen_boys")}
+    missing_all = sorted(set(out["all"]["missing_period_months"] + out["all"]["missing_baseline_months"]))
+    if missing_all:
+        notes.append(f"no referral figures for {', '.join(missing_all)}: those months are left out of the rates, "
+                     "not counted as zero")
+    out["notes"] = notes
+    return out, raw
+
+
+def _missing_words(miss1: list[str], miss0: list[str]) -> str:
+    gone = miss1 + miss0
+    if not gone:
+        return ""
+    return f" Months with no figures ({', '.join(gone)}) are left out, not counted as zero."
+
+
+# --- social ----------------------------------------------------------------------------------
+
+
+def _social(records: list[dict[str, Any]], period: Period, baselines: tuple[Period, ...]) -> dict[str, Any]:
+    notes: list[str] = []
+    undated = [r["row"] for r in records if not isinstance(r.get("date"), dt.date)]
+    if undated:
+        notes.append(f"{len(undated)} post(s) without a valid date left out (rows {_rows(undated)})")
+    inside = [r for r in records if _in(period, r.get("date"))]
+    before = [r for r in records if any(_in(b, r.get("date")) for b in baselines)]
+    by_platform: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in inside:
+        by_platform[r.get("platform") or "(no platform)"].append(r)
+    base_by_platform: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in before:
+        base_by_platform[r.get("platform") or "(no platform)"].append(r)
+    platforms = []
+    for name in sorted(by_platform, key=str.casefold):
+        posts = by_platform[name]
+        entry = {"platform": name, **_social_tally(posts)}
+        campaigns: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in posts:
+            campaigns[r.get("campaign") or "(no campaign)"].append(r)
+        entry["campaigns"] = [{"campaign": c, **_social_tally(campaigns[c])} for c in sorted(campaigns, key=str.casefold)]
+        base = base_by_platform.get(name)
+        entry["baseline"] = None if not base else {
+            k: v for k, v in _social_tally(base).items()
+            if k in ("posts", "engagements", "denominator", "denominator_total", "posts_in_rate", "engagement_rate")
+        }
+        platforms.append(entry)
+    if not inside:
+        notes.append("no posts dated inside the period")
+    return {"posts": len(inside), "platforms": platforms, "notes": notes}
+
+
+def _social_tally(posts: list[dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {"posts": len(posts)}
+    for f in SOCIAL_COMPONENTS + SOCIAL_DENOMINATORS:
+        values = [p[f] for p in posts if p.get(f) is not None]
+        out[f] = sum(values) if values else None
+    engagement = [sum(p.get(f) or 0 for f in SOCIAL_COMPONENTS) for p in posts]
+    out["engagements"] = sum(engagement)
+    dated = sorted((p for p in posts if p.get("followers") is not None and isinstance(p.get("date"), dt.date)),
+                   key=lambda p: p["date"])
+    out["followers"] = dated[-1]["followers"] if dated else None
+    # The denominator: the first of views, impressions, reach that every post reports, else the one most report.
+    coverage = [(sum(1 for p in posts if p.get(f) is not None), -i, f) for i, f in enumerate(SOCIAL_DENOMINATORS)]
+    full = [f for n, _, f in coverage if n == len(posts) and n > 0]
+    best = full[0] if full else max(coverage)[2] if max(coverage)[0] > 0 else None
+    if best is None:
+        out.update({"denominator": None, "denominator_total": None, "posts_in_rate": 0, "engagement_rate": None})
+    else:
+        used = [i for i, p in enumerate(posts) if p.get(best) is not None]
+        den = sum(posts[i][best] for i in used)
+        num = sum(engagement[i] for i in used)
+        out.update({"denominator": best, "denominator_total": den, "posts_in_rate": len(used),
+                    "engagement_rate": round(num / den, 6) if den else None})
+    out["metric_definitions"] = sorted({p["metric_definition"] for p in posts if p.get("metric_definition")})
+    return out
+
+
+# --- media -----------------------------------------------------------------------------------
+
+
+def _media(records: list[dict[str, Any]], period: Period) -> dict[str, Any]:
+    notes: list[str] = []
+    items = [r for r in records if _in(period, r.get("date"))]
+    bad_tone = [r["row"] for r in items if r.get("tone") is not None and not -2 <= r["tone"] <= 2]
+    if bad_tone:
+        notes.append(f"tone outside -2..+2 left uncoded (rows {_rows(bad_tone)})")
+    bad_prom = [r["row"] for r in items if r.get("prominence") is not None and not 1 <= r["prominence"] <= 3]
+    if bad_prom:
+        notes.append(f"prominence outside 1..3 left uncoded (rows {_rows(bad_prom)})")
+    if not items:
+        notes.append("no media items dated inside the period")
+
+    def groups(key: str) -> list[dict[str, Any]]:
+        buckets: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in items:
+            value = r.get(key)
+            if key == "tier" and value and value.casefold() in contract.OUTLET_TIERS:
+                value = value.casefold()
+            buckets[value or "(not coded)"].append(r)
+        return [{"key": k, **_media_tally(buckets[k])} for k in sorted(buckets, key=str.casefold)]
+
+    return {"overall": _media_tally(items), "by_tier": groups("tier"), "by_campaign": groups("campaign"),
+            "notes": notes}
+
+
+def _media_tally(items: list[dict[str, Any]]) -> dict[str, Any]:
+    tones = [int(r["tone"]) for r in items if r.get("tone") is not None and -2 <= r["tone"] <= 2]
+    prominence = [int(r["prominence"]) for r in items if r.get("prominence") is not None and 1 <= r["prominence"] <= 3]
+    messages = [int(r["key_messages"]) for r in items
+                if r.get("key_messages") is not None and 0 <= r["key_messages"] <= contract.KEY_MESSAGE_COUNT]
+    route = [r.get("reporting_route") for r in items]
+    given, not_given = route.count(True), route.count(False)
+    positive, negative = sum(1 for t in tones if t > 0), sum(1 for t in tones if t < 0)
+    return {
+        "items": len(items),
+        "tone_counts": {label: tones.count(int(label)) for label in TONES},
+        "tone_not_coded": len(items) - len(tones),
+        "positive": positive,
+        "negative": negative,
+        "net_tone": positive - negative,
+        "mean_tone": round(sum(tones) / len(tones), 6) if tones else None,
+        "prominence_weighted": sum(prominence),
+        "prominence_not_coded": len(items) - len(prominence),
+        "broadcast_seconds": sum(r["duration_seconds"] for r in items if r.get("duration_seconds") is not None),
+        "mean_key_messages": round(sum(messages) / len(messages), 6) if messages else None,
+        "key_messages_not_coded": len(items) - len(messages),
+        "reporting_route": {"given": given, "not_given": not_given, "not_recorded": len(items) - given - not_given,
+                            "share": round(given / (given + not_given), 6) if given + not_given else None},
+    }
+
+
+# --- anecdotes -------------------------------------------------------------------------------
+
+
+def _anecdotes(records: list[dict[str, Any]], period: Period) -> dict[str, Any]:
+    notes: list[str] = []
+    undated = [r["row"] for r in records if not isinstance(r.get("date"), dt.date)]
+    if undated:
+        notes.append(f"{len(undated)} undated item(s) not counted in any period (rows {_rows(undated)})")
+    items = [r for r in records if _in(period, r.get("date"))]
+    publishable = [r for r in items if r.get("consent") is True and r.get("anonymised") is True]
+    not_cleared = [r["row"] for r in items if r.get("publish") is True and r not in publishable]
+    if not_cleared:
+        notes.append(f"marked Publish without both consent and anonymisation: rows {_rows(not_cleared)}; "
+                     "they are not publishable")
+    by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in items:
+        by_type[r.get("source_type") or "(not recorded)"].append(r)
+    return {
+        "total": len(items),
+        "publishable": len(publishable),
+        "marked_publish_not_cleared": len(not_cleared),
+        "undated": len(undated),
+        "by_source_type": [
+            {"key": k, "total": len(v), "publishable": sum(1 for r in v if r in publishable)}
+            for k, v in sorted(by_type.items(), key=lambda kv: kv[0].casefold())
+        ],
+        "publishable_rows": [r["row"] for r in publishable],
+        "notes": notes,
+    }
+
+
+def _rows(rows: list[int]) -> str:
+    return ", ".join(str(r) for r in rows[:10]) + (" ..." if len(rows) > 10 else "")
+
+
+# --- partner-facing view ---------------------------------------------------------------------
+
+
+def _protect_referrals(section: dict[str, Any], raw: dict[str, Any] | None) -> dict[str, Any]:
+    if section.get("status") != "ok" or raw is None:
+        return section
+    out = {k: v for k, v in section.items()}
+    figures: dict[str, int | None] = {}
+    relations: list[Relation] = []
+    hidden: list[str] = []
+    for w in ("period", "baseline"):
+        win = raw["windows"][w]
+        (a, _, _, ma), (b, _, _, mb), (t, _, _, mt) = win["referrals"], win["boys"], win["teen_boys"]
+        figures.update({f"all_{w}": a, f"boys_{w}": b, f"teen_{w}": t})
+        if ma == mb:
+            figures[f"others_{w}"] = a - b
+            hidden.append(f"others_{w}")
+            relations.append(Relation(f"all_{w}", (f"boys_{w}", f"others_{w}")))
+        if mb == mt:
+            figures[f"younger_{w}"] = b - t
+            hidden.append(f"younger_{w}")
+            relations.append(Relation(f"boys_{w}", (f"teen_{w}", f"younger_{w}")))
+    # The headline comparisons (all, teenage boys) keep their counts when another figure can go instead.
+    guard = protect(figures, relations, hidden, keep=[f"{f}_{w}" for f in ("all", "teen") for w in ("period", "baseline")])
+    for key, fig in (("all", "all"), ("teen_boys", "teen")):
+        comp = dict(section[key])
+        ok = guard.published(f"{fig}_period") and guard.published(f"{fig}_baseline")
+        comp["period_count"] = guard.shown[f"{fig}_period"]
+        comp["baseline_count"] = guard.shown[f"{fig}_baseline"]
+        if not guard.published(f"{fig}_baseline"):
+            comp["baseline_average"] = WITHHELD
+        if not ok:
+            for f in ("rate_ratio", "percent_change", "ci_exact", "ci_mid_p", "p_increase", "p_increase_mid_p",
+                      "p_decrease"):
+                comp[f] = WITHHELD
+            comp["sentence"] = (f"{comp['label']}: {_shown_words(comp['baseline_count'])} in the baseline and "
+                                f"{_shown_words(comp['period_count'])} in the period; too few to publish a comparison.")
+        out[key] = comp
+    for key, fig in (("boys_share", "boys"), ("teen_boys_share", "teen")):
+        shares = {}
+        for w in ("period", "baseline"):
+            s = dict(section[key][w])
+            win = raw["windows"][w]
+            same_months = win[{"boys": "boys", "teen": "teen_boys"}[fig]][3] == win["referrals"][3]
+            if not (same_months and guard.published(f"{fig}_{w}") and guard.published(f"all_{w}")):
+                s = {"count": guard.shown.get(f"{fig}_{w}", WITHHELD), "of": guard.shown.get(f"all_{w}", WITHHELD),
+                     "share": WITHHELD, "ci": WITHHELD, "months": s["months"]}
+            shares[w] = s
+        out[key] = shares
+    out["disclosure"] = {"primary": sorted(guard.primary), "complementary": sorted(guard.complementary)}
+    return out
+
+
+def _protect_anecdotes(section: dict[str, Any]) -> dict[str, Any]:
+    if section.get("status") != "ok":
+        return section
+    figures: dict[str, int | None] = {"total": section["total"], "publishable": section["publishable"],
+                                      "not_publishable": section["total"] - section["publishable"]}
+    types = {f"type:{s['key']}": s["total"] for s in section["by_source_type"]}
+    figures.update(types)
+    relations = [Relation("total", ("publishable", "not_publishable"))]
+    if types:
+        relations.append(Relation("total", tuple(types)))
+    guard = protect(figures, relations, hidden=["not_publishable"])
+    out = {k: v for k, v in section.items() if k not in ("publishable_rows", "marked_publish_not_cleared")}
+    out["total"] = guard.shown["total"]
+    out["publishable"] = guard.shown["publishable"]
+    out["by_source_type"] = [{"key": s["key"], "total": guard.shown[f"type:{s['key']}"]}
+                             for s in section["by_source_type"]]
+    out["notes"] = [n for n in section["notes"] if "rows" not in n]
+    return out
+
+
+def _shown_words(value: Any) -> str:
+    return "a figure withheld" if value == WITHHELD else str(value)
+
+
+def _share_words(s: dict[str, Any]) -> str:
+    if s["share"] == WITHHELD:
+        return "withheld (small numbers)"
+    if s["share"] is None:
+        return "no figures"
+    lo, hi = s["ci"]
+    return f"{100 * s['share']:.0f}% of {s['of']} (95% CI {100 * lo:.0f}% to {100 * hi:.0f}%)"
+
+
+# --- views -----------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """A deep copy made of dicts, lists and JSON scalars."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (dt.date,)):
+        return value.isoformat()
+    return value
+
+
+def _section_rows(section: str, d: dict[str, Any]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    if d.get("status") != "ok":
+        _add(rows, section, "", "", {"status": d.get("status"), "message": d.get("message")})
+        return rows
+    _add(rows, section, "", "", {k: d[k] for k in ("definition", "source", "baseline")})
+    if section == "referrals":
+        for key in ("all", "teen_boys"):
+            _add(rows, section, "comparison", key, d[key])
+        for key in ("boys_share", "teen_boys_share"):
+            for w in ("period", "baseline"):
+                _add(rows, section, key, w, d[key][w])
+    elif section == "social":
+        for p in d["platforms"]:
+            _add(rows, section, "platform", p["platform"], {k: v for k, v in p.items() if k not in ("platform", "campaigns")})
+            for c in p["campaigns"]:
+                _add(rows, section, "platform campaign", f"{p['platform']} / {c['campaign']}",
+                     {k: v for k, v in c.items() if k != "campaign"})
+    elif section == "media":
+        _add(rows, section, "overall", "", d["overall"])
+        for name, group in (("by_tier", "tier"), ("by_campaign", "campaign")):
+            for g in d[name]:
+                _add(rows, section, group, g["key"], {k: v for k, v in g.items() if k != "key"})
+    else:
+        _add(rows, section, "overall", "", {k: d[k] for k in ("total", "publishable")})
+        for g in d["by_source_type"]:
+            _add(rows, section, "source_type", g["key"], {k: v for k, v in g.items() if k != "key"})
+    _add(rows, section, "", "", {"notes": d.get("notes", [])})
+    return rows
+
+
+def _add(rows: list[dict[str, Any]], section: str, group: str, key: str, fields: dict[str, Any], prefix: str = "") -> None:
+    """One row per field; nested dicts become prefixed fields, lists are joined with "; "."""
+    for name, value in fields.items():
+        if isinstance(value, dict):
+            _add(rows, section, group, key, value, f"{prefix}{name}_")
+        else:
+            if isinstance(value, list):
+                value = "; ".join("" if v is None else str(v) for v in value)
+            rows.append({"section": section, "group": group, "key": key, "field": prefix + name,
+                         "value": "" if value is None else value})
+
+
+__all__ = [
+    "CSV_COLUMNS", "Evaluation", "RateRatio", "evaluate", "parse_baseline", "plain_words", "rate_ratio",
+    "wilson_interval", "FEWER_THAN", "publishable_count",
+]
