@@ -414,3 +414,48 @@ def _published_numbers_hide_small_counts(view: dict, truth: dict[str, tuple[int,
         if any(isinstance(v, int) and 0 < v < 5 for v in shown.values()):
             return False
     return True
+
+
+# --- the command line ------------------------------------------------------------------------
+
+
+def test_cli_evaluate(book, capsys, tmp_path):
+    from cseplan_xl.cli import main
+
+    path = book({"Plan": PLAN, "Referrals": _referrals(teen_2018=(1, 1, 1))})
+    assert main(["evaluate", str(path), "--period", "2018Q1", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["referrals"]["teen_boys"]["period_count"] == 3 and data["partner_facing"] is False
+    assert main(["evaluate", str(path), "--period", "Q1 2018", "--format", "json", "--partner-facing"]) == 0
+    assert json.loads(capsys.readouterr().out)["referrals"]["teen_boys"]["period_count"] == FEWER_THAN
+    assert main(["evaluate", str(path), "--as-of", "2018-04-10", "--baseline", "pre-period:2", "--format", "csv",
+                 "--output", str(tmp_path / "ev.csv")]) == 0
+    assert (tmp_path / "ev.csv").read_text().splitlines()[0] == "section,group,key,field,value"
+    assert main(["evaluate", str(path), "--period", "2018Q1"]) == 0
+    assert capsys.readouterr().out.startswith("Evaluation for Q1 2018 (Jan–Mar 2018), as of ")
+
+
+@pytest.mark.parametrize("args", [["--period", "spring"], ["--baseline", "pre-period"]])
+def test_cli_evaluate_usage_errors_exit_2(book, capsys, args):
+    from cseplan_xl.cli import main
+
+    assert main(["evaluate", str(book({"Plan": PLAN})), *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Error: cannot understand the ") and err.count("\n") == 1
+
+
+def test_cli_evaluate_unreadable_workbook_exit_2(tmp_path, capsys):
+    from cseplan_xl.cli import main
+
+    bad = tmp_path / "plan.xlsx"
+    bad.write_text("not a workbook")
+    assert main(["evaluate", str(bad)]) == 2
+    assert capsys.readouterr().err == f"Error: {bad}: a text or CSV file despite its .xlsx name\n"
+
+
+def test_cli_evaluate_help_has_an_example(capsys):
+    from cseplan_xl.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["evaluate", "--help"])
+    assert "cseplan evaluate workbook/cseplan.xlsm --period 2018Q1" in capsys.readouterr().out
