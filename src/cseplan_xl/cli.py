@@ -213,10 +213,45 @@ def _add_build_workbook(sub) -> None:
     p.set_defaults(handler=_cmd_build_workbook)
 
 
+# --- evaluate ----------------------------------------------------------------------------------
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluation import CSV_COLUMNS, evaluate
+    from .plan import load_plan
+
+    result = evaluate(load_plan(args.workbook), period=args.period, baseline=args.baseline, as_of=args.as_of)
+    if args.format == "json":
+        text = json.dumps(result.to_dict(args.partner_facing), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    elif args.format == "csv":
+        text = _csv_text(result.csv_rows(args.partner_facing), CSV_COLUMNS)
+    else:
+        text = result.to_text(args.partner_facing)
+    _emit(text, args.output, args.force)
+    return EXIT_OK
+
+
+def _add_evaluate(sub) -> None:
+    p = _command(sub, "evaluate", "The plan's four measures for a period against a baseline, with honest uncertainty.",
+                 "cseplan evaluate workbook/cseplan.xlsm --period 2018Q1 --baseline pre-period:4 --partner-facing")
+    p.add_argument("workbook", metavar="WORKBOOK", help="the plan workbook (.xlsx or .xlsm)")
+    p.add_argument("--period", metavar="P",
+                   help="2018Q1, Q1 2018, 2018-03, 2018/19 or 2018-01-01..2018-03-31 "
+                        "(default: the Control sheet's Reporting period, else the last complete quarter)")
+    p.add_argument("--baseline", default="same-period-last-year", metavar="B",
+                   help="same-period-last-year (default) or pre-period:K, the K periods of the same length before")
+    p.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
+                   help="the date that picks the default period (default: the workbook's As-of date, else today)")
+    p.add_argument("--partner-facing", action="store_true",
+                   help="counts below 5 as 'fewer than 5', and withhold figures that would reveal one by subtraction")
+    _add_format(p)
+    p.set_defaults(handler=_cmd_evaluate)
+
+
 # --- entry point -------------------------------------------------------------------------------
 
 # Each command adds itself here: (name, function that adds its parser).
-COMMANDS: list[Callable] = [_add_validate, _add_when, _add_rules, _add_rollup, _add_build_workbook]
+COMMANDS: list[Callable] = [_add_validate, _add_when, _add_rules, _add_rollup, _add_build_workbook, _add_evaluate]
 
 
 def build_parser() -> argparse.ArgumentParser:
