@@ -105,3 +105,9 @@ def test_rule_codes_are_stable():
         "privacy-email", "privacy-phone", "privacy-postcode", "privacy-dob",
         "privacy-crime-ref", "privacy-name-age", "privacy-name-school",
     ]
+
+
+def test_name_with_age_then_school():
+    assert _hits("Sam, 14, attends Northfield Academy") == [
+        ("privacy-name-age", "Sam, 14"), ("privacy-name-school", "Sam, 14, attends Northfield Academy")]
+    assert _hits("Sam (14) at Northfield Academy")[1] == ("privacy-name-school", "Sam (14) at Northfield Academy")

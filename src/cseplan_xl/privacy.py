@@ -104,7 +104,7 @@ _SCHOOL = (
     r"(?:Academy|School|College|Primary|Grammar|Infants|Juniors|Secondary|Comprehensive|Sixth\s+Form|PRU)\b"
 )
 _NAME_SCHOOL = re.compile(
-    rf"\b{_NAME}(?:\s*,\s*(?:who|a\s+pupil|a\s+student)?)?\s+(?:who\s+)?"
+    rf"\b{_NAME}(?:\s*(?:,\s*(?:aged?\s+)?|\(\s*)\d{{1,2}}\s*\)?)?(?:\s*,\s*(?:who|a\s+pupil|a\s+student)?)?\s+(?:who\s+)?"
     r"(?:attends|attended|attending|goes\s+to|went\s+to|is\s+at|was\s+at|at|from|of|(?:a\s+)?(?:pupil|student)\s+at"
     r"|(?:in\s+)?year\s+\d{1,2}\s+(?:at|of))\s+"
     rf"(?P<school>(?:the\s+)?{_SCHOOL})"

@@ -1,0 +1,604 @@
+"""The newsletter draft: a pure context built from the plan, screened for personal data, rendered with docxtpl.
+
+`build_context` says what the article holds (JSON-able); `render` decides how it looks (a Word template);
+`draft_newsletter` joins them behind the privacy screen and never overwrites a file without `force`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from . import contract
+from .contract import BLUE, RAG_COLOURS, RAG_MEANING, RAG_VALUES
+from .disclosure import THRESHOLD, publishable_count
+from .errors import TemplateError
+from .findings import ERROR, Finding
+from .period import Period, make_period, parse_period, quarter_of
+from .plan import Activity, Plan
+from .privacy import TextItem, phone_numbers, screen
+
+TEMPLATE_NAME = "nscb_newsletter.docx"
+DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / TEMPLATE_NAME
+CHART_NAMES = ("rag_by_theme", "referrals")
+_REPEATING = ("recurring", "ongoing", "days")
+MAX_QUOTES = 3
+CHART_WIDTH_MM = 140
+HELPLINES = {"emergency": "999", "non_emergency": "101", "crimestoppers": "0800 555 111", "childline": "0800 1111"}
+_FALLBACK = {
+    "board_name": "the Safeguarding Children Board",
+    "board_short": "board",
+    "newsletter_title": "Safeguarding newsletter",
+    "contact_mailbox": "the CSE communications team",
+    "referral_route": "refer to children's social care through your local safeguarding referral route.",
+}
+SIGNS = (
+    "going missing",
+    "unexplained gifts or money",
+    "older 'friends' they will not talk about",
+    "secretive phone or online use",
+    "changes in behaviour or school attendance",
+)
+PARTNER_ACTIONS = (
+    "Share the campaign's key messages with staff, young people and families.",
+    "Make sure frontline staff know the signs and the referral route.",
+    "Send us feedback (anonymised, with consent): it shows what works.",
+)
+
+
+# --- awareness dates ---------------------------------------------------------------------------
+
+
+def safer_internet_day(year: int) -> dt.date:
+    """Safer Internet Day: "the second day of the second week of the second month" (6 Feb 2018, 11 Feb 2020).
+
+    Week one is the Monday-to-Sunday week holding February's first weekday; the Tuesday a week later is the day.
+    (Counting Tuesdays instead would give 13 Feb 2018, a week late.)
+    """
+    first = dt.date(year, 2, 1)
+    week_one = first - dt.timedelta(days=first.weekday()) if first.weekday() < 5 else (
+        first + dt.timedelta(days=7 - first.weekday()))
+    return week_one + dt.timedelta(days=8)
+
+
+def awareness_dates(period: Period) -> list[dict[str, str]]:
+    """National awareness dates in a period: LGBT+ History Month, Safer Internet Day, National CSE Awareness Day."""
+    found: list[tuple[dt.date, str, str]] = []
+    for year in range(period.start.year, period.end.year + 1):
+        sid, cse_day = safer_internet_day(year), dt.date(year, 3, 18)
+        events = [
+            (dt.date(year, 2, 1), dt.date(year, 3, 1) - dt.timedelta(days=1), "LGBT+ History Month", f"February {year}"),
+            (sid, sid, "Safer Internet Day", _day(sid)),
+            (cse_day, cse_day, "National CSE Awareness Day", _day(cse_day)),
+        ]
+        for start, end, name, when in events:
+            if start <= period.end and end >= period.start:
+                found.append((start, name, when))
+    return [{"name": name, "date": when} for _, name, when in sorted(found)]
+
+
+# --- the context -------------------------------------------------------------------------------
+
+
+def resolve_period(plan: Plan, period: Period | str | None, as_of: dt.date) -> Period:
+    """The reporting period: the one given, else the workbook's Reporting period, else the quarter of as-of."""
+    if isinstance(period, Period):
+        return period
+    text = period or plan.settings.reporting_period
+    return parse_period(text) if text else quarter_of(as_of)
+
+
+def next_period(period: Period) -> Period:
+    """The period of the same length straight after this one (the next quarter after a quarter)."""
+    if period.whole_months:
+        n = len(period.month_starts())
+        start = period.end + dt.timedelta(days=1)
+        end = start
+        for _ in range(n):
+            end = (end.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return make_period(start, end - dt.timedelta(days=1))
+    return make_period(period.end + dt.timedelta(days=1), period.end + dt.timedelta(days=period.days))
+
+
+def build_context(plan: Plan, period: Period | str | None = None, as_of: dt.date | None = None) -> dict[str, Any]:
+    """What the newsletter says, as JSON-able data: names from Control, figures formatted, lists sorted."""
+    return _Content(plan, period, as_of).context
+
+
+@dataclass
+class _Content:
+    """The context together with the free text it quotes (for the privacy screen)."""
+
+    plan: Plan
+    period_arg: Period | str | None
+    as_of_arg: dt.date | None
+    items: list[TextItem] = field(default_factory=list)
+    context: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        from .rag import rollup
+
+        plan = self.plan
+        self.as_of = plan.as_of(self.as_of_arg)
+        self.period = resolve_period(plan, self.period_arg, self.as_of)
+        self.rollup = rollup(plan, as_of=self.as_of)
+        self.by_row = {a.row: a for a in plan.activities}
+        s = plan.settings
+        names = {key: getattr(s, key) or fallback for key, fallback in _FALLBACK.items()}
+        nxt = next_period(self.period)
+        did = self._did()
+        overdue = self._overdue()
+        coming = self._coming(nxt)
+        seeing, evaluation = self._seeing()
+        quotes, withheld = self._anecdotes()
+        overall = self.rollup.overall
+        self.context = {
+            **names,
+            "as_of": _day(self.as_of),
+            "period": {**self.period.to_dict(), "title": _period_title(self.period)},
+            "next_period": {**nxt.to_dict(), "title": _period_title(nxt)},
+            "headline": self._headline(did),
+            "summary": self._summary(overall, overdue),
+            "did": did,
+            "overall": _group_row("All activities", overall),
+            "rag_table": [_group_row(g.key, g) for g in self.rollup.groups.get("theme", [])],
+            "rag_columns": [{"rag": rag, "colour": _hex(rag)} for rag in RAG_VALUES],
+            "legend": [{"rag": rag, "meaning": RAG_MEANING[rag], "colour": _hex(rag)} for rag in
+                       (contract.RED, contract.AMBER, contract.GREEN, contract.BLUE, contract.GREY)],
+            "overdue": overdue,
+            "seeing": seeing,
+            "evaluation": {"baseline": _baseline_title(evaluation.get("baseline", {}))},
+            "quotes": quotes,
+            "quotes_withheld": withheld,
+            "partner_actions": list(PARTNER_ACTIONS),
+            "signs": list(SIGNS),
+            "helplines": dict(HELPLINES),
+            "next": coming,
+            "awareness": awareness_dates(nxt),
+            "charts": {"rag_by_theme": bool(self.rollup.groups.get("theme")), "referrals": bool(self._referrals())},
+        }
+
+    # -- sections --
+
+    def _quote_activity(self, activity: Activity, with_progress: bool = False) -> None:
+        table = self.plan.plan_table
+        self.items.append(TextItem(activity.activity or "", table.sheet, activity.row, table.letter("activity"),
+                                   "activity", activity.id))
+        if with_progress and activity.progress:
+            self.items.append(TextItem(activity.progress, table.sheet, activity.row, table.letter("progress"),
+                                       "progress", activity.id))
+
+    def _did(self) -> list[dict[str, Any]]:
+        """Outputs delivered in the period: complete activities whose window or last update falls in it, and
+        repeating ones (recurring, ongoing, set days) on track with a progress note updated in it."""
+        period, out = self.period, []
+        for status in self.rollup.statuses:
+            activity = self.by_row[status.row]
+            schedule = activity.schedule
+            updated = activity.last_updated if activity.last_updated and period.contains(activity.last_updated) else None
+            overlaps = status.start is not None and status.start <= period.end and (status.end or status.start) >= period.start
+            complete = status.derived_rag == BLUE and (overlaps or updated)
+            repeating = (schedule.kind in _REPEATING and updated and activity.progress
+                         and status.derived_rag in (contract.GREEN, BLUE))
+            if not (complete or repeating):
+                continue
+            days = [d for d in schedule.dates if period.contains(d)]
+            when = days[0] if days else updated or _window_date(status.start, status.end, period)
+            self._quote_activity(activity, with_progress=True)
+            out.append({
+                "id": activity.id or "", "activity": _short(activity.activity), "date": _day(when) if when else "",
+                "sort": when.isoformat() if when else "", "theme": activity.theme or "",
+                "note": _sentence(_short(activity.progress, 12)), "complete": status.derived_rag == BLUE,
+            })
+        out.sort(key=lambda d: (d["sort"], d["id"]))
+        return out
+
+    def _overdue(self) -> list[dict[str, Any]]:
+        out = []
+        for status in self.rollup.overdue:
+            self._quote_activity(self.by_row[status.row])
+            days = status.overdue_days or 0
+            out.append({
+                "id": status.id or "", "activity": _short(status.activity), "due": _day(status.end) if status.end else "",
+                "days": days, "days_text": _n(days, "day", "days"),
+            })
+        return out
+
+    def _coming(self, nxt: Period) -> list[dict[str, Any]]:
+        out = []
+        for status in self.rollup.statuses:
+            activity = self.by_row[status.row]
+            schedule = activity.schedule
+            if status.derived_rag == BLUE or schedule.kind in ("recurring", "ongoing", "tbc", "unknown"):
+                continue
+            days = [d for d in schedule.dates if nxt.contains(d)] if schedule.kind == "days" else []
+            start, end = schedule.start, schedule.end or schedule.start
+            if schedule.kind != "days" and not (start and start <= nxt.end and end and end >= nxt.start):
+                continue
+            if schedule.kind == "days" and not days:
+                continue
+            self._quote_activity(activity)
+            when = days[0] if days else max(start, nxt.start)
+            out.append({"id": activity.id or "", "activity": _short(activity.activity),
+                        "when": activity.when or "", "sort": when.isoformat()})
+        out.sort(key=lambda d: (d["sort"], d["id"]))
+        return out
+
+    def _referrals(self) -> list[dict[str, Any]]:
+        return [r for r in self.plan.records(contract.REFERRALS) if r.get("month") and r.get("referrals") is not None]
+
+    def _seeing(self) -> tuple[list[str], dict[str, Any]]:
+        """Evaluation sentences from the partner-facing view (small counts "fewer than 5" or withheld)."""
+        from .evaluation import evaluate
+
+        partner = evaluate(self.plan, period=self.period, as_of=self.as_of).partner_view()
+        out = []
+        ref = partner["referrals"]
+        if ref.get("status") == "ok":
+            out += [ref[key]["sentence"] for key in ("all", "teen_boys") if ref.get(key, {}).get("sentence")]
+            share = ref.get("teen_boys_share", {})
+            now, before = share.get("period", {}), share.get("baseline", {})
+            if isinstance(now.get("share"), float) and isinstance(before.get("share"), float):
+                out.append(f"Teenage boys made up {_pct(now['share'])} of referrals, "
+                           f"against {_pct(before['share'])} a year earlier.")
+        social = partner["social"]
+        rates = [f"{p['platform']} {_pct(p['engagement_rate'], 1)} of {p['denominator']}"
+                 for p in social.get("platforms", []) if p.get("engagement_rate") is not None]
+        if social.get("status") == "ok" and rates:
+            out.append("Social media engagement, per platform (never pooled): " + "; ".join(rates) + ".")
+        media = partner["media"].get("overall") if partner["media"].get("status") == "ok" else None
+        if media and media.get("items"):
+            route = media.get("reporting_route", {}).get("given")
+            out.append(f"{_n(media['items'], 'media item', 'media items').capitalize()} this period, net tone "
+                       f"{media['net_tone']:+d}" + (f"; {route} gave the reporting route." if route is not None else "."))
+        return out or ["There are no evaluation figures for this period yet."], partner
+
+    def _anecdotes(self) -> tuple[list[dict[str, str]], str]:
+        table = self.plan.table(contract.ANECDOTES)
+        quotes, held = [], 0
+        for record in self.plan.records(contract.ANECDOTES):
+            if not record.get("text") or not (record.get("date") and self.period.contains(record["date"])):
+                continue
+            if not (record.get("consent") and record.get("anonymised") and record.get("publish")):
+                held += 1
+                continue
+            self.items.append(TextItem(record["text"], table.sheet, record["row"], table.letter("text"), "text"))
+            quotes.append({"text": record["text"], "source": record.get("source_type") or "a partner",
+                           "date": _day(record["date"]) if record.get("date") else "",
+                           "sort": record["date"].isoformat() if record.get("date") else ""})
+        quotes.sort(key=lambda q: (q["sort"], q["text"]))
+        quotes = quotes[:MAX_QUOTES]
+        withheld = ""
+        if held:
+            withheld = (f"{publishable_count(held).capitalize()} further pieces of feedback are held back "
+                        "because they are not cleared (consent and anonymisation) for publication.")
+        return quotes, withheld
+
+    def _headline(self, did: list[dict[str, Any]]) -> str:
+        title = _period_title(self.period)
+        if did:
+            return f"CSE communications: {_n(len(did), 'activity', 'activities')} delivered in {title}"
+        return f"CSE communications: an update for {title}"
+
+    def _summary(self, overall: Any, overdue: list[dict[str, Any]]) -> str:
+        c = overall.counts
+        text = (f"As at {_day(self.as_of)}, {c['Blue']} of the plan's {overall.total} activities are complete, "
+                f"{c['Green']} on track, {c['Amber']} in progress or at risk and {c['Red']} overdue")
+        text += f"; {c['Grey']} are not yet scheduled." if c["Grey"] else "."
+        if overdue:
+            text += " Overdue items are named below."
+        return text
+
+
+def _group_row(key: str, group: Any) -> dict[str, Any]:
+    counts = {rag: group.counts.get(rag, 0) for rag in RAG_VALUES}
+    return {"key": key, "rag": group.rag or "None", "colour": _hex(group.rag) if group.rag else "FFFFFF",
+            "counts": counts, **{rag.lower(): counts[rag] for rag in RAG_VALUES}, "total": group.total}
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _template_bytes(path: str, mtime_ns: int, size: int) -> bytes:
+    return Path(path).read_bytes()
+
+
+@lru_cache(maxsize=1)
+def _jinja_env() -> Any:
+    from jinja2 import Environment, StrictUndefined
+
+    return Environment(undefined=StrictUndefined, autoescape=True)
+
+
+def _load_template(template_path: Path) -> bytes:
+    try:
+        stat = template_path.stat()
+    except OSError:
+        raise TemplateError(f"{template_path}: no such template") from None
+    return _template_bytes(str(template_path), stat.st_mtime_ns, stat.st_size)
+
+
+def render(
+    context: Mapping[str, Any], template_path: str | Path, out_path: str | Path | None,
+    images: Mapping[str, bytes] | None = None, comments: str | None = None,
+) -> Any:
+    """Render the context into the Word template and save it (when out_path is given); returns the document.
+
+    Images are PNG bytes by name and become `{{ chart_<name> }}`. Unknown tags fail (StrictUndefined) and user
+    text is escaped (autoescape), each failure as a TemplateError naming the template and the tag.
+    """
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
+    from jinja2 import TemplateError as JinjaError
+    from jinja2 import UndefinedError
+
+    template_path = Path(template_path)
+    data = _load_template(template_path)
+    try:
+        tpl = DocxTemplate(io.BytesIO(data))
+        tpl.init_docx()
+    except Exception as exc:  # python-docx raises several types for a file that is not a .docx
+        raise TemplateError(f"{template_path}: not a Word .docx template ({type(exc).__name__}: {exc})") from None
+    full = dict(context)
+    for name, png in (images or {}).items():
+        full[f"chart_{name}"] = InlineImage(tpl, io.BytesIO(png), width=Mm(CHART_WIDTH_MM))
+    try:
+        tpl.render(full, jinja_env=_jinja_env(), autoescape=True)
+    except UndefinedError as exc:
+        raise TemplateError(
+            f"{template_path}: the tag {_tag_of(exc)} is not something the newsletter provides ({exc}); "
+            "check its spelling against templates/README.md"
+        ) from None
+    except JinjaError as exc:
+        where = f" near {' / '.join(t.strip() for t in getattr(exc, 'docx_context', []) if t.strip())[:120]!r}"
+        raise TemplateError(f"{template_path}: a tag is malformed ({exc}){where if hasattr(exc, 'docx_context') else ''}; "
+                            "Word may have turned straight quotes into curly ones") from None
+    if comments is not None:
+        tpl.docx.core_properties.comments = comments
+    tpl.docx.core_properties.author = str(context.get("board_name", ""))
+    tpl.docx.core_properties.title = str(context.get("headline", ""))
+    if out_path is not None:
+        out_path = Path(out_path)
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        tpl.save(str(out_path))
+    return tpl.docx
+
+
+def _tag_of(exc: Exception) -> str:
+    m = re.search(r"'([^']+)' (?:is undefined|has no attribute '([^']+)')", str(exc))
+    if not m:
+        return "{{ ? }}"
+    return "{{ " + (f"….{m.group(2)}" if m.group(2) else m.group(1)) + " }}"
+
+
+# --- charts ------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _pyplot() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"font.size": 9, "font.family": "DejaVu Sans", "axes.spines.top": False,
+                         "axes.spines.right": False, "savefig.dpi": 150, "figure.dpi": 100})
+    return plt
+
+
+def _png(fig: Any) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight", metadata={"Software": None})
+    _pyplot().close(fig)
+    return buf.getvalue()
+
+
+def chart_rag_by_theme(context: Mapping[str, Any]) -> bytes:
+    """Stacked horizontal bars: RAG counts per theme, in the RAG colours, with the legend's meanings."""
+    import textwrap
+
+    plt = _pyplot()
+    rows = list(reversed(context["rag_table"]))
+    fig, ax = plt.subplots(figsize=(6.3, 0.36 * len(rows) + 1.2))
+    labels = [textwrap.fill(r["key"], 34) for r in rows]
+    left = [0] * len(rows)
+    for rag in RAG_VALUES:
+        values = [r["counts"][rag] for r in rows]
+        ax.barh(labels, values, left=left, color=RAG_COLOURS[rag], edgecolor="white",
+                label=f"{rag} = {RAG_MEANING[rag]}", height=0.65)
+        left = [a + b for a, b in zip(left, values)]
+    ax.set_xlabel("Activities")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.4, -0.55 / max(1, len(rows) ** 0.5)), ncol=2,
+              frameon=False, fontsize=7.5)
+    ax.set_title("Plan status by theme", loc="left", fontsize=10, fontweight="bold")
+    return _png(fig)
+
+
+def chart_referrals(records: list[dict[str, Any]], period: Period) -> bytes:
+    """Bars of referrals per month, the reporting period shaded; months with 1-4 shown only as "fewer than 5"."""
+    from matplotlib.dates import DateFormatter, MonthLocator
+
+    plt = _pyplot()
+    records = sorted(records, key=lambda r: r["month"])
+    first = dt.date(period.start.year - 1, period.start.month, 1)
+    shown = [r for r in records if first <= r["month"] <= period.end] or records
+    fig, ax = plt.subplots(figsize=(6.3, 2.4))
+    exact = [(r["month"], r["referrals"]) for r in shown if not 0 < r["referrals"] < THRESHOLD]
+    small = [r["month"] for r in shown if 0 < r["referrals"] < THRESHOLD]
+    if exact:
+        ax.bar([m for m, _ in exact], [v for _, v in exact], width=24, align="edge", color="#1F4E79",
+               label="Referrals")
+    if small:
+        ax.bar(small, [THRESHOLD] * len(small), width=24, align="edge", color="white", edgecolor="#1F4E79", hatch="///",
+               label="fewer than 5 (not shown exactly)")
+    ax.axvspan(period.start, period.end + dt.timedelta(days=1), color="#FFC000", alpha=0.18,
+               label=f"this period ({period.label})")
+    ax.xaxis.set_major_locator(MonthLocator(bymonth=(1, 4, 7, 10)))
+    ax.xaxis.set_major_formatter(DateFormatter("%b %Y"))
+    ax.set_ylabel("Referrals per month")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.legend(frameon=False, fontsize=7.5, loc="upper left", ncol=3, bbox_to_anchor=(0, -0.15))
+    ax.set_title("CSE referrals by month", loc="left", fontsize=10, fontweight="bold")
+    return _png(fig)
+
+
+# --- the draft ---------------------------------------------------------------------------------
+
+
+@dataclass
+class NewsletterResult:
+    """What drafting did: the file written (None when blocked), the privacy findings, allowed cells, words."""
+
+    path: Path | None
+    findings: list[Finding]
+    allowed: list[str]
+    word_count: int = 0
+    requested: Path | None = None  # the name asked for, when it existed and the next free name was used
+    context: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def blocked(self) -> bool:
+        """True when the privacy screen stopped the draft."""
+        return self.path is None
+
+    @property
+    def blocking(self) -> list[Finding]:
+        """The findings that stopped the draft (allowed cells excluded)."""
+        return [f for f in self.findings if f.severity == ERROR]
+
+    def to_text(self) -> str:
+        """The lines the CLI and the Excel alert show."""
+        if self.blocked:
+            lines = [f"Not written: the privacy screen found {_n(len(self.blocking), 'problem', 'problems')} "
+                     "in text the newsletter would quote:"]
+            lines += [f"  {f.address}: {f.message}" for f in self.blocking]
+            lines.append("Edit those cells, or after checking a cell allow it with --allow SHEET!CELL.")
+            return "\n".join(lines) + "\n"
+        lines = []
+        if self.requested is not None:
+            lines.append(f"{self.requested} already exists; wrote the next free name instead (use --force to replace).")
+        lines.append(f"Wrote {self.path} ({self.word_count} words).")
+        if self.allowed:
+            lines.append("Allowed after checking (listed in the document's properties, Comments): "
+                         + ", ".join(self.allowed))
+        return "\n".join(lines) + "\n"
+
+
+def default_output(plan: Plan, period: Period) -> Path:
+    """`newsletters/<board_short>_<period>_draft.docx` beside the workbook."""
+    short = re.sub(r"[^A-Za-z0-9-]+", "_", plan.settings.board_short or _FALLBACK["board_short"]).strip("_")
+    return plan.path.parent / "newsletters" / f"{short or 'board'}_{period.label.replace('..', '_')}_draft.docx"
+
+
+def next_free(path: Path) -> Path:
+    """The path itself when free, else `name-2.docx`, `name-3.docx`, ..."""
+    candidate, n = path, 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate
+
+
+def draft_newsletter(
+    plan: Plan,
+    period: Period | str | None = None,
+    as_of: dt.date | None = None,
+    out: str | Path | None = None,
+    template: str | Path | None = None,
+    force: bool = False,
+    allow: Iterable[str] = (),
+) -> NewsletterResult:
+    """Build, screen and render the newsletter draft; blocked (nothing written) when the screen finds personal data."""
+    content = _Content(plan, period, as_of)
+    context = content.context
+    s = plan.settings
+    findings = screen(content.items, mailboxes=[s.contact_mailbox or ""], numbers=phone_numbers(s.referral_route),
+                      allow=allow)
+    allowed = sorted({f"{f.address} ({f.code})" for f in findings if f.severity != ERROR})
+    if any(f.severity == ERROR for f in findings):
+        return NewsletterResult(None, findings, allowed, context=context)
+    requested = Path(out) if out else default_output(plan, content.period)
+    path = requested if force else next_free(requested)
+    images = {"rag_by_theme": chart_rag_by_theme(context)} if context["charts"]["rag_by_theme"] else {}
+    if context["charts"]["referrals"]:
+        images["referrals"] = chart_referrals(content._referrals(), content.period)
+    comments = ("Privacy screen: cells allowed by the officer after checking: " + "; ".join(allowed)) if allowed else ""
+    doc = render(context, Path(template) if template else DEFAULT_TEMPLATE, path, images, comments=comments)
+    words = sum(len(p.text.split()) for p in doc.paragraphs)
+    return NewsletterResult(path, findings, allowed, words, requested if path != requested else None, context)
+
+
+# --- formatting --------------------------------------------------------------------------------
+
+
+def _hex(rag: str) -> str:
+    return RAG_COLOURS[rag].lstrip("#")
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _pct(share: float, digits: int = 0) -> str:
+    return f"{100 * share:.{digits}f}%"
+
+
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _period_title(period: Period) -> str:
+    if period.whole_months:
+        months = period.month_starts()
+        first, last = months[0], months[-1]
+        if first == last:
+            return f"{first:%B %Y}"
+        if first.year == last.year:
+            return f"{first:%B} to {last:%B %Y}"
+        return f"{first:%B %Y} to {last:%B %Y}"
+    return f"{_day(period.start)} to {_day(period.end)}"
+
+
+def _baseline_title(baseline: Mapping[str, Any]) -> str:
+    """ "January to March 2017 (the same period last year)" from the evaluation's baseline record."""
+    periods = [make_period(dt.date.fromisoformat(p["start"]), dt.date.fromisoformat(p["end"]))
+               for p in baseline.get("periods", [])]
+    if not periods:
+        return ""
+    span = _period_title(periods[0]) if len(periods) == 1 else (
+        f"{_period_title(periods[0])} to {_period_title(periods[-1])}")
+    how = "the same period last year" if baseline.get("method") == "same-period-last-year" else (
+        f"the average of the {len(periods)} periods before")
+    return f"{span} ({how})"
+
+
+def _window_date(start: dt.date | None, end: dt.date | None, period: Period) -> dt.date | None:
+    """The date to show for a window in the period: the day itself, else where the window ends (or the period)."""
+    if start is None:
+        return None
+    end = end or start
+    return min(end, period.end)
+
+
+def _short(text: str | None, limit: int = 12) -> str:
+    """Plan text trimmed for the article: up to `limit` words, cut at a clause break where one is near."""
+    words = (text or "").split()
+    if len(words) > limit:
+        head = words[:limit]
+        breaks = [i for i, w in enumerate(head) if i >= 5 and re.search(r"[.;:,–]$|^[–-]$", w)]
+        head = head[: breaks[-1] + 1] if breaks else head
+        return " ".join(head).rstrip(" .;:,–-") + "…"
+    return " ".join(words).rstrip(" .;:,")
+
+
+def _sentence(text: str | None) -> str:
+    """A note as one sentence ending in a full stop (nothing when blank)."""
+    text = " ".join((text or "").split()).rstrip()
+    return text + ("" if not text or text[-1] in ".!?…" else ".")

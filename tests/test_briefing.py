@@ -1,0 +1,317 @@
+"""The newsletter draft: content from the plan, the privacy screen, strict rendering, and the .docx itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+from docx import Document
+
+from cseplan_xl import briefing, contract
+from cseplan_xl.briefing import (
+    awareness_dates, build_context, default_output, draft_newsletter, next_free, render, safer_internet_day,
+)
+from cseplan_xl.errors import TemplateError
+from cseplan_xl.period import parse_period
+from cseplan_xl.plan import load_plan
+from cseplan_xl.privacy import TextItem, screen
+from cseplan_xl.rag import rollup
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "workbook" / "examples" / "cseplan_demo.xlsm"
+AS_OF = dt.date(2018, 3, 31)
+SAFE_NOTE = "Delivered to 40 staff."
+UNSAFE_NOTE = "Delivered to 40 staff; call Sam on 07700 900123 to book."
+UNSAFE_ANECDOTE = "Sam, 14, attends Northfield Academy and can be reached on 07700 900456"
+SETTINGS = {
+    "Board name": "Test Safeguarding Children Partnership",
+    "Board short name": "TSCP",
+    "Newsletter title": "TSCP Partner Briefing",
+    "As-of date": AS_OF,
+    "Reporting period": "2018Q1",
+    "Contact mailbox": "cse.comms@test.example",
+    "Local referral route": "Refer through the Test MASH online form.",
+    "Plan start": dt.date(2017, 9, 1),
+    "Plan end": dt.date(2019, 8, 31),
+}
+PLAN_HEADERS = ["ID", "Section", "Theme", "Activity", "When", "Who", "Cost", "RAG", "Progress notes", "Last updated"]
+
+
+def _plan_rows(note: str) -> list[list[object]]:
+    return [
+        ["A1", "6.2 External", "Awareness and reporting", "Safer Internet Day posts & <quiz> {{ x }}", "Feb 2018",
+         "CT", "N/A", "Complete", "Posts ran all day.", dt.date(2018, 2, 6)],
+        ["A2", "6.1 Internal and training", "Awareness and reporting", "Frontline training session", "Jan 2018",
+         "CT", "N/A", "Blue", note, dt.date(2018, 1, 30)],
+        ["A3", "6.2 External", "Teenage boys", "Launch of the film", "Feb 2018", "CT", "TBC", "Amber",
+         "Launch slipped.", dt.date(2018, 3, 1)],
+        ["A4", "6.2 External", "Week of action: perpetrators", "Week of action on perpetrators", "May 2018",
+         "LW/CT", "TBC", "Green", None, None],
+        ["A5", "Phase Two external", "LGBT under-reporting", "LGBT awareness campaign", "TBC", "CT", "TBC", None,
+         None, None],
+    ]
+
+
+def _workbook(path: Path, note: str = SAFE_NOTE, settings: dict | None = None) -> Path:
+    wb = xlsxwriter.Workbook(str(path))
+    day = wb.add_format({"num_format": "yyyy-mm-dd"})
+    control = wb.add_worksheet("Control")
+    for r, (label, value) in enumerate((settings or SETTINGS).items()):
+        control.write(r, 0, label)
+        if isinstance(value, dt.date):
+            control.write_datetime(r, 1, dt.datetime.combine(value, dt.time()), day)
+        else:
+            control.write(r, 1, value)
+
+    def table(name: str, headers: list[str], rows: list[list[object]]) -> None:
+        ws = wb.add_worksheet(name)
+        ws.write_row(0, 0, headers)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row):
+                if isinstance(value, dt.date):
+                    ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), day)
+                elif value is not None:
+                    ws.write(r, c, value)
+
+    table("Plan", PLAN_HEADERS, _plan_rows(note))
+    months = [dt.date(2017 + (m - 1) // 12, (m - 1) % 12 + 1, 1) for m in range(1, 16)]
+    counts = [9, 8, 10, 11, 9, 3, 12, 9, 11, 10, 12, 9, 12, 11, 13]
+    teen = [2, 2, 2, 3, 2, 1, 3, 2, 3, 2, 3, 2, 4, 3, 4]
+    table("Referrals", ["Month", "Referrals", "Boys", "Teenage boys"],
+          [[m, n, t + 1, t] for m, n, t in zip(months, counts, teen)])
+    table("Anecdotes", ["Date", "Source type", "Campaign", "Anecdote", "Consent to publish", "Anonymised", "Publish"], [
+        [dt.date(2018, 2, 10), "Professional", "Film", "A teacher said the film started a good conversation in class.",
+         "yes", "yes", "yes"],
+        [dt.date(2018, 3, 1), "Young person", "Film", UNSAFE_ANECDOTE, "no", "no", "no"],
+    ])
+    wb.close()
+    return path
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    return _workbook(tmp_path / "plan.xlsx")
+
+
+def _text(path: Path) -> str:
+    doc = Document(str(path))
+    parts = [p.text for p in doc.paragraphs]
+    parts += [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    parts += [p.text for s in doc.sections for p in s.footer.paragraphs]
+    return "\n".join(parts)
+
+
+# --- content -----------------------------------------------------------------------------------
+
+
+def test_context_takes_names_from_control_settings(book):
+    ctx = build_context(load_plan(book))
+    assert (ctx["board_name"], ctx["board_short"], ctx["newsletter_title"]) == (
+        "Test Safeguarding Children Partnership", "TSCP", "TSCP Partner Briefing")
+    assert ctx["contact_mailbox"] == "cse.comms@test.example"
+    assert ctx["referral_route"] == "Refer through the Test MASH online form."
+    assert ctx["period"]["title"] == "January to March 2018"
+    assert ctx["next_period"]["label"] == "2018Q2"
+
+
+def test_blank_settings_fall_back_to_neutral_words(tmp_path):
+    settings = {k: v for k, v in SETTINGS.items() if k not in ("Board name", "Newsletter title", "Contact mailbox")}
+    ctx = build_context(load_plan(_workbook(tmp_path / "p.xlsx", settings=settings)))
+    assert ctx["board_name"] == "the Safeguarding Children Board"
+    assert ctx["newsletter_title"] == "Safeguarding newsletter"
+    assert ctx["contact_mailbox"] == "the CSE communications team"
+
+
+def test_what_we_did_overdue_and_next(book):
+    ctx = build_context(load_plan(book))
+    assert [(d["id"], d["date"]) for d in ctx["did"]] == [("A2", "30 January 2018"), ("A1", "6 February 2018")]
+    assert ctx["did"][0]["note"] == "Delivered to 40 staff."
+    assert [(o["id"], o["due"], o["days_text"]) for o in ctx["overdue"]] == [("A3", "28 February 2018", "31 days")]
+    assert [(n["id"], n["when"]) for n in ctx["next"]] == [("A4", "May 2018")]
+    assert ctx["headline"] == "CSE communications: 2 activities delivered in January to March 2018"
+
+
+def test_rag_table_equals_rollup(book):
+    plan = load_plan(book)
+    ctx = build_context(plan)
+    result = rollup(plan, as_of=AS_OF)
+    assert [(r["key"], r["rag"], r["counts"], r["total"]) for r in ctx["rag_table"]] == [
+        (g.key, g.rag, g.counts, g.total) for g in result.groups["theme"]]
+    assert ctx["overall"]["counts"] == result.overall.counts == {"Red": 1, "Amber": 0, "Green": 1, "Blue": 2, "Grey": 1}
+    assert ctx["overall"]["colour"] == "C00000"
+    assert [(l["rag"], l["meaning"]) for l in ctx["legend"]][3:] == [
+        ("Blue", "complete"), ("Grey", "unscheduled or not yet rated")]
+
+
+def test_only_consented_anonymised_anecdotes_are_quoted(book):
+    ctx = build_context(load_plan(book))
+    assert [q["text"] for q in ctx["quotes"]] == ["A teacher said the film started a good conversation in class."]
+    assert ctx["quotes_withheld"].startswith("Fewer than 5 further pieces of feedback are held back")
+
+
+def test_evaluation_sentences_are_partner_facing(book):
+    ctx = build_context(load_plan(book))
+    assert ctx["seeing"][0] == ("Referrals rose from 27 to 36 (rate ratio 1.33, 95% CI 0.79 to 2.28): "
+                                "the change could be chance (one-sided p = 0.16).")
+    # Teenage boys: 6 -> 11 in the quarter; both shown because neither is below 5.
+    assert "too few to be sure the change is real" in ctx["seeing"][1]
+    assert ctx["evaluation"]["baseline"] == "January to March 2017 (the same period last year)"
+
+
+def test_awareness_dates():
+    assert [safer_internet_day(y).isoformat() for y in (2018, 2019, 2020)] == ["2018-02-06", "2019-02-05", "2020-02-11"]
+    assert awareness_dates(parse_period("2019Q1")) == [
+        {"name": "LGBT+ History Month", "date": "February 2019"},
+        {"name": "Safer Internet Day", "date": "5 February 2019"},
+        {"name": "National CSE Awareness Day", "date": "18 March 2019"},
+    ]
+    assert awareness_dates(parse_period("2018Q2")) == []
+
+
+# --- the screen and the draft ------------------------------------------------------------------
+
+
+def test_unsafe_progress_note_blocks_and_names_its_cell(tmp_path):
+    plan = load_plan(_workbook(tmp_path / "p.xlsx", note=UNSAFE_NOTE))
+    result = draft_newsletter(plan)
+    assert result.blocked and result.path is None
+    assert [(f.address, f.code) for f in result.blocking] == [("Plan!I3", "privacy-phone")]
+    assert "Plan!I3: a phone number that is not a published helpline: '07700 900123'" in result.to_text()
+    assert not (tmp_path / "newsletters").exists()
+
+
+def test_allowed_cell_is_written_and_listed_in_the_document(tmp_path):
+    plan = load_plan(_workbook(tmp_path / "p.xlsx", note=UNSAFE_NOTE))
+    result = draft_newsletter(plan, allow=["Plan!I3"])
+    assert result.path == tmp_path / "newsletters" / "TSCP_2018Q1_draft.docx"
+    assert result.allowed == ["Plan!I3 (privacy-phone)"]
+    assert Document(str(result.path)).core_properties.comments == (
+        "Privacy screen: cells allowed by the officer after checking: Plan!I3 (privacy-phone)")
+
+
+def test_non_consented_anecdote_never_appears_and_screen_names_its_cell(book):
+    plan = load_plan(book)
+    result = draft_newsletter(plan)
+    text = _text(result.path)
+    assert "07700" not in text and "Northfield" not in text and "Sam" not in text
+    record = plan.records(contract.ANECDOTES)[1]
+    found = screen([TextItem(record["text"], "Anecdotes", record["row"], "D")])
+    assert [(f.address, f.code) for f in found] == [
+        ("Anecdotes!D3", "privacy-phone"), ("Anecdotes!D3", "privacy-name-age"), ("Anecdotes!D3", "privacy-name-school")]
+
+
+def test_document_content(book):
+    plan = load_plan(book)
+    result = draft_newsletter(plan)
+    doc = Document(str(result.path))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings == [
+        "CSE communications: 2 activities delivered in January to March 2018",
+        "What we did in January to March 2018", "Where the plan stands", "What we are seeing",
+        "What partners can do", "Spot the signs and how to report", "What is next: April to June 2018", "Contact",
+    ]
+    table = doc.tables[0]
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    assert rows[0] == ["Theme", "Status", "Red", "Amber", "Green", "Blue", "Grey", "Total"]
+    expected = rollup(plan, as_of=AS_OF)
+    assert rows[1:-1] == [[g.key, g.rag, *(str(g.counts[r]) for r in ("Red", "Amber", "Green", "Blue", "Grey")),
+                           str(g.total)] for g in expected.groups["theme"]]
+    assert rows[-1] == ["All activities", "Red", "1", "0", "1", "2", "1", "5"]
+    fill = table.rows[-1].cells[1]._tc.xpath("./w:tcPr/w:shd/@w:fill")
+    assert fill == ["C00000"]
+    assert len(doc.inline_shapes) == 2
+    text = _text(result.path)
+    for needle in ("TSCP Partner Briefing", "Test Safeguarding Children Partnership", "cse.comms@test.example",
+                   "Refer through the Test MASH online form.", "call 999", "101", "0800 555 111",
+                   "Launch of the film: due by 28 February 2018, now 31 days overdue.",
+                   "the change could be chance (one-sided p = 0.16)", "Blue = complete"):
+        assert needle in text, needle
+    assert result.word_count == sum(len(p.text.split()) for p in doc.paragraphs)
+
+
+def test_user_text_is_escaped(book):
+    result = draft_newsletter(load_plan(book))
+    assert "Safer Internet Day posts & <quiz> {{ x }}" in _text(result.path)
+
+
+def test_never_overwrites_without_force(book):
+    plan = load_plan(book)
+    first = draft_newsletter(plan)
+    second = draft_newsletter(plan)
+    assert second.path == first.path.with_name("TSCP_2018Q1_draft-2.docx")
+    assert second.requested == first.path
+    assert "already exists; wrote the next free name instead" in second.to_text()
+    again = draft_newsletter(plan, force=True)
+    assert again.path == first.path and again.requested is None
+    assert next_free(first.path) == first.path.with_name("TSCP_2018Q1_draft-3.docx")
+    assert default_output(plan, parse_period("2018Q1")) == first.path
+
+
+def test_misspelt_tag_fails_naming_template_and_tag(book, tmp_path):
+    bad = tmp_path / "bad.docx"
+    with zipfile.ZipFile(briefing.DEFAULT_TEMPLATE) as src, zipfile.ZipFile(bad, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"{{ board_name }}", b"{{ board_nmae }}", 1)
+            dst.writestr(item, data)
+    with pytest.raises(TemplateError) as err:
+        draft_newsletter(load_plan(book), template=bad)
+    assert str(bad) in str(err.value) and "board_nmae" in str(err.value)
+
+
+def test_not_a_template_fails_clearly(tmp_path):
+    junk = tmp_path / "junk.docx"
+    junk.write_text("not a docx")
+    with pytest.raises(TemplateError, match="not a Word .docx template"):
+        render({}, junk, None)
+    with pytest.raises(TemplateError, match="no such template"):
+        render({}, tmp_path / "missing.docx", None)
+
+
+def test_template_is_reproducible(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_template", ROOT / "templates" / "make_template.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    fresh = module.build(tmp_path / "t.docx")
+    with zipfile.ZipFile(fresh) as a, zipfile.ZipFile(briefing.DEFAULT_TEMPLATE) as b:
+        assert a.read("word/document.xml") == b.read("word/document.xml")
+
+
+@pytest.mark.skipif(not DEMO.exists(), reason="the demo workbook has not been built")
+def test_demo_workbook_newsletter(tmp_path):
+    demo = tmp_path / DEMO.name
+    shutil.copy(DEMO, demo)
+    plan = load_plan(demo)
+    result = draft_newsletter(plan)
+    assert not result.blocked, result.to_text()
+    doc = Document(str(result.path))
+    overall = [c.text for c in doc.tables[0].rows[-1].cells]
+    expected = rollup(plan).overall
+    assert overall[2:] == [str(expected.counts[r]) for r in ("Red", "Amber", "Green", "Blue", "Grey")] + [
+        str(expected.total)]
+    text = _text(result.path)
+    assert plan.settings.board_name in text and plan.settings.newsletter_title in text
+    assert "too few to be sure the change is real" in text
+    assert len(doc.inline_shapes) == 2
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_converts_the_draft_to_pdf(book, tmp_path):
+    result = draft_newsletter(load_plan(book))
+    out = tmp_path / "pdf"
+    run = subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(out), str(result.path)],
+        capture_output=True, text=True, timeout=180,
+    )
+    pdf = out / "TSCP_2018Q1_draft.pdf"
+    assert run.returncode == 0 and pdf.exists(), run.stderr
+    assert pdf.read_bytes().startswith(b"%PDF")
