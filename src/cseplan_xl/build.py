@@ -366,6 +366,8 @@ class _Writer:
                          "border_color": "#BFBFBF"})
         self.help = f({"italic": True, "font_color": "#595959", "valign": "top", "text_wrap": True})
         self.text = f({"valign": "top"})
+        self.button = f({"bold": True, "align": "center", "valign": "vcenter", "bg_color": "#E7E6E6", "border": 1,
+                         "border_color": "#7F7F7F"})
         self.note = f({"italic": True, "font_color": "#595959", "valign": "top"})
         self.wrap = f({"valign": "top", "text_wrap": True})
         self.date = f({"valign": "top", "num_format": "dd/mm/yyyy", "align": "left"})
@@ -404,15 +406,15 @@ class _Writer:
         ws.set_footer("&L&A&R&P of &N")
         return ws
 
-    def _title_row(self, ws: Any, text: str, last_col: int) -> None:
-        """Row 1: what the sheet is for (prefixed by the demo banner in the demo)."""
+    def _title_row(self, ws: Any, text: str, widths: list[float]) -> None:
+        """Row 1: what the sheet is for (prefixed by the demo banner in the demo), merged over the columns."""
         if self.demo:
             text, fmt = f"{DEMO_BANNER}. {text}", self.banner
         else:
             fmt = self.describe
-        ws.set_row(0, 32 if self.demo else 22)
-        if last_col > 0:
-            ws.merge_range(0, 0, 0, last_col, text, fmt)
+        ws.set_row(0, 15 * _lines(text, sum(widths) * 0.95) + 6)
+        if len(widths) > 1:
+            ws.merge_range(0, 0, 0, len(widths) - 1, text, fmt)
         else:
             ws.write_string(0, 0, text, fmt)
 
@@ -526,11 +528,13 @@ class _Writer:
             else:
                 ws.write(row, 1, value, self.status if status else self.value)
             ws.write_string(row, 2, helps.get(column.key, ""), self.help)
-            ws.set_row(row, 15 * max(_lines(str(value), 46), _lines(helps.get(column.key, ""), 44)))
+            lines = max(_lines(str(value), 46), _lines(helps.get(column.key, ""), 44))
+            ws.set_row(row, max(15 * lines, 24 if row in (3, 5, 7) or column.key == "action" else 0))
             if column.key == "reporting_period":
                 ws.data_validation(row, 1, row, 1, {"validate": "list", "source": _lookups()["reporting_periods"]})
             elif column.key == "action":
                 ws.data_validation(row, 1, row, 1, {"validate": "list", "source": f"={_list_name('actions')}"})
+                ws.write_string(row, 4, "Run chosen action", self.button)
                 ws.insert_button(row, 4, {"macro": FALLBACK_MACRO, "caption": "Run chosen action",
                                           "width": 180, "height": 30, "x_offset": 4,
                                           "description": "Runs the Action chosen in the cell to the left"})
@@ -542,11 +546,11 @@ class _Writer:
             row += 1
         ws.write_string(2, 4, "Buttons", self.heading)
         for i, (caption, function) in enumerate(MACROS.items()):
+            ws.write_string(3 + 2 * i, 4, caption, self.button)  # what prints: buttons themselves do not
             ws.insert_button(3 + 2 * i, 4, {"macro": button_macro(function), "caption": caption,
                                             "width": 180, "height": 30, "x_offset": 4,
                                             "description": f"Runs cseplan_xl.excel.{function}"})
-        ws.write_string(9, 4, "The buttons need Python with cseplan-xl", self.note)
-        ws.write_string(10, 4, "and xlwings: see the README, 'In Excel'.", self.note)
+        ws.write_string(9, 4, "Buttons need Python and xlwings: see the README, 'In Excel'.", self.note)
         ws.activate()
 
     def _plan(self) -> None:
@@ -601,9 +605,10 @@ class _Writer:
         return next(i for i, col in enumerate(spec.columns) if col.key == key)
 
     def _table_sheet(self, spec: c.SheetSpec, rows: list[dict[str, str]], description: str = "") -> Any:
-        ws = self._sheet(spec.name)
+        widths = [col.width for col in spec.columns]
+        ws = self._sheet(spec.name, landscape=sum(widths) > 110)
         last = len(spec.columns) - 1
-        self._title_row(ws, description or spec.description, last)
+        self._title_row(ws, description or spec.description, widths)
         self._headers(ws, spec)
         ws.autofilter(HEADER_ROW, 0, HEADER_ROW + max(len(rows), 1), last)
         self._rows(ws, spec, rows)
@@ -617,7 +622,7 @@ class _Writer:
         ws = self._sheet(c.LISTS.name)
         self._title_row(ws, "Allowed values: each column feeds a dropdown (named ranges List_...). "
                             "Add a value by extending the named range (Formulas > Name Manager).",
-                        len(c.LISTS.columns) - 1)
+                        [col.width for col in c.LISTS.columns])
         self._headers(ws, c.LISTS)
         for col, column in enumerate(c.LISTS.columns):
             ws.set_column(col, col, column.width, self.wrap)
@@ -661,7 +666,7 @@ class _Writer:
     def _dashboard(self) -> None:
         ws = self._sheet(c.DASHBOARD.name)
         self._title_row(ws, "Rollups and evaluation figures, written by Refresh dashboard: anything typed here "
-                            "is replaced.", 7)
+                            "is replaced.", [30] + [14] * 7)
         ws.write_string(HEADER_ROW, 0, "Dashboard", self.title)
         ws.write_string(HEADER_ROW + 1, 0, "Not refreshed yet: click Refresh dashboard on Control.", self.help)
         ws.set_column(0, 0, 30)
