@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import contract
-from .disclosure import FEWER_THAN, WITHHELD, Relation, protect, publishable_count
+from .disclosure import WITHHELD, Relation, protect
 from .errors import UsageError
 from .period import Period, last_complete_quarter, parse_period
 
@@ -311,7 +311,7 @@ class Evaluation:
             for p in soc["platforms"]:
                 rate = "no rate (no denominator)" if p["engagement_rate"] is None else (
                     f"{100 * p['engagement_rate']:.2f}% of {p['denominator']}")
-                lines.append(f"  {p['platform']}: {p['posts']} posts, {p['engagements']} engagements, {rate}")
+                lines.append(f"  {p['platform']}: {_n(p['posts'], 'post')}, {p['engagements']} engagements, {rate}")
             lines += [f"  Note: {n}" for n in soc["notes"]]
         lines += ["", "Traditional media"]
         med = d["media"]
@@ -322,14 +322,14 @@ class Evaluation:
             tones = " ".join(f"{k}:{v}" for k, v in t["tone_counts"].items())
             messages = "-" if t["mean_key_messages"] is None else f"{t['mean_key_messages']:.1f}"
             lines.append(
-                f"  {t['items']} items; tone {tones}; net tone {t['net_tone']:+d}; "
+                f"  {_n(t['items'], 'item')}; tone {tones}; net tone {t['net_tone']:+d}; "
                 f"prominence-weighted {t['prominence_weighted']}; broadcast {t['broadcast_seconds']:g} s; "
                 f"key messages per item {messages}; reporting route given in {t['reporting_route']['given']} "
                 f"of {t['items']}"
             )
             for name in ("by_tier", "by_campaign"):
                 for g in med[name]:
-                    lines.append(f"    {name[3:]} {g['key']}: {g['items']} items, net tone {g['net_tone']:+d}")
+                    lines.append(f"    {name[3:]} {g['key']}: {_n(g['items'], 'item')}, net tone {g['net_tone']:+d}")
             lines += [f"  Note: {n}" for n in med["notes"]]
         lines += ["", "Anecdotal evidence"]
         an = d["anecdotes"]
@@ -765,6 +765,10 @@ def _protect_anecdotes(section: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _n(count: Any, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
 def _shown_words(value: Any) -> str:
     return "a figure withheld" if value == WITHHELD else str(value)
 
@@ -837,5 +841,5 @@ def _add(rows: list[dict[str, Any]], section: str, group: str, key: str, fields:
 
 __all__ = [
     "CSV_COLUMNS", "Evaluation", "RateRatio", "evaluate", "parse_baseline", "plain_words", "rate_ratio",
-    "wilson_interval", "FEWER_THAN", "publishable_count",
+    "wilson_interval",
 ]
