@@ -315,3 +315,26 @@ def test_libreoffice_converts_the_draft_to_pdf(book, tmp_path):
     pdf = out / "TSCP_2018Q1_draft.pdf"
     assert run.returncode == 0 and pdf.exists(), run.stderr
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def test_cli_newsletter_exit_codes(tmp_path, capsys):
+    import json
+
+    from cseplan_xl.cli import main
+
+    unsafe = _workbook(tmp_path / "unsafe.xlsx", note=UNSAFE_NOTE)
+    assert main(["newsletter", str(unsafe)]) == 1
+    err = capsys.readouterr().err
+    assert "Plan!I3: a phone number that is not a published helpline: '07700 900123'" in err
+    assert main(["newsletter", str(unsafe), "--allow", "Plan!I3", "-o", str(tmp_path / "n.docx")]) == 0
+    assert capsys.readouterr().out.startswith(f"Wrote {tmp_path / 'n.docx'} (")
+    assert main(["newsletter", str(unsafe), "--template", str(tmp_path / "missing.docx")]) == 2
+    assert capsys.readouterr().err == f"Error: {tmp_path / 'missing.docx'}: no such template\n"
+    assert main(["newsletter", str(unsafe), "--allow", "I3"]) == 2
+    assert main(["newsletter", str(tmp_path / "nothing.xlsx")]) == 2
+    assert main(["newsletter", str(unsafe), "--dump-context", "-"]) == 0
+    context = json.loads(capsys.readouterr().out)
+    assert context["board_short"] == "TSCP" and context["overall"]["total"] == 5

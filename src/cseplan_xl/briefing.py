@@ -19,6 +19,7 @@ from .contract import BLUE, RAG_COLOURS, RAG_MEANING, RAG_VALUES
 from .disclosure import THRESHOLD, publishable_count
 from .errors import TemplateError
 from .findings import ERROR, Finding
+from .output import next_free
 from .period import Period, make_period, parse_period, quarter_of
 from .plan import Activity, Plan
 from .privacy import TextItem, phone_numbers, screen
@@ -497,15 +498,6 @@ def default_output(plan: Plan, period: Period) -> Path:
     return plan.path.parent / "newsletters" / f"{short or 'board'}_{period.label.replace('..', '_')}_draft.docx"
 
 
-def next_free(path: Path) -> Path:
-    """The path itself when free, else `name-2.docx`, `name-3.docx`, ..."""
-    candidate, n = path, 1
-    while candidate.exists():
-        n += 1
-        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
-    return candidate
-
-
 def draft_newsletter(
     plan: Plan,
     period: Period | str | None = None,
@@ -516,6 +508,8 @@ def draft_newsletter(
     allow: Iterable[str] = (),
 ) -> NewsletterResult:
     """Build, screen and render the newsletter draft; blocked (nothing written) when the screen finds personal data."""
+    template_path = Path(template) if template else DEFAULT_TEMPLATE
+    _load_template(template_path)  # a missing template is reported before anything else
     content = _Content(plan, period, as_of)
     context = content.context
     s = plan.settings
@@ -530,7 +524,7 @@ def draft_newsletter(
     if context["charts"]["referrals"]:
         images["referrals"] = chart_referrals(content._referrals(), content.period)
     comments = ("Privacy screen: cells allowed by the officer after checking: " + "; ".join(allowed)) if allowed else ""
-    doc = render(context, Path(template) if template else DEFAULT_TEMPLATE, path, images, comments=comments)
+    doc = render(context, template_path, path, images, comments=comments)
     words = sum(len(p.text.split()) for p in doc.paragraphs)
     return NewsletterResult(path, findings, allowed, words, requested if path != requested else None, context)
 

@@ -198,7 +198,9 @@ def _cmd_build_workbook(args: argparse.Namespace) -> int:
     from .build import build_workbook
 
     default = "workbook/examples/cseplan_demo.xlsm" if args.demo else "workbook/cseplan.xlsm"
-    print(build_workbook(Path(args.output or default), demo=args.demo, force=args.force).summary())
+    result = build_workbook(Path(args.output or default), demo=args.demo, force=args.force,
+                            argument_buttons=not args.run_button_only)
+    print(result.summary())
     return EXIT_OK
 
 
@@ -210,6 +212,8 @@ def _add_build_workbook(sub) -> None:
                    help="where to write (default: workbook/cseplan.xlsm, or workbook/examples/cseplan_demo.xlsm)")
     p.add_argument("--force", action="store_true",
                    help="replace a workbook that differs from a fresh build (the old one is kept as a backup)")
+    p.add_argument("--run-button-only", action="store_true",
+                   help="leave out the three RunPython buttons; keep the Action dropdown and its Run button")
     p.set_defaults(handler=_cmd_build_workbook)
 
 
@@ -248,10 +252,51 @@ def _add_evaluate(sub) -> None:
     p.set_defaults(handler=_cmd_evaluate)
 
 
+# --- newsletter --------------------------------------------------------------------------------
+
+
+def _cmd_newsletter(args: argparse.Namespace) -> int:
+    from .briefing import build_context, draft_newsletter
+    from .plan import load_plan
+
+    plan = load_plan(args.workbook)
+    if args.dump_context:
+        context = build_context(plan, period=args.period, as_of=args.as_of)
+        _emit(json.dumps(context, indent=2, ensure_ascii=False) + "\n", args.dump_context, args.force)
+        return EXIT_OK
+    result = draft_newsletter(plan, period=args.period, as_of=args.as_of, out=args.output,
+                              template=args.template, force=args.force, allow=args.allow or ())
+    if result.blocked:
+        sys.stderr.write(result.to_text())
+        return EXIT_FINDINGS
+    sys.stdout.write(result.to_text())
+    return EXIT_OK
+
+
+def _add_newsletter(sub) -> None:
+    p = _command(sub, "newsletter", "Draft the partner newsletter article in Word, screened for personal data.",
+                 "cseplan newsletter workbook/examples/cseplan_demo.xlsm --period 2018Q1 --allow Anecdotes!D5")
+    p.add_argument("workbook", metavar="WORKBOOK", help="the plan workbook (.xlsx or .xlsm)")
+    p.add_argument("--period", metavar="P", help="2018Q1, 2018-03 or 2018-01-01..2018-03-31 "
+                   "(default: the Control sheet's Reporting period, else the quarter of the as-of date)")
+    p.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
+                   help="the date the RAG is judged at (default: the workbook's As-of date, else today)")
+    p.add_argument("-o", "--output", metavar="FILE.docx",
+                   help="where to write (default: newsletters/<board>_<period>_draft.docx beside the workbook)")
+    p.add_argument("--template", metavar="PATH", help="a Word template (default: templates/nscb_newsletter.docx)")
+    p.add_argument("--force", action="store_true", help="replace an existing file instead of taking the next free name")
+    p.add_argument("--allow", action="append", metavar="SHEET!CELL",
+                   help="a cell the privacy screen flagged that you have checked and allow (repeatable)")
+    p.add_argument("--dump-context", metavar="FILE|-",
+                   help="write the newsletter's data as JSON (to design a template against) instead of the draft")
+    p.set_defaults(handler=_cmd_newsletter)
+
+
 # --- entry point -------------------------------------------------------------------------------
 
 # Each command adds itself here: (name, function that adds its parser).
-COMMANDS: list[Callable] = [_add_validate, _add_when, _add_rules, _add_rollup, _add_build_workbook, _add_evaluate]
+COMMANDS: list[Callable] = [_add_validate, _add_when, _add_rules, _add_rollup, _add_build_workbook, _add_evaluate,
+                           _add_newsletter]
 
 
 def build_parser() -> argparse.ArgumentParser:
