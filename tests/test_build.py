@@ -341,3 +341,11 @@ def test_libreoffice_converts_to_pdf_and_lists_the_macros(tmp_path):
         subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "2", str(pdf), str(tmp_path / "page")],
                        check=True, timeout=120)
         assert sorted(p.name for p in tmp_path.glob("page-*.png")) == ["page-01.png", "page-02.png"]
+
+
+def test_run_button_only_leaves_out_the_argument_buttons(tmp_path, capsys):
+    path = tmp_path / "plan.xlsm"
+    assert main(["build-workbook", "--run-button-only", "-o", str(path)]) == 0
+    vml = html.unescape(_member(path, "xl/drawings/vmlDrawing1.vml"))
+    assert re.findall(r"<x:FmlaMacro>(.*?)</x:FmlaMacro>", vml) == ["[0]!SampleCall"]
+    assert path.read_bytes() != build.workbook_bytes()

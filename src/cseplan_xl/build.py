@@ -271,8 +271,12 @@ def _ovba_decompress(data: bytes) -> bytes:
 # --- Writing the workbook ------------------------------------------------------------------------
 
 
-def workbook_bytes(demo: bool = False) -> bytes:
-    """The built workbook (.xlsm) as bytes; equal inputs give equal bytes."""
+def workbook_bytes(demo: bool = False, *, argument_buttons: bool = True) -> bytes:
+    """The built workbook (.xlsm) as bytes; equal inputs give equal bytes.
+
+    argument_buttons=False leaves out the three one-argument RunPython buttons (the fallback when Excel rejects
+    them): the Action dropdown and its Run button (SampleCall) remain.
+    """
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -284,15 +288,16 @@ def workbook_bytes(demo: bool = False) -> bytes:
     })
     wb.add_vba_project(io.BytesIO(_vba_project()), is_stream=True)
     wb.set_vba_name("ThisWorkbook")
-    _Writer(wb, demo).write_all()
+    _Writer(wb, demo, argument_buttons).write_all()
     wb.close()
     return buffer.getvalue()
 
 
-def build_workbook(path: Path, *, demo: bool = False, force: bool = False) -> BuildResult:
+def build_workbook(path: Path, *, demo: bool = False, force: bool = False,
+                   argument_buttons: bool = True) -> BuildResult:
     """Build the workbook at path; an existing different file is replaced only with force, after a backup."""
     path = Path(path)
-    data = workbook_bytes(demo)
+    data = workbook_bytes(demo, argument_buttons=argument_buttons)
     backup = None
     if path.exists():
         if path.read_bytes() == data:
@@ -341,9 +346,10 @@ def _lines(text: str, width: float) -> int:
 class _Writer:
     """Writes each sheet of one workbook; holds the formats."""
 
-    def __init__(self, wb: Any, demo: bool) -> None:
+    def __init__(self, wb: Any, demo: bool, argument_buttons: bool) -> None:
         self.wb = wb
         self.demo = demo
+        self.argument_buttons = argument_buttons
         # Narrower than the contract's defaults, wrapped, so the Plan prints legibly on A4 landscape.
         self.widths = {c.PLAN.name: {"section": 12, "phase": 10, "theme": 18, "when": 14, "who": 13}}
         f = wb.add_format
@@ -545,7 +551,7 @@ class _Writer:
                 })
             row += 1
         ws.write_string(2, 4, "Buttons", self.heading)
-        for i, (caption, function) in enumerate(MACROS.items()):
+        for i, (caption, function) in enumerate(MACROS.items() if self.argument_buttons else ()):
             ws.write_string(3 + 2 * i, 4, caption, self.button)  # what prints: buttons themselves do not
             ws.insert_button(3 + 2 * i, 4, {"macro": button_macro(function), "caption": caption,
                                             "width": 180, "height": 30, "x_offset": 4,
