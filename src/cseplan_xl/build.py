@@ -304,7 +304,8 @@ def build_workbook(path: Path, *, demo: bool = False, force: bool = False,
             return BuildResult(path, "unchanged", shim=_write_shim(path))
         if not force:
             raise OutputExistsError(
-                f"{path} differs from a fresh build (edited?): not replaced; use --force to replace it (a backup is kept)"
+                f"{path} differs from a fresh build (edited?): not replaced; "
+                "use --force to replace it (a backup is kept)"
             )
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         backup = path.with_name(f"{path.stem}.backup-{stamp}{path.suffix}")
