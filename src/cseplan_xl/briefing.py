@@ -29,7 +29,7 @@ DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / TEMPLATE_
 CHART_NAMES = ("rag_by_theme", "referrals")
 _REPEATING = ("recurring", "ongoing", "days")
 MAX_QUOTES = 3
-CHART_WIDTH_MM = 140
+CHART_WIDTHS_MM = {"rag_by_theme": 130, "referrals": 135}
 HELPLINES = {"emergency": "999", "non_emergency": "101", "crimestoppers": "0800 555 111", "childline": "0800 1111"}
 _FALLBACK = {
     "board_name": "the Safeguarding Children Board",
@@ -348,7 +348,7 @@ def render(
         raise TemplateError(f"{template_path}: not a Word .docx template ({type(exc).__name__}: {exc})") from None
     full = dict(context)
     for name, png in (images or {}).items():
-        full[f"chart_{name}"] = InlineImage(tpl, io.BytesIO(png), width=Mm(CHART_WIDTH_MM))
+        full[f"chart_{name}"] = InlineImage(tpl, io.BytesIO(png), width=Mm(CHART_WIDTHS_MM.get(name, 140)))
     try:
         tpl.render(full, jinja_env=_jinja_env(), autoescape=True)
     except UndefinedError as exc:
@@ -388,7 +388,7 @@ def _pyplot() -> Any:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    plt.rcParams.update({"font.size": 9, "font.family": "DejaVu Sans", "axes.spines.top": False,
+    plt.rcParams.update({"font.size": 8, "font.family": "DejaVu Sans", "axes.spines.top": False,
                          "axes.spines.right": False, "savefig.dpi": 150, "figure.dpi": 100})
     return plt
 
@@ -406,8 +406,8 @@ def chart_rag_by_theme(context: Mapping[str, Any]) -> bytes:
 
     plt = _pyplot()
     rows = list(reversed(context["rag_table"]))
-    fig, ax = plt.subplots(figsize=(6.3, 0.36 * len(rows) + 1.2))
-    labels = [textwrap.fill(r["key"], 34) for r in rows]
+    fig, ax = plt.subplots(figsize=(5.0, 0.27 * len(rows) + 0.8))
+    labels = [textwrap.fill(r["key"], 30) for r in rows]
     left = [0] * len(rows)
     for rag in RAG_VALUES:
         values = [r["counts"][rag] for r in rows]
@@ -416,8 +416,7 @@ def chart_rag_by_theme(context: Mapping[str, Any]) -> bytes:
         left = [a + b for a, b in zip(left, values)]
     ax.set_xlabel("Activities")
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.4, -0.55 / max(1, len(rows) ** 0.5)), ncol=2,
-              frameon=False, fontsize=7.5)
+    fig.legend(loc="upper center", bbox_to_anchor=(0.45, -0.02), ncol=2, frameon=False, fontsize=7.5)
     ax.set_title("Plan status by theme", loc="left", fontsize=10, fontweight="bold")
     return _png(fig)
 
@@ -430,7 +429,7 @@ def chart_referrals(records: list[dict[str, Any]], period: Period) -> bytes:
     records = sorted(records, key=lambda r: r["month"])
     first = dt.date(period.start.year - 1, period.start.month, 1)
     shown = [r for r in records if first <= r["month"] <= period.end] or records
-    fig, ax = plt.subplots(figsize=(6.3, 2.4))
+    fig, ax = plt.subplots(figsize=(5.6, 2.1))
     exact = [(r["month"], r["referrals"]) for r in shown if not 0 < r["referrals"] < THRESHOLD]
     small = [r["month"] for r in shown if 0 < r["referrals"] < THRESHOLD]
     if exact:
