@@ -202,7 +202,9 @@ def test_non_consented_anecdote_never_appears_and_screen_names_its_cell(book):
     record = plan.records(contract.ANECDOTES)[1]
     found = screen([TextItem(record["text"], "Anecdotes", record["row"], "D")])
     assert [(f.address, f.code) for f in found] == [
-        ("Anecdotes!D3", "privacy-phone"), ("Anecdotes!D3", "privacy-name-age"), ("Anecdotes!D3", "privacy-name-school")]
+        ("Anecdotes!D3", "privacy-phone"), ("Anecdotes!D3", "privacy-name-age"),
+        ("Anecdotes!D3", "privacy-name-school"),
+    ]
 
 
 def test_document_content(book):
@@ -263,6 +265,24 @@ def test_misspelt_tag_fails_naming_template_and_tag(book, tmp_path):
     with pytest.raises(TemplateError) as err:
         draft_newsletter(load_plan(book), template=bad)
     assert str(bad) in str(err.value) and "board_nmae" in str(err.value)
+
+
+def test_malformed_tag_fails_clearly(book, tmp_path):
+    bad = tmp_path / "malformed.docx"
+    with zipfile.ZipFile(briefing.DEFAULT_TEMPLATE) as src, zipfile.ZipFile(bad, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"{{ board_name }}", b"{{ board name }}", 1)
+            dst.writestr(item, data)
+    with pytest.raises(TemplateError, match="a tag is malformed .*curly ones"):
+        draft_newsletter(load_plan(book), template=bad)
+
+
+def test_readme_lists_every_context_key(book):
+    readme = (ROOT / "templates" / "README.md").read_text(encoding="utf-8")
+    for key in build_context(load_plan(book)):
+        assert key in readme, key
 
 
 def test_not_a_template_fails_clearly(tmp_path):

@@ -26,7 +26,6 @@ from .privacy import TextItem, phone_numbers, screen
 
 TEMPLATE_NAME = "nscb_newsletter.docx"
 DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / TEMPLATE_NAME
-CHART_NAMES = ("rag_by_theme", "referrals")
 _REPEATING = ("recurring", "ongoing", "days")
 MAX_QUOTES = 3
 CHART_WIDTHS_MM = {"rag_by_theme": 130, "referrals": 135}
@@ -73,7 +72,8 @@ def awareness_dates(period: Period) -> list[dict[str, str]]:
     for year in range(period.start.year, period.end.year + 1):
         sid, cse_day = safer_internet_day(year), dt.date(year, 3, 18)
         events = [
-            (dt.date(year, 2, 1), dt.date(year, 3, 1) - dt.timedelta(days=1), "LGBT+ History Month", f"February {year}"),
+            (dt.date(year, 2, 1), dt.date(year, 3, 1) - dt.timedelta(days=1), "LGBT+ History Month",
+             f"February {year}"),
             (sid, sid, "Safer Internet Day", _day(sid)),
             (cse_day, cse_day, "National CSE Awareness Day", _day(cse_day)),
         ]
@@ -181,8 +181,10 @@ class _Content:
         for status in self.rollup.statuses:
             activity = self.by_row[status.row]
             schedule = activity.schedule
-            updated = activity.last_updated if activity.last_updated and period.contains(activity.last_updated) else None
-            overlaps = status.start is not None and status.start <= period.end and (status.end or status.start) >= period.start
+            last = activity.last_updated
+            updated = last if last and period.contains(last) else None
+            overlaps = (status.start is not None and status.start <= period.end
+                        and (status.end or status.start) >= period.start)
             complete = status.derived_rag == BLUE and (overlaps or updated)
             repeating = (schedule.kind in _REPEATING and updated and activity.progress
                          and status.derived_rag in (contract.GREEN, BLUE))
@@ -205,7 +207,8 @@ class _Content:
             self._quote_activity(self.by_row[status.row])
             days = status.overdue_days or 0
             out.append({
-                "id": status.id or "", "activity": _short(status.activity), "due": _day(status.end) if status.end else "",
+                "id": status.id or "", "activity": _short(status.activity),
+                "due": _day(status.end) if status.end else "",
                 "days": days, "days_text": _n(days, "day", "days"),
             })
         return out
@@ -255,8 +258,9 @@ class _Content:
         media = partner["media"].get("overall") if partner["media"].get("status") == "ok" else None
         if media and media.get("items"):
             route = media.get("reporting_route", {}).get("given")
+            route_words = f"; {route} gave the reporting route." if route is not None else "."
             out.append(f"{_n(media['items'], 'media item', 'media items').capitalize()} this period, net tone "
-                       f"{media['net_tone']:+d}" + (f"; {route} gave the reporting route." if route is not None else "."))
+                       f"{media['net_tone']:+d}{route_words}")
         return out or ["There are no evaluation figures for this period yet."], partner
 
     def _anecdotes(self) -> tuple[list[dict[str, str]], str]:
@@ -357,9 +361,10 @@ def render(
             "check its spelling against templates/README.md"
         ) from None
     except JinjaError as exc:
-        where = f" near {' / '.join(t.strip() for t in getattr(exc, 'docx_context', []) if t.strip())[:120]!r}"
-        raise TemplateError(f"{template_path}: a tag is malformed ({exc}){where if hasattr(exc, 'docx_context') else ''}; "
-                            "Word may have turned straight quotes into curly ones") from None
+        near = " / ".join(t.strip() for t in getattr(exc, "docx_context", []) if t.strip())
+        where = f" near {near[:120]!r}" if near else ""
+        raise TemplateError(f"{template_path}: a tag is malformed ({exc}){where}; check it against "
+                            "templates/README.md (Word may have turned straight quotes into curly ones)") from None
     if comments is not None:
         tpl.docx.core_properties.comments = comments
     tpl.docx.core_properties.author = str(context.get("board_name", ""))

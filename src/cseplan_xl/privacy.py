@@ -104,7 +104,8 @@ _SCHOOL = (
     r"(?:Academy|School|College|Primary|Grammar|Infants|Juniors|Secondary|Comprehensive|Sixth\s+Form|PRU)\b"
 )
 _NAME_SCHOOL = re.compile(
-    rf"\b{_NAME}(?:\s*(?:,\s*(?:aged?\s+)?|\(\s*)\d{{1,2}}\s*\)?)?(?:\s*,\s*(?:who|a\s+pupil|a\s+student)?)?\s+(?:who\s+)?"
+    rf"\b{_NAME}(?:\s*(?:,\s*(?:aged?\s+)?|\(\s*)\d{{1,2}}\s*\)?)?"  # an age between: "Sam, 14, attends"
+    r"(?:\s*,\s*(?:who|a\s+pupil|a\s+student)?)?\s+(?:who\s+)?"
     r"(?:attends|attended|attending|goes\s+to|went\s+to|is\s+at|was\s+at|at|from|of|(?:a\s+)?(?:pupil|student)\s+at"
     r"|(?:in\s+)?year\s+\d{1,2}\s+(?:at|of))\s+"
     rf"(?P<school>(?:the\s+)?{_SCHOOL})"
@@ -259,7 +260,8 @@ def screen(
                     continue
                 seen.add((code, hit.found))
                 message = f"{hit.what}: {hit.found!r}"
-                message += " (allowed by the officer)" if is_allowed else "; remove it, or allow the cell after checking"
+                message += (" (allowed by the officer)" if is_allowed
+                            else "; remove it, or allow the cell after checking")
                 findings.append(
                     Finding(
                         code, INFO if is_allowed else ERROR, message,
