@@ -6,7 +6,8 @@ The reader, the rules and the workbook builder all take their names from here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 # Column types understood by the reader and the rules.
 TEXT = "text"
@@ -50,6 +51,15 @@ class SheetSpec:
     required: bool = False
     evaluation: bool = False
     description: str = ""
+
+    @cached_property
+    def header_keys(self) -> dict[str, str]:
+        """Normalised header text (canonical, key or alias) -> field key; the first column wins."""
+        keys: dict[str, str] = {}
+        for col in self.columns:
+            for name in (col.header, col.key, *col.aliases):
+                keys.setdefault(normalise_header(name), col.key)
+        return keys
 
     def column(self, key: str) -> Column:
         """The column with this field key."""

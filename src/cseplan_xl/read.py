@@ -258,14 +258,19 @@ def _clean(value: Any) -> Any:
 def _match_header(cells: list[Any], spec: SheetSpec) -> dict[str, int]:
     """Field key -> column index for the header cells of one row (first match wins)."""
     matched: dict[str, int] = {}
+    keys = spec.header_keys
     for index, cell in enumerate(cells):
-        if not isinstance(cell, str) or not cell.strip():
-            continue
-        for col in spec.columns:
-            if col.key not in matched and col.matches(cell):
-                matched[col.key] = index
-                break
+        if isinstance(cell, str) and cell:
+            key = keys.get(normalise_header(cell))
+            if key is not None and key not in matched:
+                matched[key] = index
     return matched
+
+
+def _maybe_header(cells: list[Any], filled: list[int], spec: SheetSpec) -> bool:
+    """Cheap pre-check for a repeated header row: its first filled cell names a column."""
+    first = cells[filled[0]]
+    return isinstance(first, str) and normalise_header(first) in spec.header_keys
 
 
 def _read_table(
@@ -333,7 +338,7 @@ def _read_table(
             if not has_section:
                 section = text
                 continue
-        if len(_match_header(cells, spec)) >= 2 and not row_errors:
+        if not row_errors and _maybe_header(cells, filled, spec) and len(_match_header(cells, spec)) >= 2:
             continue  # a repeated header row, as when several tables are pasted into one sheet
         values = {}
         for key, index in items:
