@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 # Column types understood by the reader and the rules.
 TEXT = "text"
@@ -314,9 +314,12 @@ _RAG_ALIASES = {
 
 def parse_rag(value: object) -> str | None:
     """A RAG value in canonical form ("complete" -> "Blue"), None when blank; raises ValueError if unknown."""
-    if value is None or str(value).strip() == "":
+    if value is None:
         return None
-    found = _RAG_ALIASES.get(normalise_header(value))
+    text = str(value).strip()
+    if not text:
+        return None
+    found = _RAG_ALIASES.get(text.casefold()) or _RAG_ALIASES.get(normalise_header(text))
     if found is None:
         raise ValueError(f"not a RAG value: {value!r}")
     return found
@@ -356,8 +359,12 @@ def split_owners(who: object) -> list[str]:
     """The owner codes in a Who cell: "DJ/CT/ Comms team" -> ["DJ", "CT", "Comms team"]."""
     if who is None:
         return []
-    parts = re.split(OWNER_SEPARATORS, str(who))
-    return [" ".join(p.split()) for p in parts if p.strip()]
+    return list(_split_owners(str(who)))
+
+
+@lru_cache(maxsize=1024)
+def _split_owners(who: str) -> tuple[str, ...]:
+    return tuple(" ".join(p.split()) for p in re.split(OWNER_SEPARATORS, who) if p.strip())
 
 
 def parse_flag(value: object) -> bool | None:

@@ -56,6 +56,8 @@ def as_text(value: Any) -> str | None:
     """A cell as tidy text (spaces and line breaks collapsed), None when blank or an Excel error."""
     if value is None or isinstance(value, CellError):
         return None
+    if type(value) is str and "  " not in value and value == value.strip() and "\n" not in value and "\t" not in value:
+        return value or None  # already tidy: the common case, kept fast
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
         value = value.date()
     if isinstance(value, dt.date):
@@ -65,6 +67,8 @@ def as_text(value: Any) -> str | None:
 
 
 def _lenient(convert, value: Any) -> Any:
+    if value is None:
+        return None
     try:
         return convert(value)
     except (ValueError, TypeError):
@@ -185,7 +189,7 @@ def _schedule(text: str, plan_start: dt.date | None, plan_end: dt.date | None) -
 
 
 def _activity(row: Row, settings: Settings) -> Activity:
-    get = row.get
+    get = row.values.get
     when_value = get("when")
     if isinstance(when_value, (dt.date, dt.datetime)):
         schedule = parse_when(when_value, settings.plan_start, settings.plan_end)

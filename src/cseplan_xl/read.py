@@ -52,6 +52,7 @@ class Table:
     header_row: int
     columns: dict[str, str]
     rows: tuple[Row, ...]
+    errors: tuple[tuple[int, str, CellError], ...] = ()  # (Excel row, field, error) of error cells
 
     def letter(self, key: str) -> str | None:
         """The column letter holding a field, None when the sheet has no such column."""
@@ -86,6 +87,30 @@ def read_workbook(path: str | Path) -> WorkbookData:
     path = Path(path)
     book = _open(path)
     names = list(book.sheet_names)
+    return _assemble(path, names, lambda name: _grid(book, path, name), lambda found: _error_cells(path, book, found))
+
+
+def workbook_from_grids(name: str | Path, grids: dict[str, list[list[Any]]]) -> WorkbookData:
+    """The same WorkbookData as read_workbook, from sheet grids read elsewhere (xlwings: None blanks, "#REF!" errors)."""
+    clean: dict[str, list[list[Any]]] = {}
+    errors: dict[str, dict[tuple[int, int], str]] = {}
+    for sheet, grid in grids.items():
+        rows = [list(row) if isinstance(row, (list, tuple)) else [row] for row in (grid or [])]
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, str) and value in _ERROR_VALUES:
+                    errors.setdefault(sheet, {})[(r, c)] = value
+                    row[c] = None
+        clean[sheet] = rows
+    return _assemble(Path(name), list(grids), lambda sheet: clean[sheet], lambda found: errors)
+
+
+_ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                           "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!"})
+
+
+def _assemble(path: Path, names: list[str], grid, error_cells) -> WorkbookData:
+    """Read every contract sheet from grid(name); error_cells(names) gives Excel error values by sheet."""
     data = WorkbookData(path=path, sheet_names=names)
     by_spec = {spec.name: _find_sheet(names, spec) for spec in contract.ALL_SHEETS}
     if by_spec[contract.PLAN.name] is None:
@@ -93,14 +118,13 @@ def read_workbook(path: str | Path) -> WorkbookData:
             f"{path}: no Plan sheet (sheets found: {', '.join(names) or 'none'}); "
             "name the activity sheet 'Plan'"
         )
-    errors = _error_cells(path, book, [n for n in by_spec.values() if n])
+    errors = error_cells([n for n in by_spec.values() if n])
     for spec in contract.TABLE_SHEETS:
         name = by_spec[spec.name]
         if name is None:
             continue
-        grid = _grid(book, path, name)
         try:
-            data.tables[spec.name] = _read_table(grid, name, spec, errors.get(name, {}), data.notes)
+            data.tables[spec.name] = _read_table(grid(name), name, spec, errors.get(name, {}), data.notes)
         except MissingColumnsError as exc:
             if spec.required:
                 raise MissingColumnsError(f"{path}: {exc}") from None
@@ -109,10 +133,10 @@ def read_workbook(path: str | Path) -> WorkbookData:
             )
     if by_spec[contract.CONTROL.name]:
         data.settings_sheet = by_spec[contract.CONTROL.name]
-        _read_settings(_grid(book, path, data.settings_sheet), data)
+        _read_settings(grid(data.settings_sheet), data)
     if by_spec[contract.LISTS.name]:
         data.lists_sheet = by_spec[contract.LISTS.name]
-        data.lists = _read_lists(_grid(book, path, data.lists_sheet))
+        data.lists = _read_lists(grid(data.lists_sheet))
     return data
 
 
@@ -267,6 +291,14 @@ def _match_header(cells: list[Any], spec: SheetSpec) -> dict[str, int]:
     return matched
 
 
+_NONE: dict[int, str] = {}
+
+
+def _filled(cells: list[Any]) -> list[int]:
+    """Indexes of the non-blank cells of a row (calamine gives '' for blanks)."""
+    return [i for i, v in enumerate(cells) if v != "" and v is not None]
+
+
 def _maybe_header(cells: list[Any], filled: list[int], spec: SheetSpec) -> bool:
     """Cheap pre-check for a repeated header row: its first filled cell names a column."""
     first = cells[filled[0]]
@@ -318,14 +350,15 @@ def _read_table(
             elif _NUMBERED_HEADING.match(text) and not has_section:
                 section = text
     rows: list[Row] = []
+    cell_errors: list[tuple[int, str, CellError]] = []
     items = list(best.items())
     errors_by_row: dict[int, dict[int, str]] = {}
     for (rr, cc), err in errors.items():
         errors_by_row.setdefault(rr, {})[cc] = err
     for r in range(best_row + 1, len(grid)):
         cells = grid[r]
-        filled = [i for i, v in enumerate(cells) if v != "" and v is not None]
-        row_errors = errors_by_row.get(r, {})
+        row_errors = errors_by_row.get(r, _NONE)
+        filled = _filled(cells)
         if not filled and not row_errors:
             continue
         if not row_errors and len(filled) == 1 and filled[0] <= first_col and isinstance(cells[filled[0]], str):
@@ -340,16 +373,22 @@ def _read_table(
                 continue
         if not row_errors and _maybe_header(cells, filled, spec) and len(_match_header(cells, spec)) >= 2:
             continue  # a repeated header row, as when several tables are pasted into one sheet
+        width = len(cells)
         values = {}
         for key, index in items:
-            if index in row_errors:
-                values[key] = CellError(row_errors[index])
-            else:
-                values[key] = _clean(cells[index]) if index < len(cells) else None
+            value = cells[index] if index < width else None
+            # Inline fast path of _clean for the common cell: non-empty text.
+            values[key] = value if type(value) is str and value else _clean(value)
+        for index, err in row_errors.items():
+            for key, col in items:
+                if col == index:
+                    values[key] = CellError(err)
+                    cell_errors.append((r + 1, key, values[key]))
         rows.append(
             Row(r + 1, values, section=None if has_section else section, phase=None if has_phase else phase)
         )
-    return Table(sheet=sheet, spec=spec, header_row=best_row + 1, columns=columns, rows=tuple(rows))
+    return Table(sheet=sheet, spec=spec, header_row=best_row + 1, columns=columns, rows=tuple(rows),
+                 errors=tuple(cell_errors))
 
 
 def _read_settings(grid: list[list[Any]], data: WorkbookData) -> None:

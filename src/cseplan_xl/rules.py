@@ -242,7 +242,7 @@ def _duplicate_activity(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
     for a in plan.activities:
         if not a.activity:
             continue
-        key = contract.normalise_header(a.activity)
+        key = a.activity.casefold()
         if key in first:
             yield Hit(a.row, "activity", f"the same activity as row {first[key]}: merge them or tell them apart",
                       a.activity, a.id)
@@ -310,11 +310,9 @@ def _try_date(value: Any) -> dt.date | None:
 @_rule("cell-error", ERROR, "A cell holds an Excel error such as #REF!", tags=("structure",))
 def _cell_errors(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
     for table in plan.source.tables.values():
-        for row in table.rows:
-            for key, value in row.values.items():
-                if isinstance(value, CellError):
-                    yield Hit(row.row, key, f"the cell shows the Excel error {value}: fix the formula or type "
-                              "the value", str(value), sheet=table.spec)
+        for row, key, value in table.errors:
+            yield Hit(row, key, f"the cell shows the Excel error {value}: fix the formula or type the value",
+                      str(value), sheet=table.spec)
 
 
 @_rule("value-invalid", ERROR, "A date, number or yes/no cell holds something else", tags=("structure",))
