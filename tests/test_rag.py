@@ -68,7 +68,8 @@ def test_blue_is_complete_whatever_the_dates():
 
 
 @pytest.mark.parametrize(
-    ("reported", "derived"), [(None, "Amber"), ("Green", "Green"), ("Amber", "Amber"), ("Red", "Red"), ("Grey", "Amber")]
+    ("reported", "derived"),
+    [(None, "Amber"), ("Green", "Green"), ("Amber", "Amber"), ("Red", "Red"), ("Grey", "Amber")],
 )
 def test_inside_the_window(reported, derived):
     s = status("Autumn 2017/ Early 2018", D(2018, 1, 15), reported)
@@ -319,7 +320,7 @@ def test_text_summary():
     text = rollup(make_plan(_demo_activities()), as_of=D(2018, 3, 31)).to_text()
     assert text.startswith("RAG rollup as of 31 Mar 2018\n\nOverall  Red: 2R 0A 1G 1B 2 Grey  (6 activities)\n")
     assert "  6.1 Internal and training  Green: 0R 0A 1G 1B 1 Grey  (3)\n" in text
-    assert "  A10 activity on row 10: 59 days overdue; the window ended 31 Jan 2018" in text
+    assert "  A10 activity on row 10: 59 days overdue (ended 31 Jan 2018)\n" in text
     assert "  31 Mar 2018  A9 activity on row 9 due\n" in text
     assert "Unscheduled (1):\n  A7 activity on row 7\n" in text
     assert "Blue = complete" in text
@@ -456,3 +457,15 @@ def test_cli_group_names_match_the_library():
     from cseplan_xl.rag import GROUPS
 
     assert _ROLLUP_GROUPS == GROUPS
+
+
+def test_rollup_statuses_equal_derive_status_one_by_one():
+    from dataclasses import replace
+
+    activities = _demo_activities()
+    first = activities[0]  # rows sharing one Schedule object, as load_plan makes them, but rated differently
+    activities += [replace(first, row=11, id="A11", rag="Blue"), replace(first, row=12, id="A12", rag=None)]
+    plan = make_plan(activities)
+    r = rollup(plan, as_of=D(2018, 3, 31))
+    assert r.statuses == tuple(derive_status(a, D(2018, 3, 31), PS, PE) for a in activities)
+    assert [s.derived_rag for s in r.statuses[-2:]] == ["Blue", "Red"]

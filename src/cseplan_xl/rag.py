@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Any, Iterable, Sequence
 
 from . import contract
@@ -73,6 +74,16 @@ def derive_status(
     activity: Activity, as_of: dt.date, plan_start: dt.date | None = None, plan_end: dt.date | None = None
 ) -> ActivityStatus:
     """The derived RAG of one activity at `as_of` (DOMAIN.md rules), with the reason and any disagreement."""
+    return ActivityStatus(
+        id=activity.id, activity=activity.activity, row=activity.row,
+        **_verdict(activity, as_of, plan_start, plan_end),
+    )
+
+
+def _verdict(
+    activity: Activity, as_of: dt.date, plan_start: dt.date | None, plan_end: dt.date | None
+) -> dict[str, Any]:
+    """Every ActivityStatus field but id, activity and row: what the rules make of the row's dates and RAG."""
     reported = activity.rag
     schedule, note = _judged_schedule(activity, plan_start, plan_end)
     start, end = schedule.start, schedule.end
@@ -89,7 +100,7 @@ def derive_status(
     elif (kind in _UNSCHEDULED_KINDS or kind not in _REPEATING_KINDS) and start is None and end is None:
         unscheduled = True
         derived = reported or GREY
-        reason = f"unscheduled ({_quote(activity.when)}): " + (
+        reason = f"unscheduled ({_quote(schedule.text)}): " + (
             f"{derived} as reported" if reported else "Grey until it has a date"
         )
     elif end is not None and end < as_of:
@@ -112,21 +123,18 @@ def derive_status(
     disagreement = None
     if reported is not None and reported != derived:
         disagreement = f"reported {reported} but {_why(reason)}"
-    return ActivityStatus(
-        id=activity.id,
-        activity=activity.activity,
-        row=activity.row,
-        reported_rag=reported,
-        derived_rag=derived,
-        overdue=ended_on is not None,
-        overdue_days=overdue_days,
-        start=start,
-        end=end,
-        disagreement=disagreement,
-        reason=reason,
-        unscheduled=unscheduled,
-        provisional=provisional,
-    )
+    return {
+        "reported_rag": reported,
+        "derived_rag": derived,
+        "overdue": ended_on is not None,
+        "overdue_days": overdue_days,
+        "start": start,
+        "end": end,
+        "disagreement": disagreement,
+        "reason": reason,
+        "unscheduled": unscheduled,
+        "provisional": provisional,
+    }
 
 
 def _judged_schedule(
@@ -135,7 +143,8 @@ def _judged_schedule(
     """The schedule the rules use: When, unless the row was re-dated without a reason (then the original)."""
     if activity.original_when:
         if activity.rebaseline_reason:
-            return activity.schedule, f"re-baselined from {_quote(activity.original_when)} ({activity.rebaseline_reason})"
+            reason = activity.rebaseline_reason
+            return activity.schedule, f"re-baselined from {_quote(activity.original_when)} ({reason})"
         original = parse_when(activity.original_when, plan_start, plan_end)
         if original.kind not in _UNSCHEDULED_KINDS:
             return original, (
@@ -215,13 +224,14 @@ def _occurrence_word(schedule: Schedule) -> str:
     return f"{schedule.recurrence or 'recurring'} occurrence"
 
 
+@lru_cache(maxsize=1024)
 def _occurrences(
     schedule: Schedule, plan_start: dt.date | None, plan_end: dt.date | None
-) -> list[tuple[dt.date, dt.date]]:
+) -> tuple[tuple[dt.date, dt.date], ...]:
     occs = list(occurrences(schedule, plan_start, plan_end) or ())
     if not occs and schedule.kind == "days" and schedule.dates:
         occs = [(d, d) for d in schedule.dates]
-    return sorted(occs)
+    return tuple(sorted(occs))
 
 
 def _why(reason: str) -> str:
@@ -284,17 +294,51 @@ class Rollup:
     """Where the plan stands at an as-of date: statuses, worst-of groups and the lists that need attention."""
 
     as_of: dt.date
-    statuses: tuple[ActivityStatus, ...]
     overall: Group
     groups: dict[str, list[Group]]
-    overdue: tuple[ActivityStatus, ...]
-    upcoming: tuple[Upcoming, ...]
-    unscheduled: tuple[ActivityStatus, ...]
-    disagreements: tuple[ActivityStatus, ...]
     changes: tuple[Change, ...] = ()
     previous_snapshot: dt.date | None = None
     upcoming_days: int = 90
-    unmatched: dict[str, Any] = field(default_factory=dict)
+    # Per-activity statuses are built on first use from these (counting needs only the shared verdicts).
+    _activities: tuple[Activity, ...] = field(default=(), repr=False, compare=False)
+    _entries: tuple[tuple, ...] = field(default=(), repr=False, compare=False)
+
+    @cached_property
+    def statuses(self) -> tuple[ActivityStatus, ...]:
+        """Each activity's status, in plan order."""
+        new = object.__new__
+        out = []
+        for activity, entry in zip(self._activities, self._entries):
+            # Built without the frozen dataclass's __init__ (five times slower); same fields, same equality.
+            status = new(ActivityStatus)
+            values = status.__dict__
+            values.update(entry[0])
+            values["id"] = activity.id
+            values["activity"] = activity.activity
+            values["row"] = activity.row
+            out.append(status)
+        return tuple(out)
+
+    @cached_property
+    def overdue(self) -> tuple[ActivityStatus, ...]:
+        """Overdue activities, longest overdue first."""
+        return tuple(sorted((s for s in self.statuses if s.overdue), key=lambda s: (-(s.overdue_days or 0), s.row)))
+
+    @cached_property
+    def upcoming(self) -> tuple[Upcoming, ...]:
+        """Activities (not complete) starting or due within upcoming_days of the as-of date, soonest first."""
+        soon = [Upcoming(s, *e[3]) for s, e in zip(self.statuses, self._entries) if e[3] is not None]
+        return tuple(sorted(soon, key=lambda u: (u.date, u.status.row)))
+
+    @cached_property
+    def unscheduled(self) -> tuple[ActivityStatus, ...]:
+        """Activities with no dates (TBC or When not understood)."""
+        return tuple(s for s in self.statuses if s.unscheduled)
+
+    @cached_property
+    def disagreements(self) -> tuple[ActivityStatus, ...]:
+        """Activities whose reported RAG differs from the derived one."""
+        return tuple(s for s in self.statuses if s.disagreement)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON of issue 4, plus "changes" and the RAG "legend"."""
@@ -337,7 +381,7 @@ class Rollup:
             for g in groups:
                 lines.append(f"  {g.key:<{width}}  {g.summary}  ({g.total})")
         lines += ["", f"Overdue ({len(self.overdue)}):"]
-        lines += [f"  {s.label} {_short(s.activity)}: {_n(s.overdue_days, 'day', 'days')} overdue; {s.reason}"
+        lines += [f"  {s.label} {_short(s.activity)}: {_n(s.overdue_days, 'day', 'days')} overdue (ended {_day(s.end)})"
                   for s in self.overdue] or ["  none"]
         lines += ["", f"Coming up in the next {self.upcoming_days} days ({len(self.upcoming)}):"]
         lines += [f"  {_day(u.date)}  {u.status.label} {_short(u.status.activity)} {u.event}"
@@ -379,59 +423,60 @@ def rollup(
     if unknown:
         raise ValueError(f"cannot group by {', '.join(unknown)} (choose from {', '.join(GROUPS)})")
     when = plan.as_of(as_of)
-    settings = plan.settings
-    statuses = tuple(derive_status(a, when, settings.plan_start, settings.plan_end) for a in plan.activities)
-    overall_counts = [0] * len(RAG_VALUES)
-    tallies: dict[str, dict[str, list]] = {name: {} for name in by}
+    plan_start, plan_end = plan.settings.plan_start, plan.settings.plan_end
     horizon = when + dt.timedelta(days=upcoming_days)
-    upcoming: list[Upcoming] = []
-    for activity, status in zip(plan.activities, statuses):
-        index = _RAG_INDEX[status.derived_rag]
+    overall_counts = [0] * len(RAG_VALUES)
+    tallies: dict[str, dict[str, list[int]]] = {name: {} for name in by}
+    by_attribute = [(tallies[name], name) for name in by if name not in ("owner", "quarter")]
+    owner_tally, quarter_tally = tallies.get("owner"), tallies.get("quarter")
+    # Many rows share a When and a RAG: the rules run once per distinct combination (the speed budget is
+    # a fraction of the time it takes to read the workbook).
+    cache: dict[tuple, tuple[dict[str, Any], int, str, tuple[dt.date, str] | None]] = {}
+    entries: list[tuple] = []
+    for activity in plan.activities:
+        key = (id(activity.schedule), activity.rag, activity.last_updated, not activity.progress,
+               activity.original_when, activity.rebaseline_reason)
+        entry = cache.get(key)
+        if entry is None:
+            fields = {"id": None, "activity": None, "row": 0, **_verdict(activity, when, plan_start, plan_end)}
+            entry = cache[key] = (
+                fields,
+                _RAG_INDEX[fields["derived_rag"]],
+                _quarter(activity.schedule, plan_start, plan_end),
+                _upcoming(activity.schedule, fields, when, horizon, plan_start, plan_end),
+            )
+        entries.append(entry)
+        index = entry[1]
         overall_counts[index] += 1
-        for name in by:
-            table = tallies[name]
-            for key in _keys(name, activity, settings):
-                fold = key.casefold()
-                entry = table.get(fold)
-                if entry is None:
-                    entry = table[fold] = [key, [0] * len(RAG_VALUES)]
-                entry[1][index] += 1
-        if status.derived_rag != BLUE:
-            soon = _upcoming(activity, status, when, horizon, settings)
-            if soon is not None:
-                upcoming.append(soon)
-    groups = {name: _groups(name, tallies[name]) for name in by}
-    upcoming.sort(key=lambda u: (u.date, u.status.row))
-    previous, changes = _changes(plan, when, statuses)
+        for table, name in by_attribute:
+            group_key = getattr(activity, name) or NO_KEY
+            counts = table.get(group_key) or table.setdefault(group_key, [0] * len(RAG_VALUES))
+            counts[index] += 1
+        if owner_tally is not None:
+            for owner in activity.owners or (NO_KEY,):
+                counts = owner_tally.get(owner) or owner_tally.setdefault(owner, [0] * len(RAG_VALUES))
+                counts[index] += 1
+        if quarter_tally is not None:
+            counts = quarter_tally.get(entry[2]) or quarter_tally.setdefault(entry[2], [0] * len(RAG_VALUES))
+            counts[index] += 1
+    previous, changes = _changes(plan, when, entries)
     return Rollup(
         as_of=when,
-        statuses=statuses,
         overall=_group("all", overall_counts),
-        groups=groups,
-        overdue=tuple(sorted((s for s in statuses if s.overdue), key=lambda s: (-(s.overdue_days or 0), s.row))),
-        upcoming=tuple(upcoming),
-        unscheduled=tuple(s for s in statuses if s.unscheduled),
-        disagreements=tuple(s for s in statuses if s.disagreement),
+        groups={name: _groups(name, tallies[name]) for name in by},
         changes=changes,
         previous_snapshot=previous,
         upcoming_days=upcoming_days,
+        _activities=tuple(plan.activities),
+        _entries=tuple(entries),
     )
 
 
-def _keys(name: str, activity: Activity, settings: Any) -> Iterable[str]:
-    if name == "owner":
-        return activity.owners or (NO_KEY,)
-    if name == "quarter":
-        return (_quarter(activity, settings),)
-    return (getattr(activity, name) or NO_KEY,)
-
-
-def _quarter(activity: Activity, settings: Any) -> str:
+def _quarter(schedule: Schedule, plan_start: dt.date | None, plan_end: dt.date | None) -> str:
     """The calendar quarter of the activity's start, "2018Q1"; "unscheduled" when it has none."""
-    schedule = activity.schedule
     start = schedule.start
     if start is None and schedule.kind in _REPEATING_KINDS:
-        occs = _occurrences(schedule, settings.plan_start, settings.plan_end)
+        occs = _occurrences(schedule, plan_start, plan_end)
         start = occs[0][0] if occs else None
     if start is None:
         return UNSCHEDULED_QUARTER
@@ -443,28 +488,35 @@ def _group(key: str, counts: list[int]) -> Group:
     return Group(key=key, rag=worst_of(present), counts=dict(zip(RAG_VALUES, counts)), total=sum(counts))
 
 
-def _groups(name: str, table: dict[str, list]) -> list[Group]:
-    groups = [_group(key, counts) for key, counts in table.values()]  # first-seen (plan) order
+def _groups(name: str, table: dict[str, list[int]]) -> list[Group]:
+    merged: dict[str, tuple[str, list[int]]] = {}  # "CT" and "ct" are one owner: first spelling, plan order
+    for key, counts in table.items():
+        fold = key.casefold()
+        if fold in merged:
+            merged[fold] = (merged[fold][0], [a + b for a, b in zip(merged[fold][1], counts)])
+        else:
+            merged[fold] = (key, counts)
+    groups = [_group(key, counts) for key, counts in merged.values()]
     if name == "quarter":
         groups.sort(key=lambda g: (g.key == UNSCHEDULED_QUARTER, g.key))
     return groups
 
 
 def _upcoming(
-    activity: Activity, status: ActivityStatus, as_of: dt.date, horizon: dt.date, settings: Any
-) -> Upcoming | None:
-    """The first start or end date of the activity (or of one of its occurrences) within the horizon."""
-    schedule = activity.schedule
-    if status.unscheduled:
+    schedule: Schedule, fields: dict[str, Any], as_of: dt.date, horizon: dt.date,
+    plan_start: dt.date | None, plan_end: dt.date | None,
+) -> tuple[dt.date, str] | None:
+    """The first start or end date (of the window or one of its occurrences) within the horizon, not complete."""
+    if fields["unscheduled"] or fields["derived_rag"] == BLUE:
         return None
     if schedule.kind in _REPEATING_KINDS:
-        windows = _occurrences(schedule, settings.plan_start, settings.plan_end)
+        windows = _occurrences(schedule, plan_start, plan_end)
     else:
-        windows = [(status.start, status.end)]
+        windows = [(fields["start"], fields["end"])]
     for start, end in windows:
         for day, event in ((start, "starts"), (end, "due")):
             if day is not None and as_of <= day <= horizon:
-                return Upcoming(status, day, event)
+                return day, event
     return None
 
 
@@ -472,7 +524,7 @@ def _upcoming(
 
 
 def _changes(
-    plan: Plan, as_of: dt.date, statuses: Sequence[ActivityStatus]
+    plan: Plan, as_of: dt.date, entries: Sequence[tuple]
 ) -> tuple[dt.date | None, tuple[Change, ...]]:
     """The latest History snapshot dated on or before as-of, and what changed since it."""
     table = plan.table(contract.HISTORY)
@@ -491,14 +543,15 @@ def _changes(
     before = snapshots[previous]
     changes: list[Change] = []
     seen: set[str] = set()
-    for status in statuses:
-        if not status.id:
+    for activity, entry in zip(plan.activities, entries):
+        ident, derived = activity.id, entry[0]["derived_rag"]
+        if not ident:
             continue
-        seen.add(status.id)
-        if status.id not in before:
-            changes.append(Change(status.id, status.activity, "new", None, status.derived_rag))
-        elif before[status.id] != status.derived_rag:
-            changes.append(Change(status.id, status.activity, "changed", before[status.id], status.derived_rag))
+        seen.add(ident)
+        if ident not in before:
+            changes.append(Change(ident, activity.activity, "new", None, derived))
+        elif before[ident] != derived:
+            changes.append(Change(ident, activity.activity, "changed", before[ident], derived))
     for ident, rag in before.items():
         if ident not in seen:
             changes.append(Change(ident, None, "removed", rag, None))
@@ -531,6 +584,7 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
+@lru_cache(maxsize=4096)
 def _day(day: dt.date) -> str:
     return f"{day.day} {day:%b %Y}"
 
