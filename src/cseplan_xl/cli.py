@@ -299,15 +299,25 @@ COMMANDS: list[Callable] = [_add_validate, _add_when, _add_rules, _add_rollup, _
                            _add_newsletter]
 
 
+class _VersionAction(argparse.Action):
+    """--version, looked up only when asked (the lookup costs a cold start tens of milliseconds)."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from . import __version__
+
+        parser.exit(message=f"cseplan-xl {__version__}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every command."""
-    from . import __version__
-
     parser = argparse.ArgumentParser(
         prog="cseplan",
         description="Validate, roll up, evaluate and brief on a CSE communications plan kept in Excel.",
     )
-    parser.add_argument("--version", action="version", version=f"cseplan-xl {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for add in COMMANDS:
         add(sub)

@@ -116,8 +116,7 @@ def _when_unknown(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
 def _when_assumption(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
     for a in plan.activities:
         if a.when and a.schedule.kind != "unknown" and a.schedule.note:
-            yield Hit(a.row, "when", f"When {a.when!r} read as {a.schedule.describe()}: {a.schedule.note}",
-                      a.when, a.id)
+            yield Hit(a.row, "when", f"When {a.when!r} read as {a.schedule.describe()}", a.when, a.id)
 
 
 @_rule("who-missing", WARNING, "Who is blank or TBC", tags=("plan", "owners"))

@@ -1,0 +1,173 @@
+"""The benchmark: cseplan-xl against floors measured in the same run, reported as ratios.
+
+Run with `make bench` (or `.venv/bin/python bench/run.py [--quick]`). Times are medians of whole
+processes (time.perf_counter around subprocess.run) or of in-process calls; peak memory comes from
+/usr/bin/time. Machines are shared and noisy: compare the ratios, not the seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DATA = HERE / "data"
+PY = sys.executable
+CSEPLAN = str(Path(PY).with_name("cseplan"))
+DEMO = ROOT / "workbook" / "examples" / "cseplan_demo.xlsm"
+sys.path.insert(0, str(HERE))
+
+from make_plans import make_plan  # noqa: E402
+
+READ_PLAN = ("import sys\nfrom python_calamine import CalamineWorkbook\n"
+             "CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_name('Plan').to_python()")
+READ_LOOP = ("import sys, pathlib\nfrom python_calamine import CalamineWorkbook\n"
+             "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.xlsx')):\n"
+             "    CalamineWorkbook.from_path(str(p)).get_sheet_by_name('Plan').to_python()")
+
+
+def wall(cmd: list[str], runs: int) -> float:
+    """Median wall time of a whole process."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def paired(cmd: list[str], floor: list[str], runs: int) -> tuple[float, float]:
+    """Medians of a command and its floor, run alternately so both see the same machine."""
+    ours, base = [], []
+    for _ in range(runs):
+        base.append(wall(floor, 1))
+        ours.append(wall(cmd, 1))
+    return statistics.median(ours), statistics.median(base)
+
+
+def peak_kb(cmd: list[str]) -> int:
+    """Peak resident memory of a process, from /usr/bin/time."""
+    done = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True, check=False)
+    return int(done.stderr.strip().splitlines()[-1])
+
+
+def inproc(fn, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+ROWS: list[tuple[str, float, float, float, str]] = []
+
+
+def report(name: str, ours: float, floor: float, target: float, unit: str = "s") -> None:
+    ROWS.append((name, ours, floor, target, unit))
+    ratio = ours / floor if floor else float("inf")
+    mark = "ok" if ratio <= target else "MISSED"
+    print(f"{name:<58} {ours:9.3f} {floor:9.3f} {ratio:6.2f}x  target <= {target}x  {mark}", flush=True)
+
+
+def bench_validate(runs: int, sizes: list[int]) -> None:
+    from python_calamine import CalamineWorkbook
+
+    from cseplan_xl.plan import build_plan
+    from cseplan_xl.rag import rollup
+    from cseplan_xl.read import read_workbook
+    from cseplan_xl.rules import check_plan
+
+    targets = {40: 3.0, 10_000: 1.4}
+    paths = {n: make_plan(DATA / f"plan_{n}.xlsx", n) for n in sizes}
+    for n in sizes:
+        if n in targets:
+            ours, floor = paired([CSEPLAN, "validate", str(paths[n])], [PY, "-c", READ_PLAN, str(paths[n])], runs)
+            report(f"validate {n:,} rows, cold process vs bare read", ours, floor, targets[n])
+    for n in sizes:
+        if n < 10_000:
+            continue
+        path = str(paths[n])
+        read = inproc(lambda: CalamineWorkbook.from_path(path).get_sheet_by_name("Plan").to_python(), max(1, runs // 2))
+        data = read_workbook(path)
+        plan = build_plan(data)
+        report(f"validate+rollup {n:,} rows in-process (model, rules, rollup) vs read",
+               inproc(lambda: (check_plan(build_plan(data)), rollup(build_plan(data))), max(1, runs // 2)), read, 0.5)
+        report(f"rollup {n:,} activities in-process vs read", inproc(lambda: rollup(plan), max(1, runs // 2)), read,
+               0.5)
+    if 100_000 in sizes:
+        path = str(paths[100_000])
+        report("peak memory validating 100,000 rows vs bare read (MB)",
+               peak_kb([CSEPLAN, "validate", path]) / 1024, peak_kb([PY, "-c", READ_PLAN, path]) / 1024, 1.2, "MB")
+
+
+def bench_batch(runs: int, count: int = 200) -> None:
+    folder = DATA / f"batch_{count}"
+    if not folder.exists() or len(list(folder.glob("*.xlsx"))) != count:
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        first = make_plan(folder / "plan_000.xlsx", 40)
+        for i in range(1, count):
+            shutil.copyfile(first, folder / f"plan_{i:03d}.xlsx")
+    ours, floor = paired([CSEPLAN, "validate", str(folder)], [PY, "-c", READ_LOOP, str(folder)], max(1, runs // 2))
+    report(f"validate a batch of {count} small workbooks vs a read loop", ours, floor, 1.3)
+
+
+def bench_evaluate(runs: int) -> None:
+    needs = "import python_calamine, scipy.special"
+    ours, floor = paired([CSEPLAN, "evaluate", str(DEMO)], [PY, "-c", needs], runs)
+    report("evaluate demo, cold vs importing what it needs", ours, floor, 1.5)
+
+
+def bench_newsletter(runs: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "draft.docx"
+        floor_cmd = [PY, "-c", "import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot, docx"]
+        ours, floor = paired([CSEPLAN, "newsletter", str(DEMO), "-o", str(out), "--force"], floor_cmd, runs)
+        report("newsletter demo, cold vs importing matplotlib (Agg) + python-docx", ours, floor, 1.5)
+
+        from cseplan_xl import briefing
+        from cseplan_xl.plan import load_plan
+
+        plan = load_plan(DEMO)
+        briefing.draft_newsletter(plan, out=out, force=True)  # the first draft pays the imports
+        second = inproc(lambda: briefing.draft_newsletter(plan, out=out, force=True), runs)
+        content = briefing._Content(plan, None, None)
+        context = content.context
+
+        def charts() -> None:
+            briefing.chart_rag_by_theme(context)
+            briefing.chart_referrals(content._referrals(), content.period)
+
+        report("second newsletter draft in-process vs drawing its charts", second, inproc(charts, runs), 1.5)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs and no 100,000-row plan")
+    parser.add_argument("--runs", type=int, default=None, help="runs per measurement (default 7, quick 3)")
+    args = parser.parse_args()
+    runs = args.runs or (3 if args.quick else 7)
+    DATA.mkdir(exist_ok=True)
+    # Byte-compile the package once, as an installed copy would be (PYTHONDONTWRITEBYTECODE may be set).
+    subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "src")], check=True)
+    print(f"{'measurement':<58} {'ours':>9} {'floor':>9} {'ratio':>7}")
+    bench_validate(runs, [40, 10_000] if args.quick else [40, 10_000, 100_000])
+    bench_batch(runs)
+    bench_evaluate(runs)
+    bench_newsletter(runs)
+    missed = [r for r in ROWS if r[1] / r[2] > r[3]]
+    print(f"\n{len(ROWS) - len(missed)} of {len(ROWS)} targets met")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
