@@ -1,6 +1,9 @@
 # Two commands for a fresh machine: `make run` (the main job) and `make test`.
 # Both create .venv/ at the repo root on first use and install the package into it.
+SHELL := /bin/bash
 PYTHON ?= python3
+WORKBOOK := workbook/cseplan.xlsm
+DEMO := workbook/examples/cseplan_demo.xlsm
 VENV := .venv
 BIN := $(VENV)/bin
 
@@ -10,10 +13,21 @@ $(BIN)/cseplan: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m compileall -q src
 	touch $@
 
+# The main job: check the shipped workbooks, then roll up, evaluate and draft the newsletter for the
+# demo plan, printing the summaries and writing them to out/ (regenerated on every run).
 run: $(BIN)/cseplan
-	$(BIN)/cseplan validate workbook/cseplan.xlsm
+	@mkdir -p out
+	$(BIN)/cseplan validate $(WORKBOOK) $(DEMO) | tee out/validation.txt; test $${PIPESTATUS[0]} -le 1
+	$(BIN)/cseplan validate $(WORKBOOK) $(DEMO) --format json --output out/validation.json --force; test $$? -le 1
+	$(BIN)/cseplan rollup $(DEMO) | tee out/rollup.txt
+	$(BIN)/cseplan rollup $(DEMO) --format json --output out/rollup.json --force
+	$(BIN)/cseplan evaluate $(DEMO) --partner-facing | tee out/evaluation.txt
+	$(BIN)/cseplan evaluate $(DEMO) --format json --output out/evaluation.json --force
+	$(BIN)/cseplan newsletter $(DEMO) --output out/newsletter_draft.docx --force
+	@echo "Outputs are in out/"
 
 test: $(BIN)/cseplan
 	$(BIN)/python -m pytest -q
