@@ -17,9 +17,17 @@ NUMBER = "number"
 FLAG = "flag"  # yes / no
 
 
+_NOT_ALNUM = re.compile(r"[^0-9a-z]")
+
+
 def normalise_header(text: object) -> str:
     """A header reduced for matching: lower case, letters and digits only ("RAG Status" -> "ragstatus")."""
-    return re.sub(r"[^0-9a-z]", "", str(text).casefold())
+    return _normalise(text if type(text) is str else str(text))
+
+
+@lru_cache(maxsize=8192)
+def _normalise(text: str) -> str:
+    return _NOT_ALNUM.sub("", text.casefold())
 
 
 @dataclass(frozen=True)
@@ -72,9 +80,13 @@ class SheetSpec:
     def required_columns(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.required)
 
+    @cached_property
+    def _names(self) -> frozenset[str]:
+        return frozenset(normalise_header(n) for n in (self.name, *self.aliases))
+
     def matches(self, sheet_name: str) -> bool:
         """True when a workbook's sheet name is this sheet (case, spacing and punctuation ignored)."""
-        return normalise_header(sheet_name) in {normalise_header(n) for n in (self.name, *self.aliases)}
+        return normalise_header(sheet_name) in self._names
 
 
 # --- Plan --------------------------------------------------------------------------------------
