@@ -242,8 +242,30 @@ def test_plan_dropdowns_and_colours_reference_the_lists(built):
     assert names["List_rag_values"] == "Lists!$D$3:$D$7"
     assert names["List_actions"] == "Lists!$M$3:$M$5"
     colours = re.findall(r'<conditionalFormatting sqref="([A-Z]+)3:[A-Z]+1000">', sheet)
-    assert colours == ["I", "P"]
+    assert colours == ["A", "A", "I", "P"]  # A3:S1000 and A3:A1000: the Validation marks; I and P: RAG colours
     assert sheet.count('operator="equal"') == 10
+
+
+def test_dashboard_has_live_countifs_and_two_charts(built):
+    rows = _rows(built["real"], "Dashboard")
+    head = build.DASHBOARD_LIVE_ROW + 1
+    assert [_cell(rows, f"{col}{head}") for col in "ABCDEFGHJ"] == [
+        "Theme", "Derived (worst)", "Red", "Amber", "Green", "Blue", "Grey", "Total", "Reported (worst)"]
+    assert [_cell(rows, f"A{head + 1 + i}") for i in range(7)] == [*c.DEFAULT_THEMES, "All activities"]
+    sheet = _member(built["real"], "xl/worksheets/sheet9.xml")
+    formulas = {cell: html.unescape(f) for cell, f in re.findall(r'<c r="([A-Z]+\d+)"[^>]*><f>([^<]+)</f>', sheet)}
+    assert formulas["C7"] == "COUNTIFS(Plan!$D$3:$D$1000,$A7,Plan!$P$3:$P$1000,C$6)"
+    assert formulas["C13"] == "COUNTIFS(Plan!$P$3:$P$1000,C$6)"
+    assert formulas["K7"] == "COUNTIFS(Plan!$D$3:$D$1000,$A7,Plan!$I$3:$I$1000,K$6)"
+    assert formulas["B7"] == ('IF(C7>0,"Red",IF(D7>0,"Amber",IF(E7>0,"Green",IF(G7>0,"Grey",IF(F7>0,"Blue","")))))')
+    assert formulas["H7"] == "SUM(C7:G7)"
+    assert formulas["Q13"] == 'COUNTIFS(Plan!$E$3:$E$1000,"<>")'
+    with zipfile.ZipFile(built["demo"]) as zf:
+        charts = [zf.read(n).decode() for n in sorted(zf.namelist()) if n.startswith("xl/charts/chart")]
+    assert len(charts) == 2
+    assert charts[0].count("<c:ser>") == 5 and "<c:f>Dashboard!$C$7:$C$12</c:f>" in charts[0]
+    assert 'val="C00000"' in charts[0] and 'val="stacked"' in charts[0]
+    assert "<c:f>Referrals!$B$3:$B$38</c:f>" in charts[1] and "<c:f>Referrals!$D$3:$D$38</c:f>" in charts[1]
 
 
 def test_buttons_carry_their_macros(built):

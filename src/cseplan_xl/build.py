@@ -31,6 +31,9 @@ MACROS = {
 FALLBACK_MACRO = "SampleCall"
 HEADER_ROW = 1  # 0-based: every sheet has a title/description row 1 and its headers on row 2
 LAST_INPUT_ROW = 999  # dropdowns and colours reach down to row 1000
+DASHBOARD_LIVE_ROW = 5  # the live COUNTIFS table's heading (1-based); its header row and themes follow
+DASHBOARD_TABLES_ROW = 33  # where Refresh dashboard writes its tables (excel.py), below the charts
+MARK_ROWS = 5000  # Plan cells are marked for findings listed on Validation rows 3 to this
 QUICKSTART = "quickstart_standalone.xlsm"
 
 __all__ = [
@@ -371,6 +374,14 @@ class _Writer:
                              "border": 1, "border_color": "#BFBFBF"})
         self.status = f({"valign": "top", "text_wrap": True, "bg_color": "#F2F2F2", "border": 1,
                          "border_color": "#BFBFBF"})
+        self.status_time = f({"valign": "top", "align": "left", "num_format": "dd/mm/yyyy hh:mm",
+                              "bg_color": "#F2F2F2", "border": 1, "border_color": "#BFBFBF"})
+        self.mark = {
+            "error": f({"bg_color": "#FFC7CE", "font_color": "#9C0006"}),
+            "warning": f({"bg_color": "#FFEB9C", "font_color": "#9C5700"}),
+        }
+        self.count = f({"align": "center"})
+        self.worst = f({"bold": True, "align": "center"})
         self.help = f({"italic": True, "font_color": "#595959", "valign": "top", "text_wrap": True})
         self.text = f({"valign": "top"})
         self.button = f({"bold": True, "align": "center", "valign": "vcenter", "bg_color": "#E7E6E6", "border": 1,
@@ -532,6 +543,8 @@ class _Writer:
                 ws.write_datetime(row, 1, dt.datetime.fromisoformat(value), self.value_date)
             elif column.type == c.DATE:
                 ws.write_blank(row, 1, None, self.value_date)
+            elif column.key == "last_run":
+                ws.write_blank(row, 1, None, self.status_time)
             else:
                 ws.write(row, 1, value, self.status if status else self.value)
             ws.write_string(row, 2, helps.get(column.key, ""), self.help)
@@ -599,6 +612,7 @@ class _Writer:
             self._validate_list(ws, self._col(spec, key), f"={_list_name(source)}")
         self._validate_list(ws, self._col(spec, "cost"), f"={_list_name('cost_keywords')}", strict=False,
                             message="N/A, TBC, or an amount in £ (e.g. £500).")
+        self._validation_marks(ws)
         for key in ("rag", "derived_rag"):
             col = self._col(spec, key)
             for name in c.RAG_VALUES:
@@ -606,6 +620,25 @@ class _Writer:
                     "type": "cell", "criteria": "==", "value": f'"{name}"', "format": self.rag[name],
                 })
         ws.print_area(0, 0, HEADER_ROW + len(rows), self._col(spec, "last_updated"))  # the officer's view
+
+    def _validation_marks(self, ws: Any) -> None:
+        """Colour each Plan cell the Validation sheet lists, and the ID of its row: conditional formats, so the
+        officer's own formatting is never touched and each Validate plan run replaces the previous marks."""
+        cells, severities = f"{c.VALIDATION.name}!$B$3:$B${MARK_ROWS}", f"{c.VALIDATION.name}!$A$3:$A${MARK_ROWS}"
+        last = len(c.PLAN.columns) - 1
+        for severity in ("error", "warning"):
+            here = f'"{c.PLAN.name}!"&ADDRESS(ROW(),COLUMN(),4)'
+            ws.conditional_format(HEADER_ROW + 1, 0, LAST_INPUT_ROW, last, {
+                "type": "formula", "format": self.mark[severity],
+                "criteria": f'=COUNTIFS({cells},{here},{severities},"{severity}")>0',
+            })
+        for severity in ("error", "warning"):
+            # "Plan!?14" and "Plan!??14": any cell of row 14 (a one- or two-letter column), not row 114.
+            row = " + ".join(f'COUNTIFS({cells},"{c.PLAN.name}!{q}"&ROW(),{severities},"{severity}")'
+                             for q in ("?", "??"))
+            ws.conditional_format(HEADER_ROW + 1, 0, LAST_INPUT_ROW, 0, {
+                "type": "formula", "format": self.mark[severity], "criteria": f"={row}>0",
+            })
 
     @staticmethod
     def _col(spec: c.SheetSpec, key: str) -> int:
@@ -671,13 +704,92 @@ class _Writer:
                 })
 
     def _dashboard(self) -> None:
+        """Live COUNTIFS over the Plan by theme, two native charts, and the space Refresh dashboard writes."""
         ws = self._sheet(c.DASHBOARD.name)
-        self._title_row(ws, "Rollups and evaluation figures, written by Refresh dashboard: anything typed here "
-                            "is replaced.", [30] + [14] * 7)
+        self._title_row(ws, "Live counts and charts (Excel formulas over the Plan: they update as you edit); below "
+                            "them the tables written by Refresh dashboard: anything typed there is replaced.",
+                        [46] + [11] * 16)
         ws.write_string(HEADER_ROW, 0, "Dashboard", self.title)
         ws.write_string(HEADER_ROW + 1, 0, "Not refreshed yet: click Refresh dashboard on Control.", self.help)
-        ws.set_column(0, 0, 30)
-        ws.set_column(1, 7, 14)
+        ws.set_column(0, 0, 46)
+        ws.set_column(1, 16, 11)
+        ws.set_column(8, 8, 3)
+        top = DASHBOARD_LIVE_ROW - 1  # 0-based heading row
+        ws.write_string(top, 0, "RAG by theme, live", self.heading)
+        ws.write_string(top, 1, "Derived RAG is filled by Refresh dashboard; Reported RAG is what the Plan says.",
+                        self.help)
+        head = top + 1
+        ws.write_string(head, 0, "Theme", self.header)
+        for first, title in ((1, "Derived (worst)"), (9, "Reported (worst)")):
+            ws.write_string(head, first, title, self.header)
+            for i, rag in enumerate(c.RAG_VALUES):
+                ws.write_string(head, first + 1 + i, rag, self.rag[rag])
+        ws.write_string(head, 7, "Total", self.header)
+        ws.write_string(head, 15, "Not rated", self.header)
+        ws.write_string(head, 16, "Total", self.header)
+        ws.set_row(head, 30)
+        themes = list(c.DEFAULT_THEMES)
+        for i, theme in enumerate([*themes, None]):
+            r = head + 1 + i
+            ws.write_string(r, 0, theme or "All activities", self.label if theme is None else self.text)
+            self._live_counts(ws, r, head, theme)
+        self._dashboard_charts(ws, head + 1, head + len(themes))
+        ws.write_string(DASHBOARD_TABLES_ROW - 2, 0, "Written by Refresh dashboard", self.heading)
+
+    def _live_counts(self, ws: Any, r: int, head: int, theme: str | None) -> None:
+        """One row of COUNTIFS: derived counts C:G, total H, worst B; reported K:O, not rated P, total Q, worst J."""
+        def rng(key: str) -> str:
+            letter = column_letter(self._col(c.PLAN, key))
+            return f"{c.PLAN.name}!${letter}${HEADER_ROW + 2}:${letter}${LAST_INPUT_ROW + 1}"
+
+        where = f"{rng('theme')},$A{r + 1}," if theme else ""
+        for first, key in ((1, "derived_rag"), (9, "rag")):
+            for i, rag in enumerate(c.RAG_VALUES):
+                col = column_letter(first + 1 + i)
+                ws.write_formula(r, first + 1 + i, f"=COUNTIFS({where}{rng(key)},{col}${head + 1})", self.count)
+            counts = f"{column_letter(first + 1)}{r + 1}:{column_letter(first + 5)}{r + 1}"
+            cells = {rag: f"{column_letter(first + 1 + i)}{r + 1}" for i, rag in enumerate(c.RAG_VALUES)}
+            worst = '""'
+            for rag in reversed(c.RAG_SEVERITY_ORDER):  # the worst present wins, as in rag.worst_of
+                worst = f'IF({cells[rag]}>0,"{rag}",{worst})'
+            ws.write_formula(r, first, f"={worst}", self.worst)
+            if key == "derived_rag":
+                ws.write_formula(r, 7, f"=SUM({counts})", self.count)
+        listed = f"=COUNTIFS({where}{rng('activity')},\"<>\")"
+        ws.write_formula(r, 16, listed, self.count)
+        ws.write_formula(r, 15, f"=Q{r + 1}-SUM(K{r + 1}:O{r + 1})", self.count)
+
+    def _dashboard_charts(self, ws: Any, first: int, last: int) -> None:
+        """RAG by theme (stacked bars in the RAG colours) and referrals by month, both native and live."""
+        bars = self.wb.add_chart({"type": "bar", "subtype": "stacked"})
+        sheet = c.DASHBOARD.name
+        for i, rag in enumerate(c.RAG_VALUES):
+            col = 2 + i
+            bars.add_series({
+                "name": [sheet, first - 1, col], "categories": [sheet, first, 0, last, 0],
+                "values": [sheet, first, col, last, col], "fill": {"color": c.RAG_COLOURS[rag]},
+                "border": {"none": True}, "gap": 60,
+            })
+        bars.set_title({"name": "Derived RAG by theme", "name_font": {"size": 11}})
+        bars.set_y_axis({"reverse": True})
+        bars.set_legend({"position": "bottom"})
+        bars.set_size({"width": 620, "height": 300})
+        row = DASHBOARD_LIVE_ROW + len(c.DEFAULT_THEMES) + 3
+        ws.insert_chart(row, 0, bars)
+        months = HEADER_ROW + max(len(_csv("demo_referrals.csv")) if self.demo else 0, 36)  # last 0-based row
+        line = self.wb.add_chart({"type": "line"})
+        spec = c.REFERRALS
+        for key, colour in (("referrals", "#1F4E78"), ("teen_boys", "#C00000")):
+            col = self._col(spec, key)
+            line.add_series({
+                "name": [spec.name, HEADER_ROW, col], "categories": [spec.name, HEADER_ROW + 1, 0, months, 0],
+                "values": [spec.name, HEADER_ROW + 1, col, months, col], "line": {"color": colour, "width": 1.75},
+            })
+        line.set_title({"name": "Referrals by month", "name_font": {"size": 11}})
+        line.set_x_axis({"date_axis": True, "num_format": "mmm yy", "major_unit": 3, "major_unit_type": "months"})
+        line.set_legend({"position": "bottom"})
+        line.set_size({"width": 620, "height": 300})
+        ws.insert_chart(row, 8, line)
 
     def _xlwings_conf(self) -> None:
         ws = self._sheet("xlwings.conf", landscape=False)

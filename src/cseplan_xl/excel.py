@@ -1,0 +1,336 @@
+"""The Excel buttons: read the workbook in bulk through xlwings, run the library as the CLI does, write back.
+
+The only module that imports xlwings. Each function takes the book (classic RunPython, xlwings Server or Lite
+pass one; with none it is the calling workbook), reads each sheet it needs in one bulk read, and ends with an
+alert and the status on Control. Errors reach the officer as one readable line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+from . import contract
+from .build import DASHBOARD_TABLES_ROW
+from .errors import CseplanError
+from .findings import ERROR, WARNING, column_letter
+from .plan import Plan, as_date, build_plan
+from .read import workbook_from_grids
+
+TITLE = "cseplan-xl"
+DASHBOARD_STATUS_CELL = "A3"
+_FIRST_DATA_ROW = 3  # Validation and History: headers on row 2
+_READ = tuple(s for s in contract.ALL_SHEETS if s not in (contract.DASHBOARD, contract.VALIDATION))
+_STATUS_KEYS = ("last_run", "last_action", "last_result", "last_errors", "last_warnings")
+_DERIVED = ("derived_rag", "derived_start", "derived_end", "overdue_days")
+_TEXT_STARTS = ("=", "+", "-", "@")
+_now = dt.datetime.now  # a seam for the tests
+
+
+def validate_plan(book: Any = None) -> None:
+    """Validate plan: findings to the Validation sheet (marked on the Plan by its rules), status and an alert."""
+    _run(book, "Validate plan", _validate)
+
+
+def refresh_dashboard(book: Any = None) -> None:
+    """Refresh dashboard: Plan's derived columns, the rollup and evaluation on Dashboard, a History snapshot."""
+    _run(book, "Refresh dashboard", _refresh)
+
+
+def draft_newsletter(book: Any = None) -> None:
+    """Draft newsletter: the Word draft for the Control reporting period in the output folder, path in an alert."""
+    _run(book, "Draft newsletter", _newsletter)
+
+
+# --- one run -------------------------------------------------------------------------------------
+
+
+class _Session:
+    """One run's view of the workbook: each sheet read once, in one bulk read."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        self.grids: dict[str, list[list[Any]]] = {}
+
+    def grid(self, name: str) -> list[list[Any]]:
+        if name not in self.grids:
+            sheet = self.book.sheets[name]
+            last = sheet.used_range.last_cell
+            cells = sheet.range((1, 1), (last.row, last.column))
+            self.grids[name] = cells.options(ndim=2, err_to_str=True).value or []
+        return self.grids[name]
+
+    def plan(self) -> Plan:
+        names = [sheet.name for sheet in self.book.sheets]
+        grids = {n: self.grid(n) if any(s.matches(n) for s in _READ) else [] for n in names}
+        return build_plan(workbook_from_grids(self.book.fullname, grids))
+
+    def sheet(self, spec: contract.SheetSpec) -> Any:
+        """The sheet for a spec, added (with its headers on row 2) when the workbook has none."""
+        for sheet in self.book.sheets:
+            if spec.matches(sheet.name):
+                return sheet
+        sheet = self.book.sheets.add(spec.name, after=self.book.sheets[len(self.book.sheets) - 1])
+        sheet.range("A2").value = [[col.header for col in spec.columns]] if spec.columns else None
+        self.grids[sheet.name] = [[None], [col.header for col in spec.columns]]
+        return sheet
+
+    def replace_rows(self, sheet: Any, first_row: int, rows: list[list[Any]], width: int) -> None:
+        """Clear what an earlier run wrote from first_row down, then write rows in one block."""
+        old = self.grid(sheet.name)
+        last_col = max(width, max((len(r) for r in old), default=0))
+        if len(old) >= first_row:
+            sheet.range((first_row, 1), (len(old), last_col)).clear_contents()
+        if rows:
+            sheet.range((first_row, 1)).value = [_pad(r, width) for r in rows]
+
+
+def _run(book: Any, action: str, work: Callable[[_Session], tuple[str, int | None, int | None]]) -> None:
+    if book is None:
+        import xlwings as xw
+
+        book = xw.Book.caller()
+    session = _Session(book)
+    try:
+        message, errors, warnings = work(session)
+    except CseplanError as exc:
+        message, errors, warnings = str(exc), None, None
+    except Exception as exc:  # noqa: BLE001 - the officer gets one line, never a traceback
+        message, errors, warnings = f"Something went wrong: {_one_line(exc)}", None, None
+    try:
+        _status(session, action, message, errors, warnings)
+    except Exception:  # noqa: BLE001 - no Control sheet to write to: the alert still says what happened
+        pass
+    book.app.alert(message, title=f"{TITLE}: {action}")
+
+
+def _one_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0]}" if text else type(exc).__name__
+
+
+def _status(session: _Session, action: str, message: str, errors: int | None, warnings: int | None) -> None:
+    """The Control status rows: Last run, Last action, Last result, Errors, Warnings."""
+    name = next(s.name for s in session.book.sheets if contract.CONTROL.matches(s.name))
+    rows: dict[str, int] = {}
+    for r, cells in enumerate(session.grid(name)):
+        label = cells[0] if cells else None
+        for key in _STATUS_KEYS:
+            if key not in rows and isinstance(label, str) and contract.CONTROL.column(key).matches(label):
+                rows[key] = r + 1
+    values = dict(zip(_STATUS_KEYS, (_now().replace(microsecond=0), action, message.splitlines()[0],
+                                     errors, warnings)))
+    sheet = session.book.sheets[name]
+    ordered = sorted(rows.items(), key=lambda kv: kv[1])
+    if ordered and [r for _, r in ordered] == list(range(ordered[0][1], ordered[0][1] + len(ordered))):
+        sheet.range(f"B{ordered[0][1]}").value = [[values[key]] for key, _ in ordered]
+    else:
+        for key, row in ordered:
+            sheet.range(f"B{row}").value = values[key]
+
+
+def _pad(row: list[Any], width: int) -> list[Any]:
+    return list(row) + [None] * (width - len(row))
+
+
+def _cell(value: Any) -> Any:
+    """A value to write as data: text that Excel would take for a formula is kept as text."""
+    if isinstance(value, str) and value.startswith(_TEXT_STARTS):
+        return "'" + value
+    if isinstance(value, (str, int, float, bool, dt.date)) or value is None:
+        return value
+    return str(value)
+
+
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+# --- Validate plan -------------------------------------------------------------------------------
+
+
+def _validate(session: _Session) -> tuple[str, int, int]:
+    from .rules import check_plan
+
+    plan = session.plan()
+    findings = check_plan(plan)
+    rows = []
+    for f in findings:
+        link = f.address
+        if f.sheet and f.cell:
+            link = f'=HYPERLINK("#\'{f.sheet}\'!{f.cell}","{f.address}")'
+        rows.append([f.severity, link, f.code, f.activity_id, _cell(f.value), _cell(f.message)])
+    session.replace_rows(session.sheet(contract.VALIDATION), _FIRST_DATA_ROW, rows, len(contract.VALIDATION.columns))
+    errors = sum(f.severity == ERROR for f in findings)
+    warnings = sum(f.severity == WARNING for f in findings)
+    if not findings:
+        return f"No problems found (as of {plan.as_of():%d/%m/%Y}).", 0, 0
+    verdict = "Fix the errors" if errors else "No errors"
+    message = (f"{_n(errors, 'error', 'errors')}, {_n(warnings, 'warning', 'warnings')} "
+               f"(as of {plan.as_of():%d/%m/%Y}). {verdict}: the list is on the Validation sheet "
+               "(click a cell address to go there); the cells are marked on the Plan.")
+    first = [f for f in findings if f.severity == ERROR][:5]
+    if first:
+        message += "\n\n" + "\n".join(f"{f.address}: {f.message}" for f in first)
+        if errors > len(first):
+            message += f"\n... and {errors - len(first)} more."
+    return message, errors, warnings
+
+
+# --- Refresh dashboard ---------------------------------------------------------------------------
+
+
+def _refresh(session: _Session) -> tuple[str, int | None, int | None]:
+    from .rag import rollup
+
+    plan = session.plan()
+    result = rollup(plan)
+    notes = _write_derived(session, plan, result)
+    session.book.sheets[_sheet_name(session, contract.DASHBOARD)].range(DASHBOARD_STATUS_CELL).value = (
+        f"Refreshed {_now():%d/%m/%Y %H:%M}; RAG as of {result.as_of:%d/%m/%Y}. The counts below the charts are "
+        "written by Refresh dashboard; the live counts above update as you edit."
+    )
+    session.replace_rows(session.sheet(contract.DASHBOARD), DASHBOARD_TABLES_ROW,
+                         _dashboard_rows(plan, result), 9)
+    notes += _append_history(session, plan, result)
+    overall = result.overall
+    message = (f"Dashboard refreshed as of {result.as_of:%d/%m/%Y}: overall {overall.summary} "
+               f"({_n(overall.total, 'activity', 'activities')}); {len(result.overdue)} overdue, "
+               f"{len(result.upcoming)} coming up in the next {result.upcoming_days} days.")
+    return "\n".join([message, *notes]), None, None
+
+
+def _sheet_name(session: _Session, spec: contract.SheetSpec) -> str:
+    return session.sheet(spec).name
+
+
+def _write_derived(session: _Session, plan: Plan, result: Any) -> list[str]:
+    """Plan's derived columns for every activity row; no other Plan column is ever written."""
+    table = plan.plan_table
+    by_row = {s.row: s for s in result.statuses}
+    first = table.header_row + 1
+    last = max(by_row, default=first - 1)
+    missing = [contract.PLAN.column(k).header for k in _DERIVED if table.letter(k) is None]
+    if last < first:
+        return []
+    sheet = session.book.sheets[table.sheet]
+    for key in _DERIVED:
+        letter = table.letter(key)
+        if letter is None:
+            continue
+        values = []
+        for row in range(first, last + 1):
+            s = by_row.get(row)
+            value = None
+            if s is not None:
+                value = {"derived_rag": s.derived_rag, "derived_start": s.start, "derived_end": s.end,
+                         "overdue_days": s.overdue_days if s.overdue else None}[key]
+            values.append([value])
+        sheet.range(f"{letter}{first}").value = values
+    if missing:
+        return [f"The Plan has no {', '.join(missing)} column: add it to see the derived values beside each row."]
+    return []
+
+
+def _dashboard_rows(plan: Plan, result: Any) -> list[list[Any]]:
+    """The tables formulas cannot do: every group (owners split from 'CT/LW'), overdue, upcoming, evaluation."""
+    from .evaluation import evaluate
+
+    rows: list[list[Any]] = [
+        [f"Where the plan stands on {result.as_of:%d/%m/%Y} (written by Refresh dashboard; worst-of, never an average)"],
+        ["Group", "Key", "Worst RAG", *contract.RAG_VALUES, "Total"],
+    ]
+    for r in result.csv_rows():
+        rows.append([r["group"], _cell(r["key"]), r["rag"] or None, *(r[v] for v in contract.RAG_VALUES), r["total"]])
+    rows += [[], [f"Overdue ({len(result.overdue)})"], ["ID", "Activity", "Overdue days", "Window ended", "Why"]]
+    rows += [[s.id, _cell(s.activity), s.overdue_days, s.end, s.reason] for s in result.overdue] or [["none"]]
+    rows += [[], [f"Coming up in the next {result.upcoming_days} days ({len(result.upcoming)})"],
+             ["Date", "ID", "Activity", "Event"]]
+    rows += [[u.date, u.status.id, _cell(u.status.activity), u.event] for u in result.upcoming] or [["none"]]
+    rows += [[], [f"Reported and derived RAG disagree ({len(result.disagreements)})"],
+             ["ID", "Activity", "Reported", "Derived", "Why"]]
+    rows += [[s.id, _cell(s.activity), s.reported_rag, s.derived_rag, s.disagreement]
+             for s in result.disagreements] or [["none"]]
+    if result.previous_snapshot is not None:
+        rows += [[], [f"Changes since the snapshot of {result.previous_snapshot:%d/%m/%Y} ({len(result.changes)})"],
+                 ["ID", "Activity", "Change", "Was", "Now"]]
+        rows += [[c.id, _cell(c.activity), c.change, c.previous_rag, c.derived_rag]
+                 for c in result.changes] or [["none"]]
+    rows.append([])
+    try:
+        text = evaluate(plan, as_of=result.as_of).to_text()
+    except CseplanError as exc:
+        text = f"Evaluation not computed: {exc}"
+    rows += [[_cell(line) or None] for line in text.rstrip("\n").split("\n")]
+    return rows
+
+
+def _append_history(session: _Session, plan: Plan, result: Any) -> list[str]:
+    """A dated snapshot of each activity's RAG on History; a second refresh at the same as-of date replaces it."""
+    sheet = session.sheet(contract.HISTORY)
+    table = plan.table(contract.HISTORY)
+    columns = dict(table.columns) if table else {c.key: column_letter(i) for i, c in
+                                                 enumerate(contract.HISTORY.columns)}
+    rows = list(table.rows) if table else []
+    start = (rows[-1].row if rows else (table.header_row if table else 2)) + 1
+    while rows and _date_or_none(rows[-1].get("snapshot")) == result.as_of:
+        start = rows.pop().row
+    index = {key: _column_index(letter) for key, letter in columns.items()}
+    width = max(index.values()) + 1
+    block = []
+    for s in result.statuses:
+        row: list[Any] = [None] * width
+        for key, value in (("snapshot", result.as_of), ("id", s.id or s.label), ("reported_rag", s.reported_rag),
+                           ("derived_rag", s.derived_rag)):
+            if key in index:
+                row[index[key]] = value
+        block.append(row)
+    session.replace_rows(sheet, start, block, width)
+    return []
+
+
+def _date_or_none(value: Any) -> dt.date | None:
+    try:
+        return as_date(value)
+    except ValueError:
+        return None
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
+# --- Draft newsletter ----------------------------------------------------------------------------
+
+
+def _newsletter(session: _Session) -> tuple[str, int, int]:
+    from .briefing import default_output, draft_newsletter as draft, resolve_period
+
+    plan = session.plan()
+    period = resolve_period(plan, None, plan.as_of())
+    folder = _output_folder(plan)
+    result = draft(plan, period=period, out=folder / default_output(plan, period).name)
+    if result.blocked:
+        lines = [f"Not written: the privacy screen found {_n(len(result.blocking), 'problem', 'problems')} in text "
+                 "the newsletter would quote:"]
+        lines += [f"{f.address}: {f.message}" for f in result.blocking]
+        lines.append("Edit those cells and click Draft newsletter again (or, after checking a cell, allow it with "
+                     "cseplan newsletter --allow SHEET!CELL).")
+        return "\n".join(lines), len(result.blocking), 0
+    message = f"Newsletter draft written ({result.word_count} words):\n{result.path}"
+    if result.requested is not None:
+        message += f"\n({result.requested.name} already existed, so it was not replaced.)"
+    return message, 0, 0
+
+
+def _output_folder(plan: Plan) -> Path:
+    """The Control output folder, relative to the workbook's folder; a temp folder when the book has none."""
+    book_path = plan.path
+    base = book_path.parent if book_path.is_absolute() else Path(tempfile.gettempdir()) / "cseplan-xl"
+    setting = plan.settings.output_folder
+    return base / setting if setting else base

@@ -1,0 +1,369 @@
+"""Tests for the Excel buttons, run through xlwings' remote engine (the engine of xlwings Server): no Excel needed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from cseplan_xl import build, excel
+from cseplan_xl.plan import load_plan
+from cseplan_xl.rag import rollup
+
+xw: Any = None  # imported by the fixture below, with the licence key set
+
+REPO = Path(__file__).resolve().parents[1]
+NOW = dt.datetime(2018, 4, 3, 9, 30)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _remote_engine():
+    """xlwings' remote engine, licensed non-commercial (public safety) for these tests only: xlwings checks the key
+    when first imported, so the engine is registered here if xlwings was imported before."""
+    global xw
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+        import xlwings
+
+        if "remote" not in [e.name for e in xlwings.engines]:
+            from xlwings.pro import _xlremote
+
+            xlwings.engines.add(xlwings.Engine(impl=_xlremote.engine))
+        xw = xlwings
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _clock(monkeypatch):
+    monkeypatch.setattr(excel, "_now", lambda: NOW)
+
+
+@pytest.fixture(scope="module")
+def demo_path(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("wb") / "cseplan_demo.xlsm"
+    path.write_bytes(build.workbook_bytes(demo=True))
+    return path
+
+
+@pytest.fixture(scope="module")
+def real_path(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("wb") / "cseplan.xlsm"
+    path.write_bytes(build.workbook_bytes())
+    return path
+
+
+def _json_cell(value: Any) -> Any:
+    # Office.js sends dates as ISO text ending in Z; xlwings turns them back into datetimes.
+    if isinstance(value, dt.datetime):
+        return value.isoformat() + ".000Z"
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time()).isoformat() + ".000Z"
+    return value
+
+
+def payload(path: Path, edit: dict[str, Any] | None = None, drop: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The JSON book the xlwings client sends, built from a workbook's sheets; edit {"Sheet!A1": value}."""
+    wb = CalamineWorkbook.from_path(str(path))
+    sheets = []
+    for name in wb.sheet_names:
+        if name in drop:
+            continue
+        grid = [[_json_cell(v) for v in row] for row in wb.get_sheet_by_name(name).to_python(skip_empty_area=False)]
+        sheets.append({"name": name, "values": grid or [[]], "pictures": [], "tables": []})
+    for address, value in (edit or {}).items():
+        sheet, cell = address.split("!")
+        letters, number = re.fullmatch(r"([A-Z]+)(\d+)", cell).groups()
+        values = next(s for s in sheets if s["name"] == sheet)["values"]
+        row, col = int(number) - 1, ord(letters) - 65
+        width = max(len(values[0]), col + 1)
+        values.extend([] for _ in range(row + 1 - len(values)))
+        for cells in values:
+            cells.extend([""] * (width - len(cells)))
+        values[row][col] = _json_cell(value)
+    return {"client": "Office.js", "version": xw.__version__,
+            "book": {"name": path.name, "active_sheet_index": 0, "selection": "A1"},
+            "names": [], "sheets": sheets}
+
+
+def run(function, path: Path, **kwargs) -> tuple[Any, list[dict[str, Any]]]:
+    book = xw.Book(json=payload(path, **kwargs))
+    function(book)
+    return book, book.json()["actions"]
+
+
+def writes(book, actions, sheet: str) -> list[dict[str, Any]]:
+    names = [s.name for s in book.sheets]
+    return [a for a in actions if a["func"] == "setValues" and names[a["sheet_position"]] == sheet]
+
+
+def alert(actions) -> str:
+    (found,) = [a for a in actions if a["func"] == "alert"]
+    return found["args"][0]
+
+
+def cell_of(action: dict[str, Any]) -> str:
+    return f"{chr(65 + action['start_column'])}{action['start_row'] + 1}"
+
+
+# --- Validate plan ---------------------------------------------------------------------------------
+
+
+def test_validate_writes_each_finding_with_a_link_to_its_cell(demo_path):
+    book, actions = run(excel.validate_plan, demo_path)
+    (block,) = writes(book, actions, "Validation")
+    assert cell_of(block) == "A3"
+    rows = block["values"]
+    links = [r[1] for r in rows]
+    for address in ("Plan!I10", "Plan!H7", "Plan!G23", "Plan!M20", "Plan!F22", "Referrals!D10", "Media!G11",
+                    "Anecdotes!G8"):
+        sheet, cell = address.split("!")
+        assert f'=HYPERLINK("#\'{sheet}\'!{cell}","{address}")' in links
+    by_cell = {re.search(r'","(.+)"\)$', r[1]).group(1): r for r in rows}
+    assert by_cell["Plan!I10"][:5] == ["error", by_cell["Plan!I10"][1], "rag-invalid", "6.1-08", "Gren"]
+    assert by_cell["Plan!H7"][2:5] == ["cost-invalid", "6.1-05", "about 500"]
+    assert by_cell["Plan!M20"][2] == "rebaseline-reason-missing"
+    assert [r[0] for r in rows].count("error") == 8
+    assert [r[0] for r in rows].count("warning") == 7
+    assert all(len(r) == 6 for r in rows)
+
+
+def test_validate_clears_old_results_and_never_writes_the_plan(demo_path):
+    old = {"Validation!A3": "error", "Validation!F3": "stale", "Validation!A40": "warning"}
+    book, actions = run(excel.validate_plan, demo_path, edit=old)
+    names = [s.name for s in book.sheets]
+    (clear,) = [a for a in actions if a["func"] == "rangeClearContents"]
+    assert names[clear["sheet_position"]] == "Validation"
+    assert (clear["start_row"], clear["start_column"], clear["row_count"], clear["column_count"]) == (2, 0, 38, 6)
+    assert not [a for a in actions if a["sheet_position"] is not None and names[a["sheet_position"]] == "Plan"]
+
+
+def test_validate_sets_the_control_status_and_alerts(demo_path):
+    book, actions = run(excel.validate_plan, demo_path)
+    (status,) = writes(book, actions, "Control")
+    assert cell_of(status) == "B20"
+    assert status["values"][1:] == [["Validate plan"], [alert(actions).splitlines()[0]], [8], [7]]
+    assert status["values"][0] == ["2018-04-03 09:30:00"]  # the remote engine sends datetimes as text
+    text = alert(actions)
+    assert text.startswith("8 errors, 7 warnings (as of 31/03/2018). Fix the errors")
+    assert "Plan!H7: cost 'about 500' is not understood" in text
+    assert "... and 3 more." in text
+
+
+def test_the_plan_marks_come_from_the_validation_sheet(demo_path):
+    # Validate writes nothing on the Plan: conditional formats built into it colour each cell the Validation
+    # sheet lists (and the ID of its row), so a re-run's new list replaces the old marks and the officer's own
+    # formatting is never touched.
+    import zipfile
+
+    with zipfile.ZipFile(demo_path) as zf:
+        sheet = zf.read("xl/worksheets/sheet2.xml").decode()
+    assert 'sqref="A3:S1000"' in sheet
+    assert 'COUNTIFS(Validation!$B$3:$B$5000,"Plan!"&amp;ADDRESS(ROW(),COLUMN(),4),' in sheet
+    assert 'COUNTIFS(Validation!$B$3:$B$5000,"Plan!??"&amp;ROW(),Validation!$A$3:$A$5000,"error")' in sheet
+
+
+def test_validate_on_the_real_workbook_finds_no_errors(real_path):
+    book, actions = run(excel.validate_plan, real_path)
+    text = alert(actions)
+    assert text.startswith("0 errors, ")
+    assert "No errors: the list is on the Validation sheet" in text
+    assert writes(book, actions, "Control")[0]["values"][3] == [0]
+
+
+# --- Refresh dashboard ---------------------------------------------------------------------------
+
+
+def test_refresh_writes_only_the_derived_columns_of_the_plan(demo_path):
+    book, actions = run(excel.refresh_dashboard, demo_path)
+    plan_writes = writes(book, actions, "Plan")
+    assert [cell_of(a) for a in plan_writes] == ["P3", "Q3", "R3", "S3"]
+    assert all(a["start_column"] >= 15 and a["column_count"] == 1 for a in plan_writes)
+    result = rollup(load_plan(demo_path))
+    assert [v[0] for v in plan_writes[0]["values"]] == [s.derived_rag for s in result.statuses]
+    by_id = {s.id: i for i, s in enumerate(result.statuses)}
+    breck = result.statuses[by_id["6.2-06"]]
+    assert plan_writes[0]["values"][by_id["6.2-06"]] == ["Red"] and breck.overdue
+    assert plan_writes[3]["values"][by_id["6.2-06"]] == [breck.overdue_days]
+    assert plan_writes[2]["values"][by_id["6.2-06"]] == [breck.end.isoformat()]
+    assert plan_writes[3]["values"][by_id["6.1-01"]] == [""]  # blanks travel as ""
+
+
+def test_refresh_writes_the_rollup_to_the_dashboard(demo_path):
+    book, actions = run(excel.refresh_dashboard, demo_path)
+    dash = writes(book, actions, "Dashboard")
+    assert [cell_of(a) for a in dash] == ["A3", f"A{build.DASHBOARD_TABLES_ROW}"]
+    assert dash[0]["values"][0][0].startswith("Refreshed 03/04/2018 09:30; RAG as of 31/03/2018.")
+    rows = dash[1]["values"]
+    assert rows[1] == ["Group", "Key", "Worst RAG", "Red", "Amber", "Green", "Blue", "Grey", "Total"]
+    result = rollup(load_plan(demo_path))
+    expected = [[r["group"], r["key"], r["rag"], r["Red"], r["Amber"], r["Green"], r["Blue"], r["Grey"],
+                 r["total"]] for r in result.csv_rows()]
+    assert rows[2:2 + len(expected)] == expected
+    assert ["owner", "LW", "Amber", 0, 1, 0, 0, 1, 2] in expected  # "LW/CT" counts for LW and for CT
+    assert [f"Overdue ({len(result.overdue)})"] + [""] * 8 in rows
+    assert any(r[0] == "6.2-06" for r in rows)  # the Breck launch, overdue
+    assert any(str(r[0]).startswith("Evaluation for") for r in rows)
+
+
+def test_refresh_appends_a_dated_history_snapshot_and_replaces_one_of_the_same_date(demo_path):
+    book, actions = run(excel.refresh_dashboard, demo_path)
+    (block,) = writes(book, actions, "History")
+    assert cell_of(block) == "A3"
+    result = rollup(load_plan(demo_path))
+    assert block["values"] == [["2018-03-31", s.id, s.reported_rag or "", s.derived_rag] for s in result.statuses]
+    earlier = {"History!A3": dt.date(2018, 2, 28), "History!B3": "6.1-01", "History!D3": "Amber"}
+    book, actions = run(excel.refresh_dashboard, demo_path, edit=earlier)
+    (block,) = writes(book, actions, "History")
+    assert cell_of(block) == "A4"
+    dashboard = writes(book, actions, "Dashboard")[1]["values"]
+    at = dashboard.index(["Changes since the snapshot of 28/02/2018 (24)"] + [""] * 8)
+    assert dashboard[at + 2] == ["6.1-01", result.statuses[0].activity, "changed", "Amber", "Blue", "", "", "", ""]
+    same_day = {**earlier, "History!A4": dt.date(2018, 3, 31), "History!B4": "6.1-01", "History!D4": "Blue"}
+    book, actions = run(excel.refresh_dashboard, demo_path, edit=same_day)
+    (block,) = writes(book, actions, "History")
+    assert cell_of(block) == "A4"  # the 28 Feb snapshot stays; the one of the same as-of date is replaced
+    assert alert(actions).startswith("Dashboard refreshed as of 31/03/2018: overall Red: ")
+
+
+# --- Draft newsletter ----------------------------------------------------------------------------
+
+
+def test_draft_newsletter_writes_a_docx_and_never_overwrites(demo_path, tmp_path):
+    out = tmp_path / "drafts"
+    book, actions = run(excel.draft_newsletter, demo_path, edit={"Control!B12": str(out)})
+    text = alert(actions)
+    path = out / "NSCB_2018Q1_draft.docx"
+    assert text.startswith("Newsletter draft written (") and text.endswith(f"\n{path}")
+    assert path.read_bytes()[:2] == b"PK"
+    book, actions = run(excel.draft_newsletter, demo_path, edit={"Control!B12": str(out)})
+    assert alert(actions).splitlines()[1] == str(out / "NSCB_2018Q1_draft-2.docx")
+    assert writes(book, actions, "Control")[0]["values"][1:] == [["Draft newsletter"], [alert(actions).splitlines()[0]],
+                                                                  [0], [0]]
+
+
+def test_draft_newsletter_without_a_folder_uses_a_temp_folder(demo_path, tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    _, actions = run(excel.draft_newsletter, demo_path)
+    path = tmp_path / "cseplan-xl" / "out" / "NSCB_2018Q1_draft.docx"
+    assert alert(actions).endswith(str(path)) and path.exists()
+
+
+def test_draft_newsletter_blocked_by_the_privacy_screen_names_the_cell(demo_path, tmp_path):
+    unsafe = {"Control!B12": str(tmp_path), "Anecdotes!E7": "Yes", "Anecdotes!F7": "Yes", "Anecdotes!G7": "Yes"}
+    book, actions = run(excel.draft_newsletter, demo_path, edit=unsafe)
+    text = alert(actions)
+    assert text.startswith("Not written: the privacy screen found")
+    assert "Anecdotes!D7: " in text
+    assert not list(tmp_path.glob("*.docx"))
+
+
+# --- errors --------------------------------------------------------------------------------------
+
+
+def test_a_missing_plan_sheet_gives_a_readable_alert(demo_path):
+    book, actions = run(excel.validate_plan, demo_path, drop=("Plan",))
+    text = alert(actions)
+    assert text.startswith("cseplan_demo.xlsm: no Plan sheet (sheets found: Control, Owners,")
+    assert "Traceback" not in text
+    assert writes(book, actions, "Control")[0]["values"][2] == [text]
+
+
+def test_an_unexpected_error_is_one_line(demo_path, monkeypatch):
+    import cseplan_xl.rules
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk on fire\nsecond line")
+
+    monkeypatch.setattr(cseplan_xl.rules, "check_plan", boom)
+    _, actions = run(excel.validate_plan, demo_path)
+    assert alert(actions) == "Something went wrong: RuntimeError: disk on fire"
+
+
+def test_no_book_means_the_calling_workbook(demo_path, monkeypatch):
+    book = xw.Book(json=payload(demo_path))
+    monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: book))
+    excel.validate_plan()
+    assert alert(book.json()["actions"]).startswith("8 errors")
+
+
+# --- the SampleCall shim -------------------------------------------------------------------------
+
+
+def test_shim_main_runs_the_chosen_action(demo_path, monkeypatch):
+    namespace: dict[str, Any] = {}
+    exec((REPO / "workbook" / "cseplan.py").read_text(encoding="utf-8"), namespace)
+    called = []
+    monkeypatch.setattr(excel, "refresh_dashboard", lambda b: called.append(b))
+    book = xw.Book(json=payload(demo_path, edit={"Control!B17": "Refresh dashboard"}))
+    monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: book))
+    namespace["main"]()
+    assert called == [book]
+    book = xw.Book(json=payload(demo_path, edit={"Control!B17": None}))
+    namespace["main"]()
+    assert alert(book.json()["actions"]) == "Choose an action in the Action cell on Control, then click Run."
+
+
+def test_only_the_adapter_imports_xlwings():
+    sources = (REPO / "src" / "cseplan_xl").glob("*.py")
+    importers = sorted(p.name for p in sources if re.search(r"^\s*(import|from) xlwings", p.read_text(), re.M))
+    assert importers == ["excel.py"]
+    assert "xlwings.pro" not in (REPO / "src" / "cseplan_xl" / "excel.py").read_text()
+
+
+# --- the live Dashboard agrees with the rollup ---------------------------------------------------
+
+_RECALC = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">
+<value>0</value></prop></item>
+</oor:items>
+"""
+# CSV export of every sheet: comma, double quote, UTF-8, formatted values, one file per sheet (-1).
+_CSV_ALL = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_live_dashboard_formulas_agree_with_the_rollup(demo_path, tmp_path):
+    import csv
+
+    import openpyxl
+
+    book, actions = run(excel.refresh_dashboard, demo_path)
+    # Apply Refresh dashboard's Plan writes to a throwaway copy (openpyxl drops shapes: never the real file).
+    copy = openpyxl.load_workbook(demo_path)
+    for action in writes(book, actions, "Plan"):
+        for i, (value,) in enumerate(action["values"]):
+            copy["Plan"].cell(action["start_row"] + 1 + i, action["start_column"] + 1, value or None)
+    copy.save(tmp_path / "refreshed.xlsx")
+    profile = tmp_path / "lo"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(_RECALC, encoding="utf-8")
+    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", _CSV_ALL,
+                    "--outdir", str(tmp_path), str(tmp_path / "refreshed.xlsx")],
+                   check=True, capture_output=True, timeout=180)
+    with open(tmp_path / "refreshed-Dashboard.csv", encoding="utf-8", newline="") as fh:
+        grid = list(csv.reader(fh))
+    head = build.DASHBOARD_LIVE_ROW  # 0-based index of the header row below the heading
+    assert grid[head][:8] == ["Theme", "Derived (worst)", "Red", "Amber", "Green", "Blue", "Grey", "Total"]
+    live = {row[0]: row for row in grid[head + 1:head + 8]}
+    result = rollup(load_plan(demo_path))
+    expected = {g.key: g for g in result.groups["theme"]}
+    expected["All activities"] = result.overall
+    assert set(expected) <= set(live)
+    for key, group in expected.items():
+        counts = [str(group.counts[rag]) for rag in ("Red", "Amber", "Green", "Blue", "Grey")]
+        assert live[key][1:8] == [group.rag or "", *counts, str(group.total)], key
+    plan = load_plan(demo_path)
+    reported = {rag: sum(a.rag == rag for a in plan.activities) for rag in ("Red", "Amber", "Green", "Blue", "Grey")}
+    assert live["All activities"][10:17] == [*(str(n) for n in reported.values()),
+                                             str(len(plan.activities) - sum(reported.values())),
+                                             str(len(plan.activities))]
