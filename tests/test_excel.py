@@ -309,6 +309,9 @@ def test_shim_main_runs_the_chosen_action(demo_path, monkeypatch):
     book = xw.Book(json=payload(demo_path, edit={"Control!B17": None}))
     namespace["main"]()
     assert alert(book.json()["actions"]) == "Choose an action in the Action cell on Control, then click Run."
+    book = xw.Book(json=payload(demo_path, drop=("Control",)))
+    namespace["main"]()
+    assert alert(book.json()["actions"]) == "Choose an action in the Action cell on Control, then click Run."
 
 
 def test_only_the_adapter_imports_xlwings():

@@ -23,7 +23,10 @@ def main() -> None:
     import xlwings as xw
 
     book = xw.Book.caller()
-    name = chosen_action(book.sheets["Control"].range("A1:B60").value)
+    try:
+        name = chosen_action(book.sheets["Control"].range("A1:B60").value)
+    except Exception:  # no Control sheet: say what to do rather than show a traceback
+        name = None
     if name is None:
         book.app.alert("Choose an action in the Action cell on Control, then click Run.", title="cseplan-xl")
         return

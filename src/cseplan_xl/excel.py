@@ -239,7 +239,7 @@ def _dashboard_rows(plan: Plan, result: Any) -> list[list[Any]]:
     from .evaluation import evaluate
 
     rows: list[list[Any]] = [
-        [f"Where the plan stands on {result.as_of:%d/%m/%Y} (written by Refresh dashboard; worst-of, never an average)"],
+        [f"Where the plan stands on {result.as_of:%d/%m/%Y} (worst-of with counts, never an average)"],
         ["Group", "Key", "Worst RAG", *contract.RAG_VALUES, "Total"],
     ]
     for r in result.csv_rows():
