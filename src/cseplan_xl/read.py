@@ -284,7 +284,8 @@ def _match_header(cells: list[Any], spec: SheetSpec) -> dict[str, int]:
     matched: dict[str, int] = {}
     keys = spec.header_keys
     for index, cell in enumerate(cells):
-        if isinstance(cell, str) and cell:
+        # No header is long: skipping long text keeps the header scan cheap on activity rows.
+        if isinstance(cell, str) and cell and len(cell) <= _LONGEST_HEADER:
             key = keys.get(normalise_header(cell))
             if key is not None and key not in matched:
                 matched[key] = index
@@ -292,6 +293,7 @@ def _match_header(cells: list[Any], spec: SheetSpec) -> dict[str, int]:
 
 
 _NONE: dict[int, str] = {}
+_LONGEST_HEADER = 40
 
 
 def _filled(cells: list[Any]) -> list[int]:
