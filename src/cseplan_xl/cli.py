@@ -294,7 +294,7 @@ def _add_newsletter(sub) -> None:
 
 # --- entry point -------------------------------------------------------------------------------
 
-# Each command adds itself here: (name, function that adds its parser).
+# The function that adds each command's parser, in the order --help lists them.
 COMMANDS: list[Callable] = [_add_validate, _add_when, _add_rules, _add_rollup, _add_build_workbook, _add_evaluate,
                            _add_newsletter]
 
