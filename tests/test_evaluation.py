@@ -142,6 +142,47 @@ def test_rate_ratio_rejects_bad_input():
         rate_ratio(-1, 3, 1, 3)
 
 
+def _scipy_rate_ratio(y1: int, t1: float, y0: int, t0: float) -> list[float]:
+    """The figures as scipy computes them: beta quantiles for Clopper-Pearson, root-finding for mid-p."""
+    from scipy.optimize import brentq
+    from scipy.special import bdtr, bdtrc, betaincinv, gammaln, xlog1py, xlogy
+
+    n, p0 = y1 + y0, t1 / (t1 + t0)
+    log_comb = gammaln(n + 1) - gammaln(y1 + 1) - gammaln(y0 + 1)
+    pmf = lambda k, p: math.exp(log_comb + xlogy(k, p) + xlog1py(n - k, -p))  # noqa: E731
+    lo = 0.0 if y1 == 0 else betaincinv(y1, n - y1 + 1, 0.025)
+    hi = 1.0 if y1 == n else betaincinv(y1 + 1, n - y1, 0.975)
+    mid_lo = 0.0 if y1 == 0 else brentq(lambda p: bdtrc(y1, n, p) + pmf(y1, p) / 2 - 0.025, 0, 1, xtol=1e-16)
+    mid_hi = 1.0 if y1 == n else brentq(
+        lambda p: (bdtr(y1 - 1, n, p) if y1 else 0) + pmf(y1, p) / 2 - 0.025, 0, 1, xtol=1e-16)
+    rr = lambda p: math.inf if p >= 1 else p / (1 - p) * t0 / t1  # noqa: E731
+    p_inc = 1.0 if y1 == 0 else bdtrc(y1 - 1, n, p0)
+    return [rr(lo), rr(hi), rr(mid_lo), rr(mid_hi), p_inc, p_inc - pmf(y1, p0) / 2, bdtr(y1, n, p0)]
+
+
+@pytest.mark.parametrize("t1, t0", [(3, 3), (3, 6)])
+def test_rate_ratio_agrees_with_scipy_on_a_grid(t1, t0):
+    pytest.importorskip("scipy")  # a test dependency only: the package computes the tails itself
+    cases = [(y1, y0) for y1 in range(61) for y0 in range(61) if y1 + y0]
+    if t1 == t0:
+        cases += [(900, 1000), (1000, 900), (2500, 2400), (5, 3000), (20000, 19000)]
+    for y1, y0 in cases:
+        r = rate_ratio(y1, t1, y0, t0)
+        ours = [*r.ci_exact, *r.ci_mid_p, r.p_increase, r.p_increase_mid_p, r.p_decrease]
+        for name, a, b in zip(("lo", "hi", "mid_lo", "mid_hi", "p_inc", "p_inc_mid", "p_dec"), ours,
+                              _scipy_rate_ratio(y1, t1, y0, t0)):
+            # relative 1e-9 (6 decimals and more); infinities (no upper limit) must match exactly
+            assert a == pytest.approx(float(b), rel=1e-9, abs=1e-12), (y1, y0, name)
+
+
+def test_binomial_tails_do_not_overflow_for_large_counts():
+    r = rate_ratio(200_000, 12, 190_000, 12)
+    assert r.rate_ratio == pytest.approx(20 / 19)
+    lo, hi = r.ci_exact
+    assert lo < 20 / 19 < hi and (round(lo, 3), round(hi, 3)) == (1.046, 1.059)
+    assert 0 < r.p_increase < 1e-50 and r.p_decrease == 1.0
+
+
 def test_wilson_interval_by_hand():
     # 14 of 30: centre (p + z^2/2n) / (1 + z^2/n), half-width z sqrt(p(1-p)/n + z^2/4n^2) / (1 + z^2/n)
     z, n, p = 1.959963984540054, 30, 14 / 30

@@ -11,7 +11,8 @@ change is real"; with 50 or more, "the change could be chance". Equal rates say 
 
 Every measure carries its definition, data source (sheet), baseline and period (Barcelona Principles).
 Never an advertising value equivalent; never an engagement rate pooled across platforms.
-scipy.special is imported inside the functions that need it.
+The distributions are exact binomial sums in pure Python (no scipy: it would double the import time of the
+newsletter and evaluate commands); tests cross-check them against scipy.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import datetime as dt
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from . import contract
 from .disclosure import WITHHELD, Relation, protect
@@ -108,59 +109,138 @@ def rate_ratio(y1: int, t1: float, y0: int, t0: float) -> RateRatio:
     n = y1 + y0
     if n == 0:
         return RateRatio(y1, t1, y0, t0, None, None, None, None, None, None, None)
-    from scipy.special import bdtr, bdtrc, betaincinv
-
     p0 = t1 / (t1 + t0)
     rr = math.inf if y0 == 0 else (y1 / t1) / (y0 / t0)
     pct = None if math.isinf(rr) else (rr - 1) * 100
-    lo = 0.0 if y1 == 0 else float(betaincinv(y1, n - y1 + 1, ALPHA / 2))
-    hi = 1.0 if y1 == n else float(betaincinv(y1 + 1, n - y1, 1 - ALPHA / 2))
-    mid_lo = 0.0 if y1 == 0 else _solve(lambda p: _upper_mid(y1, n, p) - ALPHA / 2, increasing=True)
-    mid_hi = 1.0 if y1 == n else _solve(lambda p: _lower_mid(y1, n, p) - ALPHA / 2, increasing=False)
+    half = ALPHA / 2
+    guess = wilson_interval(y1, n) or (0.0, 1.0)
+    # Clopper-Pearson: P(Y >= y1; lo) = alpha/2 and P(Y <= y1; hi) = alpha/2 (the beta quantiles of the module doc).
+    # Derivatives in p: d/dp P(Y >= k) = n P(Y' = k-1) with Y' ~ Bin(n-1, p); the mid-p tails take the average.
+    lo = 0.0 if y1 == 0 else _solve(lambda p: _upper_tail(y1, n, p), lambda p: n * _pmf(y1 - 1, n - 1, p), half,
+                                    guess[0], rising=True)
+    hi = 1.0 if y1 == n else _solve(lambda p: _lower_tail(y1, n, p), lambda p: -n * _pmf(y1, n - 1, p), half,
+                                    guess[1], rising=False)
+    mid_slope = lambda p: n / 2 * (_pmf(y1 - 1, n - 1, p) + _pmf(y1, n - 1, p))  # noqa: E731
+    mid_lo = 0.0 if y1 == 0 else _solve(lambda p: _upper_mid(y1, n, p), mid_slope, half, guess[0], rising=True)
+    mid_hi = 1.0 if y1 == n else _solve(lambda p: _lower_mid(y1, n, p), lambda p: -mid_slope(p), half, guess[1],
+                                        rising=False)
     to_rr = lambda p: math.inf if p >= 1 else p / (1 - p) * t0 / t1  # noqa: E731
-    p_inc = 1.0 if y1 == 0 else float(bdtrc(y1 - 1, n, p0))
-    p_dec = float(bdtr(y1, n, p0))
+    p_inc = _upper_tail(y1, n, p0)
     return RateRatio(
         y1, t1, y0, t0, rr, pct,
         (to_rr(lo), to_rr(hi)), (to_rr(mid_lo), to_rr(mid_hi)),
-        min(1.0, p_inc), min(1.0, p_inc - _pmf(y1, n, p0) / 2), min(1.0, p_dec),
+        min(1.0, p_inc), min(1.0, p_inc - _pmf(y1, n, p0) / 2), min(1.0, _lower_tail(y1, n, p0)),
     )
 
 
+# --- binomial tails (pure Python: exact sums, no scipy) --------------------------------------
+# With integer a, b the regularised incomplete beta is a binomial tail, I_p(k, n-k+1) = P(Y >= k), Y ~ Bin(n, p),
+# so the beta quantiles behind the Clopper-Pearson interval are roots of tail sums, found by _solve.
+
+_LOG_COMB_EXACT = 5000  # up to this n, log C(n, k) from math.comb (exact); beyond, from math.lgamma
+
+
+def _log_pmf(k: int, n: int, p: float) -> float:
+    if n <= _LOG_COMB_EXACT:
+        log_comb = math.log(math.comb(n, k))
+    else:
+        log_comb = math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+    return log_comb + k * math.log(p) + (n - k) * math.log1p(-p)
+
+
 def _pmf(k: int, n: int, p: float) -> float:
+    """P(Y = k) for Y ~ Binomial(n, p), computed in log space so nothing overflows."""
+    if k < 0 or k > n:
+        return 0.0
     if p <= 0:
         return 1.0 if k == 0 else 0.0
     if p >= 1:
         return 1.0 if k == n else 0.0
-    log = math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1) + k * math.log(p) + (n - k) * math.log1p(-p)
-    return math.exp(log)
+    return math.exp(_log_pmf(k, n, p))
+
+
+def _sum_away(k: int, n: int, p: float, step: int) -> float:
+    """P(Y = k) + P(Y = k + step) + ... to the end (step +1 or -1), from k on the far side of the mode.
+
+    Terms shrink away from the mode, so the sum stops once they no longer change it.
+    """
+    term = _pmf(k, n, p)
+    total = 0.0
+    odds = p / (1 - p)
+    j = k
+    while term > 0.0:
+        total += term
+        if term <= total * 1e-17:
+            break
+        if step > 0:
+            if j >= n:
+                break
+            term *= (n - j) / (j + 1) * odds
+        else:
+            if j <= 0:
+                break
+            term *= j / (n - j + 1) / odds
+        j += step
+    return total
+
+
+def _upper_tail(k: int, n: int, p: float) -> float:
+    """P(Y >= k) for Y ~ Binomial(n, p)."""
+    if k <= 0:
+        return 1.0
+    if k > n or p <= 0:
+        return 0.0
+    if p >= 1:
+        return 1.0
+    if k > math.floor((n + 1) * p):  # beyond the mode: sum the small side directly, so tiny tails stay exact
+        return _sum_away(k, n, p, +1)
+    return max(0.0, 1.0 - _sum_away(k - 1, n, p, -1))
+
+
+def _lower_tail(k: int, n: int, p: float) -> float:
+    """P(Y <= k) for Y ~ Binomial(n, p)."""
+    if k >= n or p <= 0:
+        return 1.0
+    if k < 0 or p >= 1:
+        return 0.0
+    if k < math.floor((n + 1) * p):
+        return _sum_away(k, n, p, -1)
+    return max(0.0, 1.0 - _sum_away(k + 1, n, p, +1))
 
 
 def _upper_mid(k: int, n: int, p: float) -> float:
     """P(Y > k) + P(Y = k)/2: rises with p."""
-    from scipy.special import bdtrc
-
-    return float(bdtrc(k, n, p)) + _pmf(k, n, p) / 2
+    return _upper_tail(k + 1, n, p) + _pmf(k, n, p) / 2
 
 
 def _lower_mid(k: int, n: int, p: float) -> float:
     """P(Y < k) + P(Y = k)/2: falls as p rises."""
-    from scipy.special import bdtr
-
-    below = float(bdtr(k - 1, n, p)) if k > 0 else 0.0
-    return below + _pmf(k, n, p) / 2
+    return _lower_tail(k - 1, n, p) + _pmf(k, n, p) / 2
 
 
-def _solve(f, increasing: bool) -> float:
-    """The root of a monotone function on (0, 1) by bisection (to about 1e-12)."""
+def _solve(f: Callable[[float], float], slope: Callable[[float], float], target: float, guess: float,
+           rising: bool) -> float:
+    """The p in (0, 1) where f(p) = target, f monotone (rising or not) with derivative slope: Newton steps from
+    guess, kept inside a shrinking bracket (bisection when a step would leave it), to about 1e-13 of min(p, 1 - p).
+    """
     lo, hi = 0.0, 1.0
-    for _ in range(80):
-        mid = (lo + hi) / 2
-        if (f(mid) < 0) == increasing:
-            lo = mid
+    x = min(max(guess, 1e-300), 1 - 1e-16)
+    for _ in range(200):
+        fx = f(x) - target
+        if fx == 0:
+            return x
+        if (fx < 0) == rising:
+            lo = x
         else:
-            hi = mid
-    return (lo + hi) / 2
+            hi = x
+        d = slope(x)
+        step = fx / d if d else math.inf
+        if abs(step) <= 1e-13 * min(x, 1 - x):
+            return min(max(x - step, lo), hi)
+        x = x - step if lo < x - step < hi else (lo + hi) / 2
+        if hi - lo <= 1e-15 * min(x, 1 - x):
+            return x
+    return x
 
 
 def plain_words(subject: str, result: RateRatio) -> str:
