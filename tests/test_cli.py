@@ -153,3 +153,21 @@ def test_python_dash_m_and_no_traceback(tmp_path):
     assert done.returncode == 2
     assert "Traceback" not in done.stderr + done.stdout
     assert f"{missing}: unreadable: no such file" in done.stdout
+
+
+def test_output_over_an_input_is_refused_even_with_force(book, capsys):
+    path = book(BAD)
+    before = path.read_bytes()
+    for command in (["validate", path, "--format", "csv"], ["rollup", path], ["evaluate", path]):
+        code, _, err = run(*command, "--output", path, "--force", capsys=capsys)
+        assert code == 2 and "is an input workbook" in err, command
+    assert path.read_bytes() == before
+
+
+def test_rollup_and_evaluate_leave_the_input_unchanged(book, capsys):
+    path = book(GOOD)
+    before = path.read_bytes()
+    for command in ("rollup", "evaluate"):
+        for fmt in ("text", "json", "csv"):
+            assert run(command, path, "--format", fmt, capsys=capsys)[0] == 0
+    assert path.read_bytes() == before

@@ -38,12 +38,12 @@ def _csv_text(rows: list[dict[str, Any]], columns: Sequence[str] | None = None) 
     return buffer.getvalue()
 
 
-def _emit(text: str, output: str | None, force: bool = False) -> None:
-    """Print to stdout, or write to --output (never silently replacing a file)."""
+def _emit(text: str, output: str | None, force: bool = False, inputs: Sequence[Any] = ()) -> None:
+    """Print to stdout, or write to --output (never silently replacing a file, never over an input)."""
     if output and output != "-":
         from .output import write_new
 
-        path = write_new(output, text, force=force)
+        path = write_new(output, text, force=force, inputs=inputs)
         print(f"wrote {path}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -85,7 +85,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     else:
         to_terminal = not args.output and sys.stdout.isatty()
         text = report.to_text(colour=to_terminal)
-    _emit(text, args.output, args.force)
+    _emit(text, args.output, args.force, inputs=paths)
     return report.exit_code(strict=args.strict)
 
 
@@ -170,7 +170,7 @@ def _cmd_rollup(args: argparse.Namespace) -> int:
         text = _csv_text(result.csv_rows(), CSV_COLUMNS)
     else:
         text = result.to_text()
-    _emit(text, args.output, args.force)
+    _emit(text, args.output, args.force, inputs=[args.workbook])
     return EXIT_OK
 
 
@@ -231,7 +231,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         text = _csv_text(result.csv_rows(args.partner_facing), CSV_COLUMNS)
     else:
         text = result.to_text(args.partner_facing)
-    _emit(text, args.output, args.force)
+    _emit(text, args.output, args.force, inputs=[args.workbook])
     return EXIT_OK
 
 
@@ -262,7 +262,8 @@ def _cmd_newsletter(args: argparse.Namespace) -> int:
     plan = load_plan(args.workbook)
     if args.dump_context:
         context = build_context(plan, period=args.period, as_of=args.as_of)
-        _emit(json.dumps(context, indent=2, ensure_ascii=False) + "\n", args.dump_context, args.force)
+        _emit(json.dumps(context, indent=2, ensure_ascii=False) + "\n", args.dump_context, args.force,
+              inputs=[args.workbook])
         return EXIT_OK
     result = draft_newsletter(plan, period=args.period, as_of=args.as_of, out=args.output,
                               template=args.template, force=args.force, allow=args.allow or ())

@@ -1,26 +1,52 @@
-"""Writing output files without ever silently replacing one."""
+"""Writing output files without ever silently replacing one, and never over an input."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
 from pathlib import Path
+from typing import Iterable
 
-from .errors import OutputExistsError
+from .errors import CseplanError, OutputExistsError
 
 
-def write_new(path: str | Path, content: str | bytes, force: bool = False) -> Path:
-    """Write a file; an existing one is replaced only with force (it is written to a temp file first)."""
+def write_new(path: str | Path, content: str | bytes, force: bool = False,
+              inputs: Iterable[str | Path] = ()) -> Path:
+    """Write a file atomically; an existing one is replaced only with force, an input never."""
     path = Path(path)
+    check_writable(path, force=force, inputs=inputs)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise CseplanError(f"{path}: cannot be written ({exc.strerror or exc})") from None
+    return path
+
+
+def check_writable(path: str | Path, force: bool = False, inputs: Iterable[str | Path] = ()) -> None:
+    """Raise unless `path` may be written: not an input, not a folder, not an existing file without force."""
+    path = Path(path)
+    for given in inputs:
+        if _same_file(path, Path(given)):
+            raise OutputExistsError(f"{path} is an input workbook: write the output somewhere else")
+    if path.is_dir():
+        raise OutputExistsError(f"{path} is a folder: give a file name")
     if path.exists() and not force:
         raise OutputExistsError(f"{path} already exists: choose another name, or add --force to replace it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-    return path
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
 
 
 def next_free(path: str | Path) -> Path:
@@ -35,9 +61,12 @@ def next_free(path: str | Path) -> Path:
 
 
 def backup(path: str | Path, now: dt.datetime | None = None) -> Path:
-    """Copy a file to `name.YYYYmmdd-HHMMSS.bak.ext` beside it and return the copy's path."""
+    """Copy a file to `name.backup-YYYYmmdd-HHMMSS.ext` beside it and return the copy's path."""
     path = Path(path)
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-    target = next_free(path.with_name(f"{path.stem}.{stamp}.bak{path.suffix}"))
-    shutil.copy2(path, target)
+    target = next_free(path.with_name(f"{path.stem}.backup-{stamp}{path.suffix}"))
+    try:
+        shutil.copy2(path, target)
+    except OSError as exc:
+        raise CseplanError(f"{path}: cannot be backed up to {target} ({exc.strerror or exc})") from None
     return target
