@@ -25,7 +25,7 @@ run: $(BIN)/cseplan
 	$(BIN)/cseplan rollup $(DEMO) | tee out/rollup.txt
 	$(BIN)/cseplan rollup $(DEMO) --format json --output out/rollup.json --force
 	$(BIN)/cseplan evaluate $(DEMO) --partner-facing | tee out/evaluation.txt
-	$(BIN)/cseplan evaluate $(DEMO) --format json --output out/evaluation.json --force
+	$(BIN)/cseplan evaluate $(DEMO) --partner-facing --format json --output out/evaluation.json --force
 	$(BIN)/cseplan newsletter $(DEMO) --output out/newsletter_draft.docx --force
 	@echo "Outputs are in out/"
 

@@ -96,8 +96,11 @@ def test_parallel_batch_gives_the_same_report(book, tmp_path, capsys):
 
 def test_glob_patterns(book, tmp_path, capsys):
     book(GOOD, "a.xlsx"), book(GOOD, "b.xlsx")
+    (tmp_path / "notes.txt").write_text("not a workbook")
     code, out, _ = run("validate", str(tmp_path / "*.xlsx"), capsys=capsys)
     assert code == 0 and out.count(": valid") == 2
+    code, out, _ = run("validate", str(tmp_path / "*"), capsys=capsys)
+    assert code == 0 and out.count(": valid") == 2 and "notes.txt" not in out
     assert run("validate", str(tmp_path / "*.xlsm"), capsys=capsys)[0] == 2
 
 

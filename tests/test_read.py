@@ -159,3 +159,10 @@ def test_reading_never_changes_the_file(book):
     before = path.read_bytes()
     read_workbook(path)
     assert path.read_bytes() == before
+
+
+def test_a_lone_activity_below_the_header_stays_a_row(book):
+    rows = [["Activity", "When", "Who"], ["6.1 Internal"], ["New assembly talks in schools"], ["a", "TBC", "CT"]]
+    table = read_workbook(book({"Plan": rows})).tables["Plan"]
+    assert [(r.row, r.get("activity"), r.section) for r in table.rows] == [
+        (3, "New assembly talks in schools", "6.1 Internal"), (4, "a", "6.1 Internal")]

@@ -61,6 +61,7 @@ CASES = [
     ("duplicate-activity", [row(), row(id="6.2-02", activity="poster  review")], "Plan!D3"),
     ("section-not-in-lists", [row(section="6.9 Elsewhere")], "Plan!B2"),
     ("theme-not-in-lists", [row(theme="Knitting")], "Plan!C2"),
+    ("when-assumption", [row(when="Tender process starts October 2017")], "Plan!E2"),
     ("rebaseline-reason-missing", [row(original_when="Feb 2018")], "Plan!L2"),
     ("no-recent-update", [row(when="Jan 2018 - Dec 2018", rag="Green", last_updated=dt.date(2017, 12, 1))],
      "Plan!J2"),
@@ -83,7 +84,9 @@ def test_good_row_has_no_plan_findings(book):
 
 def test_messages_say_what_to_do(book):
     [f] = [f for f in findings_for(book, [row(when="Feb 2018", rag="Green")]) if f.code == "rag-stale"]
-    assert f.message.startswith("reported Green but its window ended 28 Feb 2018 (31 days ago)")
+    assert f.message == ("reported Green but the window ended 28 Feb 2018 (31 days ago) and it is not marked "
+                         "complete: the derived status is Red. Mark it Blue if done, or re-baseline it (new When, "
+                         "keep Original When, give a reason)")
     assert f.activity_id == "6.2-01" and f.value == "Green" and f.field == "rag"
 
 
@@ -153,3 +156,40 @@ def test_catalogue_codes_are_kebab_case_with_known_severities():
         assert code == rule.code and code.replace("-", "").isalpha() and code.islower()
         assert rule.severity in ("error", "warning", "info") and rule.title
     assert len(CATALOGUE) >= 30
+
+
+def test_phase_not_in_lists(book):
+    header = HEADER + ["Phase"]
+    sheets = {"Plan": [header, row() + ["Phase Nine"]], **LOOKUPS}
+    found = check_plan(load_plan(book(sheets)), AS_OF)
+    assert [(f.code, f.address) for f in found if f.code == "phase-not-in-lists"] == [
+        ("phase-not-in-lists", "Plan!O2")]
+
+
+def test_rag_stale_covers_a_missed_occurrence_of_a_repeating_activity(book):
+    found = findings_for(book, [row(when="Quarterly", rag="Green")])
+    [f] = [f for f in found if f.code == "rag-stale"]
+    assert f.address == "Plan!H2" and f.message.startswith("reported Green but")
+
+
+def test_an_excel_error_in_a_required_cell_is_reported_once(book):
+    found = findings_for(book, [row(activity="=Broken", when="=Broken", who="=Broken")])
+    assert sorted((f.code, f.address) for f in found) == [
+        ("cell-error", "Plan!D2"), ("cell-error", "Plan!E2"), ("cell-error", "Plan!F2")]
+
+
+def test_when_not_understood_even_with_start_and_end(book):
+    found = findings_for(book, [row(when="when pigs fly", start=dt.date(2018, 1, 1), end=dt.date(2018, 2, 1))])
+    assert [f.address for f in found if f.code == "when-not-understood"] == ["Plan!E2"]
+
+
+def test_reporting_period_and_reversed_lifetime(book):
+    control = [["Plan start", dt.date(2019, 8, 31)], ["Plan end", dt.date(2017, 9, 1)], ["Reporting period", "Q7"]]
+    found = findings_for(book, [row()], {"Control": control})
+    assert sorted(f.address for f in found if f.code == "setting-invalid") == ["Control!B2", "Control!B3"]
+    assert not [f for f in found if f.code == "outside-plan-lifetime"]
+
+
+def test_an_unreadable_optional_sheet_is_not_also_missing(book):
+    found = findings_for(book, [row()], {"Referrals": [["Nothing", "Useful"], [1, 2]]})
+    assert [f.code for f in found if f.sheet == "Referrals"] == ["sheet-unreadable"]

@@ -18,7 +18,7 @@ _PARALLEL_MIN_SECONDS = 0.6
 
 
 def discover(paths: Iterable[str]) -> list[Path]:
-    """Files named, workbooks under folders (recursively; no `~$` lock files or hidden files), glob matches."""
+    """Files named, workbooks under folders and among glob matches (no `~$` lock files, hidden files or others)."""
     found: list[Path] = []
     for text in paths:
         path = Path(text)
@@ -31,7 +31,7 @@ def discover(paths: Iterable[str]) -> list[Path]:
             if not matches:
                 raise UsageError(f"no files match {text!r}")
             for match in matches:
-                found.extend(_walk(match) if match.is_dir() else [match])
+                found.extend(_walk(match) if match.is_dir() else [match] if _is_workbook_name(match.name) else [])
     unique: dict[Path, None] = {}
     for p in found:
         unique.setdefault(p, None)
@@ -42,11 +42,13 @@ def _walk(folder: Path) -> list[Path]:
     out = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.startswith(("~$", ".")) or not name.lower().endswith(WORKBOOK_SUFFIXES):
-                continue
-            out.append(Path(root) / name)
+        out.extend(Path(root) / name for name in sorted(files) if _is_workbook_name(name))
     return out
+
+
+def _is_workbook_name(name: str) -> bool:
+    """A workbook a batch should check: .xlsx/.xlsm, not an Excel `~$` lock file, not hidden."""
+    return name.lower().endswith(WORKBOOK_SUFFIXES) and not name.startswith(("~$", "."))
 
 
 def validate_file(path: Path, as_of: dt.date | None = None, select: Sequence[str] = (),

@@ -27,7 +27,8 @@ def cell_address(sheet: str | None, column: str | None, row: int | None) -> str:
     where = f"{column or ''}{row or ''}"
     if sheet is None:
         return where
-    quoted = f"'{sheet}'" if not sheet.replace("_", "").isalnum() else sheet
+    # Excel quotes a sheet name that is not a plain word, doubling any apostrophe inside it.
+    quoted = sheet if sheet.replace("_", "").isalnum() else "'" + sheet.replace("'", "''") + "'"
     return f"{quoted}!{where}" if where else quoted
 
 

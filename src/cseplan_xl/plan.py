@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +125,7 @@ class Activity:
     last_updated: dt.date | None = None
     original_when: str | None = None
     rebaseline_reason: str | None = None
+    when_schedule: Schedule | None = None  # what the When text alone says (before Start/End overrides)
     raw: Row | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -183,20 +183,13 @@ class Plan:
         return override or self.settings.as_of or dt.date.today()
 
 
-@lru_cache(maxsize=4096)
-def _schedule(text: str, plan_start: dt.date | None, plan_end: dt.date | None) -> Schedule:
-    return parse_when(text, plan_start, plan_end)
-
-
 def _activity(row: Row, settings: Settings) -> Activity:
     get = row.values.get
     when_value = get("when")
-    if isinstance(when_value, (dt.date, dt.datetime)):
-        schedule = parse_when(when_value, settings.plan_start, settings.plan_end)
-        when_text = as_text(when_value)
-    else:
-        when_text = as_text(when_value)
-        schedule = _schedule(when_text or "", settings.plan_start, settings.plan_end)
+    when_text = as_text(when_value)
+    when_schedule = parse_when(when_value if isinstance(when_value, dt.date) else when_text or "",
+                               settings.plan_start, settings.plan_end)
+    schedule = when_schedule
     start, end = _lenient(as_date, get("start")), _lenient(as_date, get("end"))
     if start or end:
         schedule = with_dates(schedule, start, end)
@@ -211,6 +204,7 @@ def _activity(row: Row, settings: Settings) -> Activity:
         activity=as_text(get("activity")),
         when=when_text,
         schedule=schedule,
+        when_schedule=when_schedule,
         who=who,
         owners=tuple(contract.split_owners(who)),
         cost=get("cost"),

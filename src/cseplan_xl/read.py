@@ -81,6 +81,10 @@ class WorkbookData:
             return self.lists_sheet is not None
         return spec.name in self.tables
 
+    def present(self, spec: SheetSpec) -> bool:
+        """True when the workbook has a sheet of this name, readable or not."""
+        return any(spec.matches(name) for name in self.sheet_names)
+
 
 def read_workbook(path: str | Path) -> WorkbookData:
     """Read every sheet the contract knows from a workbook; raise a CseplanError when it is unusable."""
@@ -343,7 +347,7 @@ def _read_table(
     has_phase = "phase" in best or not headings
     section = phase = None
     for cells in grid[:best_row]:
-        # Above the header only numbered headings ("6.1 ...") and phase rows count; others are titles.
+        # Above the header the same headings count; other lone cells are titles.
         lone = [v for v in cells if v != "" and v is not None]
         if len(lone) == 1 and isinstance(lone[0], str):
             text = " ".join(lone[0].split())
@@ -364,13 +368,14 @@ def _read_table(
         if not filled and not row_errors:
             continue
         if not row_errors and len(filled) == 1 and filled[0] <= first_col and isinstance(cells[filled[0]], str):
-            # A heading row such as "6.2 External" or "PHASE TWO – Late 2018/19", when the sheet
-            # has no column of its own for it (otherwise a lone first cell is a row missing data).
+            # A numbered heading ("6.2 External") or a phase row ("PHASE TWO – Late 2018/19"), when the
+            # sheet has no column of its own for it. Any other lone first cell is an activity missing its
+            # details, and stays a row so the rules report it.
             text = " ".join(cells[filled[0]].split())
             if _PHASE_ROW.search(text) and not has_phase:
                 phase = text
                 continue
-            if not has_section:
+            if _NUMBERED_HEADING.match(text) and not has_section:
                 section = text
                 continue
         if not row_errors and _maybe_header(cells, filled, spec) and len(_match_header(cells, spec)) >= 2:

@@ -87,10 +87,15 @@ def _fmt(day: dt.date | None) -> str:
 # --- Plan rows ---------------------------------------------------------------------------------
 
 
+def _holds_error(a: Activity, key: str) -> bool:
+    """True when the cell shows an Excel error: cell-error reports it, so 'blank' rules keep quiet."""
+    return isinstance(a.raw.get(key), CellError)
+
+
 @_rule("activity-missing", ERROR, "Activity text is blank", tags=("plan",))
 def _activity_missing(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
     for a in plan.activities:
-        if not a.activity:
+        if not a.activity and not _holds_error(a, "activity"):
             yield Hit(a.row, "activity", "the activity is blank: describe what will be done, or delete the row",
                       activity_id=a.id)
 
@@ -98,7 +103,7 @@ def _activity_missing(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
 @_rule("when-missing", ERROR, "When is blank", tags=("plan", "schedule"))
 def _when_missing(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
     for a in plan.activities:
-        if not a.when and a.start is None:
+        if not a.when and a.start is None and not _holds_error(a, "when"):
             yield Hit(a.row, "when", "When is blank: give a date or period such as 'Autumn 2018', or 'TBC'",
                       activity_id=a.id)
 
@@ -106,8 +111,8 @@ def _when_missing(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
 @_rule("when-not-understood", ERROR, "When text cannot be read as a date or period", tags=("plan", "schedule"))
 def _when_unknown(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
     for a in plan.activities:
-        if a.when and a.schedule.kind == "unknown":
-            why = f" ({a.schedule.note})" if a.schedule.note else ""
+        if a.when and a.when_schedule.kind == "unknown":
+            why = f" ({a.when_schedule.note})" if a.when_schedule.note else ""
             yield Hit(a.row, "when", f"When {a.when!r} is not understood{why}: write a date or period such as "
                       "'Feb 2018', 'Autumn 2018', 'Q3 2018', '2018/19' or 'TBC'", a.when, a.id)
 
@@ -115,13 +120,15 @@ def _when_unknown(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
 @_rule("when-assumption", INFO, "When was read with an assumption (for example the year)", tags=("plan", "schedule"))
 def _when_assumption(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
     for a in plan.activities:
-        if a.when and a.schedule.kind != "unknown" and a.schedule.note:
-            yield Hit(a.row, "when", f"When {a.when!r} read as {a.schedule.describe()}", a.when, a.id)
+        if a.when and a.when_schedule.kind != "unknown" and a.when_schedule.note:
+            yield Hit(a.row, "when", f"When {a.when!r} read as {a.when_schedule.describe()}", a.when, a.id)
 
 
 @_rule("who-missing", WARNING, "Who is blank or TBC", tags=("plan", "owners"))
 def _who_missing(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
     for a in plan.activities:
+        if _holds_error(a, "who"):
+            continue
         if not a.who or a.who.strip().upper() in contract.WHO_UNASSIGNED:
             yield Hit(a.row, "who", "no owner yet: put the initials or team who will lead it", a.who, a.id)
 
@@ -137,7 +144,7 @@ def _owner_unknown(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
 
 
 def _cost_kind(value: Any) -> str | None:
-    """'keyword', 'amount', or None when the cost is not N/A, TBC or a £ amount."""
+    """'blank', 'keyword' (N/A, TBC), 'amount' (a number or £ amount), or None when it is none of those."""
     if value is None:
         return "blank"
     if isinstance(value, bool) or isinstance(value, CellError):
@@ -182,14 +189,19 @@ def _rag_blank(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
                       None, a.id)
 
 
-@_rule("rag-stale", WARNING, "Reported Green or Amber although the window has ended", tags=("plan", "rag"))
+@_rule("rag-stale", WARNING, "Reported Green or Amber although the window (or an occurrence) has ended",
+       tags=("plan", "rag"))
 def _rag_stale(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    from .rag import derive_status
+
+    lo, hi = plan.settings.plan_start, plan.settings.plan_end
     for a in plan.activities:
-        if a.rag in (contract.GREEN, contract.AMBER) and _ended(a, as_of):
-            days = (as_of - a.end).days
-            yield Hit(a.row, "rag", f"reported {a.rag} but its window ended {_fmt(a.end)} ({days} days ago) and "
-                      "it is not marked complete: the derived status is Red. Mark it Blue if done, or re-baseline "
-                      "it (new When, keep Original When, give a reason)", a.rag_text, a.id)
+        if a.rag not in (contract.GREEN, contract.AMBER):
+            continue
+        status = derive_status(a, as_of, lo, hi)
+        if status.overdue and status.disagreement:
+            yield Hit(a.row, "rag", f"{status.disagreement}: the derived status is Red. Mark it Blue if done, or "
+                      "re-baseline it (new When, keep Original When, give a reason)", a.rag_text, a.id)
 
 
 @_rule("complete-before-start", WARNING, "Marked complete before its window starts", tags=("plan", "rag"))
@@ -212,12 +224,12 @@ def _end_before_start(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
        needs=(contract.CONTROL,))
 def _outside(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
     lo, hi = plan.settings.plan_start, plan.settings.plan_end
-    if not lo or not hi:
-        return
+    if not lo or not hi or hi < lo:
+        return  # no lifetime to check against (setting-invalid reports a reversed one)
     for a in plan.activities:
         if a.schedule.kind in ("recurring", "ongoing"):
             continue
-        if (a.start and a.start > hi) or (a.end and a.end < lo) or (a.start and a.start < lo) or (a.end and a.end > hi):
+        if any(day is not None and not lo <= day <= hi for day in (a.start, a.end)):
             yield Hit(a.row, "when", f"{a.schedule.describe()} falls outside the plan's lifetime "
                       f"({_fmt(lo)} – {_fmt(hi)})", a.when, a.id)
 
@@ -342,6 +354,15 @@ def _settings(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
             label = contract.CONTROL.column(key).header
             yield Hit(rows[key], "value", f"{label} {as_text(raw[key])!r} is not a date: write e.g. 01/09/2017",
                       raw[key])
+    if raw.get("reporting_period") is not None:
+        from .errors import UsageError
+        from .period import parse_period
+
+        try:
+            parse_period(as_text(raw["reporting_period"]) or "")
+        except UsageError:
+            yield Hit(rows["reporting_period"], "value", f"Reporting period {as_text(raw['reporting_period'])!r} "
+                      "is not a quarter or period: write e.g. 2018Q1", raw["reporting_period"])
     s = plan.settings
     if s.plan_start and s.plan_end and s.plan_end < s.plan_start:
         yield Hit(rows["plan_end"], "value", f"Plan end {_fmt(s.plan_end)} is before Plan start "
@@ -467,6 +488,8 @@ def check_plan(plan: Plan, as_of: dt.date | None = None, select: Iterable[str] =
     missing = [spec for spec in (*contract.LOOKUP_SHEETS, *contract.EVALUATION_SHEETS) if not plan.source.has(spec)]
     if "sheet-missing" in chosen:
         for spec in missing:
+            if plan.source.present(spec):
+                continue  # there but unreadable: sheet-unreadable has said so
             skipped = sorted(r.code for r in rules if spec in r.needs)
             tail = f"; skipped: {', '.join(skipped)}" if skipped else ""
             findings.append(Finding("sheet-missing", INFO, f"no {spec.name} sheet in this workbook{tail}",
