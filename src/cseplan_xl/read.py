@@ -300,15 +300,14 @@ _NONE: dict[int, str] = {}
 _LONGEST_HEADER = 40
 
 
-def _filled(cells: list[Any]) -> list[int]:
-    """Indexes of the non-blank cells of a row (calamine gives '' for blanks)."""
-    return [i for i, v in enumerate(cells) if v != "" and v is not None]
+def _first_filled(cells: list[Any]) -> int:
+    """Index of the first non-blank cell of a row that has one."""
+    return next(i for i, v in enumerate(cells) if v != "" and v is not None)
 
 
-def _maybe_header(cells: list[Any], filled: list[int], spec: SheetSpec) -> bool:
+def _maybe_header(first: Any, spec: SheetSpec) -> bool:
     """Cheap pre-check for a repeated header row: its first filled cell names a column."""
-    first = cells[filled[0]]
-    return isinstance(first, str) and normalise_header(first) in spec.header_keys
+    return isinstance(first, str) and len(first) <= _LONGEST_HEADER and normalise_header(first) in spec.header_keys
 
 
 def _read_table(
@@ -364,21 +363,22 @@ def _read_table(
     for r in range(best_row + 1, len(grid)):
         cells = grid[r]
         row_errors = errors_by_row.get(r, _NONE)
-        filled = _filled(cells)
+        filled = len(cells) - cells.count("") - cells.count(None)  # counted in C: cheap on full rows
         if not filled and not row_errors:
             continue
-        if not row_errors and len(filled) == 1 and filled[0] <= first_col and isinstance(cells[filled[0]], str):
+        first = _first_filled(cells) if filled else 0
+        if not row_errors and filled == 1 and first <= first_col and isinstance(cells[first], str):
             # A numbered heading ("6.2 External") or a phase row ("PHASE TWO – Late 2018/19"), when the
             # sheet has no column of its own for it. Any other lone first cell is an activity missing its
             # details, and stays a row so the rules report it.
-            text = " ".join(cells[filled[0]].split())
+            text = " ".join(cells[first].split())
             if _PHASE_ROW.search(text) and not has_phase:
                 phase = text
                 continue
             if _NUMBERED_HEADING.match(text) and not has_section:
                 section = text
                 continue
-        if not row_errors and _maybe_header(cells, filled, spec) and len(_match_header(cells, spec)) >= 2:
+        if not row_errors and _maybe_header(cells[first], spec) and len(_match_header(cells, spec)) >= 2:
             continue  # a repeated header row, as when several tables are pasted into one sheet
         width = len(cells)
         values = {}
