@@ -7,7 +7,16 @@ import datetime as dt
 import pytest
 
 from cseplan_xl.errors import UsageError
-from cseplan_xl.period import Period, last_complete_quarter, make_period, parse_period, quarter_of
+from cseplan_xl.period import (
+    Period,
+    add_months,
+    last_complete_quarter,
+    make_period,
+    month_end,
+    month_span,
+    parse_period,
+    quarter_of,
+)
 
 D = dt.date
 
@@ -92,3 +101,23 @@ def test_months_and_month_starts():
     assert p.month_starts() == [D(2018, 11, 1), D(2018, 12, 1), D(2019, 1, 1), D(2019, 2, 1)]
     assert p.to_dict() == {"label": "2018-11-01..2019-02-28", "start": "2018-11-01", "end": "2019-02-28",
                            "months": 4.0}
+
+
+def test_next_period():
+    assert parse_period("2018Q4").next() == Period(D(2019, 1, 1), D(2019, 3, 31), "2019Q1")
+    assert parse_period("2018-01").next() == Period(D(2018, 2, 1), D(2018, 2, 28), "2018-02")
+    fy = parse_period("2018/19").next()
+    assert (fy.start, fy.end, fy.label) == (D(2019, 4, 1), D(2020, 3, 31), "2019-04-01..2020-03-31")
+    days = make_period(D(2018, 1, 11), D(2018, 1, 20)).next()
+    assert (days.start, days.end) == (D(2018, 1, 21), D(2018, 1, 30))
+    assert parse_period("2018Q1").previous(1)[0].next() == parse_period("2018Q1")
+
+
+def test_month_helpers():
+    assert month_end(D(2016, 2, 3)) == D(2016, 2, 29)
+    assert add_months(D(2018, 11, 1), 3) == D(2019, 2, 1)
+    assert add_months(D(2018, 1, 1), -1) == D(2017, 12, 1)
+    assert month_span(2018, 3) == (D(2018, 3, 1), D(2018, 3, 31))
+    assert month_span(2018, 12, 3) == (D(2018, 12, 1), D(2019, 2, 28))  # Winter 2018
+    assert month_span(2018, 13, 2) == (D(2019, 1, 1), D(2019, 2, 28))
+    assert month_span(2018, 0) == (D(2017, 12, 1), D(2017, 12, 31))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cseplan_xl.when import KINDS, Schedule, occurrences, parse_when, with_dates
+from cseplan_xl.when import KINDS, Schedule, format_day, occurrences, parse_when, with_dates
 
 D = date.fromisoformat
 PS, PE = D("2017-09-01"), D("2019-08-31")
@@ -160,6 +160,29 @@ WIDER = [
     # days in two years
     ("18 March 2018/19", "days", "2018-03-18", "2019-03-18"),
     ("March 18th 2018 & 2019", "days", "2018-03-18", "2019-03-18"),
+    # two days, or two periods that follow straight on
+    ("5 & 12 March 2018", "days", "2018-03-05", "2018-03-12"),
+    ("5 March and 12 March 2018", "days", "2018-03-05", "2018-03-12"),
+    ("19/09/2017 & 03/10/2017", "days", "2017-09-19", "2017-10-03"),
+    ("Feb & March 2018", "window", "2018-02-01", "2018-03-31"),
+    ("Summer and Autumn 2018", "window", "2018-06-01", "2018-11-30"),
+    ("Winter & Spring 2019", "window", "2018-12-01", "2019-05-31"),
+    ("2018 and 2019", "window", "2018-01-01", "2019-12-31"),
+    ("between Jan & March 2019", "window", "2019-01-01", "2019-03-31"),
+    # month/year as UK plans write it
+    ("12/2018", "window", "2018-12-01", "2018-12-31"),
+    ("3/2018", "window", "2018-03-01", "2018-03-31"),
+    ("03.2019", "window", "2019-03-01", "2019-03-31"),
+    ("03/2018 - 06/2018", "window", "2018-03-01", "2018-06-30"),
+    # year first quarters and halves
+    ("2018 Q1", "window", "2018-01-01", "2018-03-31"),
+    ("2018Q1", "window", "2018-01-01", "2018-03-31"),
+    ("2018-Q1", "window", "2018-01-01", "2018-03-31"),
+    ("2018 q4", "window", "2018-10-01", "2018-12-31"),
+    ("2018 H2", "window", "2018-07-01", "2018-12-31"),
+    ("2018 Q1 - 2018 Q3", "window", "2018-01-01", "2018-09-30"),
+    ("2018 Q1-Q3", "window", "2018-01-01", "2018-09-30"),
+    ("2017 - Q1 2018", "window", "2017-01-01", "2018-03-31"),
 ]
 
 
@@ -211,6 +234,58 @@ def test_recurring_within_a_period():
     assert parse_when("Quarterly TBC", PS, PE).provisional is True
 
 
+@pytest.mark.parametrize("text,kind,recurrence,start,end,note", [
+    ("Monthly until March 2018", "recurring", "monthly", PS, D("2018-03-31"), None),
+    ("Quarterly up to March 2018", "recurring", "quarterly", PS, D("2018-03-31"), None),
+    ("Quarterly from April 2018 to March 2019", "recurring", "quarterly", D("2018-04-01"), D("2019-03-31"), None),
+    ("Quarterly before April 2018", "recurring", "quarterly", PS, D("2018-03-31"),
+     "ends the day before 1 Apr 2018"),
+    ("Ongoing until March 2018", "ongoing", None, PS, D("2018-03-31"), None),
+    ("Ongoing from April 2018", "ongoing", None, D("2018-04-01"), PE, None),
+    ("Throughout 2018", "ongoing", None, D("2018-01-01"), D("2018-12-31"), None),
+])
+def test_repeat_or_ongoing_within_a_window(text, kind, recurrence, start, end, note):
+    s = parse_when(text, PS, PE)
+    assert (s.kind, s.recurrence, s.start, s.end, s.note) == (kind, recurrence, start, end, note)
+
+
+def test_ongoing_until_without_a_lifetime_has_an_open_start():
+    s = parse_when("Ongoing until March 2018")
+    assert (s.kind, s.start, s.end) == ("ongoing", None, D("2018-03-31"))
+    assert s.describe() == "ongoing until 31 Mar 2018"
+
+
+@pytest.mark.parametrize("text,note,each_year,occ", [
+    ("Annually in March", "each year in March", ((3, 1), (3, 31)),
+     [("2018-03-01", "2018-03-31"), ("2019-03-01", "2019-03-31")]),
+    ("Every year in Nov-Feb", "each year, November to February", ((11, 1), (2, 28)),
+     [("2017-11-01", "2018-02-28"), ("2018-11-01", "2019-02-28")]),
+    ("Annually on 18 March", "each year on 18 March", ((3, 18), (3, 18)),
+     [("2018-03-18", "2018-03-18"), ("2019-03-18", "2019-03-18")]),
+    ("Annually, early September", "each year, 1 Sep to 10 Sep", ((9, 1), (9, 10)),
+     [("2017-09-01", "2017-09-10"), ("2018-09-01", "2018-09-10")]),
+])
+def test_annually_in_part_of_the_year(text, note, each_year, occ):
+    s = parse_when(text, PS, PE)
+    assert (s.kind, s.recurrence, s.start, s.end, s.note, s.each_year) == (
+        "recurring", "annually", PS, PE, note, each_year)
+    assert [(a.isoformat(), b.isoformat()) for a, b in occurrences(s, PS, PE)] == occ
+    s = parse_when(text)
+    assert (s.kind, s.start, s.end, s.note) == ("recurring", None, None, note)
+    assert occurrences(s, None, None) == []
+
+
+def test_annually_in_part_of_the_year_is_clipped_to_the_lifetime():
+    s = parse_when("Annually in March", D("2018-03-10"), D("2019-03-05"))
+    assert occurrences(s, D("2018-03-10"), D("2019-03-05")) == [
+        (D("2018-03-10"), D("2018-03-31")), (D("2019-03-01"), D("2019-03-05"))]
+
+
+def test_annually_with_a_year_is_bounded_by_it():
+    s = parse_when("Annually in March 2018", PS, PE)
+    assert (s.kind, s.start, s.end, s.each_year) == ("recurring", D("2018-03-01"), D("2018-03-31"), None)
+
+
 @pytest.mark.parametrize("text", ["Ongoing", "ongoing", "On-going", "throughout", "Throughout the plan",
                                   "continuous", "Continual", "all year round"])
 @pytest.mark.parametrize("lifetime", LIFETIMES)
@@ -247,6 +322,34 @@ def test_by_is_a_deadline_window():
     s = parse_when("by March 2019")
     assert (s.kind, s.start, s.end, s.note) == ("window", None, D("2019-03-31"), "deadline")
     assert s.describe() == "by 31 Mar 2019; deadline"
+
+
+@pytest.mark.parametrize("text", ["until March 2018", "Until March 2018", "till March 2018", "til March 2018",
+                                  "up to March 2018", "up until March 2018", "to March 2018",
+                                  "no later than March 2018", "not later than March 2018", "by March 2018"])
+def test_until_is_a_deadline(text):
+    s = parse_when(text, PS, PE)
+    assert (s.kind, s.start, s.end, s.note) == ("window", PS, D("2018-03-31"), "deadline")
+    s = parse_when(text)
+    assert (s.kind, s.start, s.end, s.note) == ("window", None, D("2018-03-31"), "deadline")
+
+
+def test_before_ends_the_day_before_the_period_starts():
+    s = parse_when("before March 2018", PS, PE)
+    assert (s.kind, s.start, s.end) == ("window", PS, D("2018-02-28"))
+    assert s.note == "deadline: the day before 1 Mar 2018"
+    s = parse_when("before 5 March 2018")
+    assert (s.kind, s.start, s.end, s.note) == ("window", None, D("2018-03-04"), "deadline: the day before 5 Mar 2018")
+
+
+@pytest.mark.parametrize("text,note", [
+    ("until", "no date, period or schedule word found"),
+    ("before", "'before' needs a date or period after it"),
+    ("March 2018 before", "did not understand 'before'"),
+    ("until 5 & 12 March 2018", "separate days cannot be a start or a deadline"),
+])
+def test_deadline_words_without_a_date(text, note):
+    assert (parse_when(text, PS, PE).kind, parse_when(text, PS, PE).note) == ("unknown", note)
 
 
 def test_deadline_before_the_plan_starts_has_no_start():
@@ -303,6 +406,12 @@ def test_missing_year_with_no_match_in_lifetime_is_unknown():
     ("?", "no date, period or schedule word found"),
     ("Quarterly and monthly", "more than one repeat: monthly, quarterly"),
     ("£500", "did not understand '£', '500'"),
+    ("Feb 2018 & Feb 2019", "two separate periods: split them into two rows"),
+    ("Feb 2018 and Feb 2019", "two separate periods: split them into two rows"),
+    ("Nov 2018 & Jan 2019", "two separate periods: split them into two rows"),
+    ("2018 & Autumn 2018", "two separate periods: split them into two rows"),
+    ("12 & 5 March 2018", "the second day must come after the first"),
+    ("13/2018", "'13/2018' is not a month and year (months run 1 to 12, e.g. 12/2018)"),
 ])
 def test_not_understood(text, note):
     s = parse_when(text, PS, PE)
@@ -393,7 +502,8 @@ def test_schedule_is_frozen():
 _PIECES = ["Jan", "March", "Sept", "sep.", "December", "Autumn", "winter", "Spring term", "early", "Mid", "late",
            "end of", "Q3", "H1", "FY", "first half of", "2017", "2018", "2019", "2018/19", "2018-19", "19", "5th",
            "19/09/2017", "/", " - ", "–", "to", "and", "TBC", "by", "from", "starts", "onwards", "w/c",
-           "Quarterly", "Two per year", "Ongoing", "?", ",", "\n", "\u00a0", "banana", "29", "Feb", "31"]
+           "Quarterly", "Two per year", "Ongoing", "?", ",", "\n", "\u00a0", "banana", "29", "Feb", "31",
+           "until", "up to", "before", "&", "between", "Annually", "12/2018", "13/2018", "2018Q1", "2018 H2"]
 
 
 def _check(s: Schedule, text: object) -> None:
@@ -434,3 +544,11 @@ def test_numeric_year_cell():
 def test_marker_characters_in_input_are_not_trusted():
     assert parse_when("\x00rec:quarterly").kind == "unknown"
     assert parse_when("@rec:quarterly").kind == "unknown"
+
+
+def test_format_day():
+    assert format_day(D("2017-09-19")) == "19 Sep 2017"
+    assert format_day(D("2017-09-05"), long=True) == "5 September 2017"
+    assert format_day(D("2018-05-01")) == "1 May 2018"
+    assert format_day(None) == "?"
+    assert format_day(None, long=True) == "?"

@@ -1,4 +1,4 @@
-"""Reporting periods: parse "2018Q1", "2018-03" or a date range into inclusive start and end dates."""
+"""Reporting periods (parse "2018Q1", "2018-03" or a date range) and the one home of month arithmetic."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ class Period:
     @property
     def whole_months(self) -> bool:
         """True when the period starts on a 1st and ends on a month's last day."""
-        return self.start.day == 1 and self.end == _month_end(self.end)
+        return self.start.day == 1 and self.end == month_end(self.end)
 
     @property
     def months(self) -> float:
@@ -53,7 +53,7 @@ class Period:
         the share of its days covered (1-15 January = 15/31)."""
         total = 0.0
         for first in self.month_starts():
-            last = _month_end(first)
+            last = month_end(first)
             covered = (min(last, self.end) - max(first, self.start)).days + 1
             total += covered / last.day
         return round(total, 6)
@@ -63,7 +63,7 @@ class Period:
         out, month = [], self.start.replace(day=1)
         while month <= self.end:
             out.append(month)
-            month = _add_months(month, 1)
+            month = add_months(month, 1)
         return out
 
     def contains(self, day: dt.date) -> bool:
@@ -73,7 +73,7 @@ class Period:
     def shift_years(self, n: int) -> Period:
         """The same window n years later (n < 0: earlier); a month-end stays a month-end."""
         start = _shift_date(self.start, 12 * n)
-        end = _shift_date(self.end, 12 * n, keep_month_end=self.end == _month_end(self.end))
+        end = _shift_date(self.end, 12 * n, keep_month_end=self.end == month_end(self.end))
         return make_period(start, end)
 
     def previous(self, k: int = 1) -> list[Period]:
@@ -88,13 +88,21 @@ class Period:
         if self.whole_months:
             n = len(self.month_starts())
             for i in range(k, 0, -1):
-                start = _add_months(self.start, -n * i)
-                out.append(make_period(start, _month_end(_add_months(start, n - 1))))
+                out.append(make_period(*month_span(self.start.year, self.start.month - n * i, n)))
         else:
             for i in range(k, 0, -1):
                 shift = dt.timedelta(days=self.days * i)
                 out.append(make_period(self.start - shift, self.end - shift))
         return out
+
+    def next(self) -> Period:
+        """The period of the same length straight after this one (a quarter's next is the next quarter).
+
+        A period of whole months steps on by whole months; any other period by its number of days.
+        """
+        if self.whole_months:
+            return make_period(*month_span(self.end.year, self.end.month + 1, len(self.month_starts())))
+        return make_period(self.end + dt.timedelta(days=1), self.end + dt.timedelta(days=self.days))
 
     def to_dict(self) -> dict[str, object]:
         """JSON-able: label, start, end (ISO dates) and months."""
@@ -109,9 +117,7 @@ def make_period(start: dt.date, end: dt.date) -> Period:
 
 def quarter_of(day: dt.date) -> Period:
     """The calendar quarter holding a day (Q1 = January to March)."""
-    first_month = 3 * ((day.month - 1) // 3) + 1
-    start = dt.date(day.year, first_month, 1)
-    return make_period(start, _month_end(_add_months(start, 2)))
+    return make_period(*month_span(day.year, 3 * ((day.month - 1) // 3) + 1, 3))
 
 
 def last_complete_quarter(as_of: dt.date) -> Period:
@@ -131,13 +137,12 @@ def parse_period(text: str) -> Period:
         return _quarter(int(m.group(2)), int(m.group(1)))
     if m := _FY_QUARTER.match(s):
         year = _fy_start(m.group(2), m.group(3), raw)
-        start = _add_months(dt.date(year, 4, 1), 3 * (int(m.group(1)) - 1))
-        return Period(start, _month_end(_add_months(start, 2)), raw)
+        return Period(*month_span(year, 3 * int(m.group(1)) + 1, 3), raw)
     if m := _MONTH.match(s):
         month = int(m.group(2))
         if 1 <= month <= 12:
             start = dt.date(int(m.group(1)), month, 1)
-            return make_period(start, _month_end(start))
+            return make_period(start, month_end(start))
     if m := _FY.match(s):
         year = _fy_start(m.group(1), m.group(2), raw)
         return Period(dt.date(year, 4, 1), dt.date(year + 1, 3, 31), raw)
@@ -147,7 +152,7 @@ def parse_period(text: str) -> Period:
     parts = s.split()
     if len(parts) == 2 and parts[0] in _MONTH_NAMES and _YEAR.match(parts[1]):
         start = dt.date(int(parts[1]), _MONTH_NAMES[parts[0]], 1)
-        return make_period(start, _month_end(start))
+        return make_period(start, month_end(start))
     if m := _RANGE.match(s):
         start, end = _date(m.group(1), raw), _date(m.group(2), raw)
         if end < start:
@@ -157,8 +162,7 @@ def parse_period(text: str) -> Period:
 
 
 def _quarter(year: int, q: int) -> Period:
-    start = dt.date(year, 3 * q - 2, 1)
-    return make_period(start, _month_end(_add_months(start, 2)))
+    return make_period(*month_span(year, 3 * q - 2, 3))
 
 
 def _fy_start(first: str, second: str, raw: str) -> int:
@@ -182,7 +186,7 @@ def _date(text: str, raw: str) -> dt.date:
 
 
 def _label(start: dt.date, end: dt.date) -> str:
-    if start.day == 1 and end == _month_end(end):
+    if start.day == 1 and end == month_end(end):
         months = (end.year - start.year) * 12 + end.month - start.month + 1
         if months == 1:
             return f"{start.year}-{start.month:02d}"
@@ -193,19 +197,27 @@ def _label(start: dt.date, end: dt.date) -> str:
     return f"{start.isoformat()}..{end.isoformat()}"
 
 
-def _month_end(day: dt.date) -> dt.date:
+def month_end(day: dt.date) -> dt.date:
+    """The last day of the day's month."""
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def _add_months(day: dt.date, n: int) -> dt.date:
-    """The same day n months later, for a day that exists in every month (used with 1sts)."""
+def add_months(day: dt.date, n: int) -> dt.date:
+    """The same day n months later (n < 0: earlier), for a day that exists in every month (used with 1sts)."""
     index = day.year * 12 + day.month - 1 + n
     return day.replace(year=index // 12, month=index % 12 + 1)
 
 
+def month_span(year: int, month: int, n: int = 1) -> tuple[dt.date, dt.date]:
+    """The first day of a month (month may run past 12 or below 1) to the last day of the n-th month from it."""
+    y0, m0 = divmod(year * 12 + month - 1, 12)
+    y1, m1 = divmod(year * 12 + month + n - 2, 12)
+    return dt.date(y0, m0 + 1, 1), dt.date(y1, m1 + 1, calendar.monthrange(y1, m1 + 1)[1])
+
+
 def _shift_date(day: dt.date, n_months: int, keep_month_end: bool = False) -> dt.date:
-    first = _add_months(day.replace(day=1), n_months)
-    last = _month_end(first)
+    first = add_months(day.replace(day=1), n_months)
+    last = month_end(first)
     if keep_month_end:
         return last
     return first.replace(day=min(day.day, last.day))

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, NamedTuple
+
+from .period import month_end, month_span
 
 KINDS = ("day", "days", "window", "from", "recurring", "ongoing", "tbc", "unknown")
 RECURRENCES = ("weekly", "monthly", "quarterly", "twice-yearly", "annually")
-_MON = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+_MONTH_NAMES = ("January February March April May June July August September October November December").split()
+_UNTIL = ("until", "till", "til", "to")  # a leading one makes a deadline: "until March 2018"
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,9 @@ class Schedule:
     recurrence: str | None = None
     dates: tuple[date, ...] = ()
     note: str | None = None
+    # An annual repeat tied to part of the year ("Annually in March"): ((month, day), (month, day)) of that
+    # part; occurrences() gives it in each year of the plan's lifetime. None for any other schedule.
+    each_year: tuple[tuple[int, int], tuple[int, int]] | None = None
 
     def to_dict(self) -> dict:
         """A JSON-able dict with ISO dates (keys as in `cseplan when --format json`)."""
@@ -39,14 +44,14 @@ class Schedule:
         if self.kind == "unknown":
             return f"not understood: {self.note or repr(self.text)}"
         s, e = self.start, self.end
-        span = (f" across {_fmt(s)} – {_fmt(e)}" if s and e else f" from {_fmt(s)}" if s
-                else f" until {_fmt(e)}" if e else "")
+        span = (f" across {format_day(s)} – {format_day(e)}" if s and e else f" from {format_day(s)}" if s
+                else f" until {format_day(e)}" if e else "")
         line = {
             "tbc": "to be confirmed",
-            "day": f"day {_fmt(s)}",
-            "days": "days " + ", ".join(_fmt(d) for d in self.dates),
-            "window": f"window {_fmt(s)} – {_fmt(e)}" if s else f"by {_fmt(e)}",
-            "from": f"from {_fmt(s)}, end open",
+            "day": f"day {format_day(s)}",
+            "days": "days " + ", ".join(format_day(d) for d in self.dates),
+            "window": f"window {format_day(s)} – {format_day(e)}" if s else f"by {format_day(e)}",
+            "from": f"from {format_day(s)}, end open",
             "recurring": f"recurring ({self.recurrence}){span}",
             "ongoing": f"ongoing{span}",
         }[self.kind]
@@ -55,8 +60,12 @@ class Schedule:
         return f"{line}; {self.note}" if self.note else line
 
 
-def _fmt(d: date | None) -> str:
-    return f"{d.day} {_MON[d.month - 1]} {d.year}" if d else "?"
+def format_day(d: date | None, long: bool = False) -> str:
+    """A day as officers write it: "19 Sep 2017" (long: "19 September 2017"); "?" for None."""
+    if d is None:
+        return "?"
+    name = _MONTH_NAMES[d.month - 1]
+    return f"{d.day} {name if long else name[:3]} {d.year}"
 
 
 class _NotUnderstood(Exception):
@@ -71,6 +80,9 @@ _PHRASES = [
     (r"\bweek (?:commencing|beginning|starting)\b|\bw\s?/\s?c\b|\bw\.c\b\.?", " \x00wc "),
     (r"\bfinancial year\b|\bf\.?y\.?(?=\s*\d)", " fy "),
     (r"\b(early|mid|late)\s*-\s*", r" \1 "),
+    (r"\bbetween\s+(.+?)\s+(?:and|&)\s", r" \1 to "),  # "between A and B" is a range, not two periods
+    (r"\bup (?:to|until|till)\b", " until "),
+    (r"\b(?:no|not) later than\b", " by "),
     (r"\bstart\b(?!\s+of\b)", " starts "),  # "start April 2018" starts then; "start of April" is early April
     (r"\b(?:two|2) (?:per|a|each) year\b|\btwice (?:a |per |each )?year(?:ly)?\b|\bbi-?\s?annual(?:ly)?\b"
      r"|\bhalf-?\s?yearly\b|\bsix-?\s?monthly\b|\bevery six months\b", " \x00rec:twice_yearly "),
@@ -86,6 +98,7 @@ _TOKEN = re.compile(r"""
     (?P<marker>\x00[a-z:_]+)
   | (?P<iso>\d{4}-\d{1,2}-\d{1,2})(?!\d)
   | (?P<dmy>\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2}))(?!\d)
+  | (?P<my>(?:0?[1-9]|1[0-2])[/.-](?:19|20)\d{2})(?!\d)
   | (?P<fyspan>\d{4}\s*[/-]\s*\d{2})(?!\d)
   | (?P<ord>\d{1,2}(?:st|nd|rd|th))(?![a-z])
   | (?P<year>(?:19|20)\d{2})(?!\d)
@@ -109,9 +122,9 @@ _LEXICON = {
     **{w: ("rel", r) for w, r in dict(early=0, beginning=0, start=0, mid=1, middle=1, late=2, end=2).items()},
     **{w: ("nth", n) for w, n in dict(first=1, second=2, third=3, fourth=4).items()},
     **{w: ("from", w) for w in "from starts starting commencing commences begins".split()},
-    **{w: ("sep", w) for w in "to until till through thru and".split()},
+    **{w: ("sep", w) for w in "to until till til through thru and".split()},
     "term": ("term", None), "terms": ("term", None), "half": ("half", None), "quarter": ("quarter", None),
-    "fy": ("fy", None), "by": ("by", None), "onwards": ("onwards", None), "onward": ("onwards", None),
+    "fy": ("fy", None), "by": ("by", None), "before": ("before", None), "onwards": ("onwards", None), "onward": ("onwards", None),
 }
 _FILLER = set("of the in during on around approx approximately circa about between sometime".split()) | set(
     "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun".split())
@@ -126,7 +139,7 @@ class _Tok:
 
 _END = _Tok("end")
 _DIGITS = re.compile(r"\d+")
-_NUMERIC = {"fyspan", "dmy", "iso", "year", "num", "ord", "q", "h"}
+_NUMERIC = {"my", "fyspan", "dmy", "iso", "year", "num", "ord", "q", "h"}
 
 
 def _tokenize(text: str) -> list[_Tok]:
@@ -150,6 +163,8 @@ def _tokenize(text: str) -> list[_Tok]:
         elif kind == "fyspan":
             ok = nums[1] == (nums[0] + 1) % 100
             toks.append(_Tok("fyspan", nums[0], s) if ok else _Tok("unk", s, s))
+        elif kind == "my":  # 12/2018: a month, as UK plans write it
+            toks.append(_Tok("my", (nums[1], nums[0]), s))
         elif kind == "dmy":
             d, mo, y = nums
             toks.append(_Tok("date", (y + 2000 if y < 100 else y, mo, d), s))
@@ -164,15 +179,8 @@ def _tokenize(text: str) -> list[_Tok]:
 
 # --- Periods as functions of the year -----------------------------------------------------
 
-def _months(y: int, m: int, n: int) -> tuple[date, date]:
-    """First day of month m of year y (m may run past 12) to the last day n months on."""
-    y0, m0 = divmod(y * 12 + m - 1, 12)
-    y1, m1 = divmod(y * 12 + m - 1 + n - 1, 12)
-    return date(y0, m0 + 1, 1), date(y1, m1 + 1, calendar.monthrange(y1, m1 + 1)[1])
-
-
 def _part_of_month(y: int, m: int, r: int) -> tuple[date, date]:
-    last = calendar.monthrange(y, m)[1]
+    last = month_end(date(y, m, 1)).day
     return date(y, m, 1 + 10 * r), date(y, m, (10, 20, last)[r])
 
 
@@ -212,6 +220,47 @@ def _join(a: _Period, b: _Period) -> _Period:
     return _Period(lambda y: (start_for(y), b.fn(y)[1]), None, notes=notes, joined=True)
 
 
+_BOTH = ("&", "and")  # "A & B" names two things, not the span between them
+
+
+def _is_day(p: _Period) -> bool:
+    return not p.dates and not p.joined and p.fn(2000)[0] == p.fn(2000)[1]
+
+
+def _two_days(p: _Period) -> _Period:
+    """The first and last day of a joined pair of single days, as separate days."""
+    if p.year is None:
+        raise _NotUnderstood("separate days need a year")
+    first, last = p.fn(p.year)
+    if first >= last:
+        raise _NotUnderstood("the second day must come after the first")
+    return _Period(lambda _y: (first, last), p.year, dates=(first, last), notes=p.notes)
+
+
+def _both(a: _Period, b: _Period) -> _Period:
+    """"A & B": two days, or one window when B follows straight on from A; otherwise not understood."""
+    j = _join(a, b)
+    if _is_day(a) and _is_day(b):
+        return _two_days(j)
+    js, je = j.fn(j.year if j.year is not None else 2001)
+    a_end = _own(a, lambda y: a.fn(y)[0] == js, 1, js.year)
+    b_start = _own(b, lambda y: b.fn(y)[1] == je, 0, je.year)
+    if a_end is None or b_start is None or a_end + timedelta(days=1) != b_start:
+        raise _NotUnderstood("two separate periods: split them into two rows")
+    return j
+
+
+def _own(p: _Period, fits: Callable[[int], bool], edge: int, near: int) -> date | None:
+    """An edge of p's own window in the year that fits a join (p may have no year of its own)."""
+    for y in (p.year,) if p.year is not None else (near, near - 1, near + 1):
+        try:
+            if fits(y):
+                return p.fn(y)[edge]
+        except ValueError:  # 29 February in a non-leap year
+            continue
+    return None
+
+
 class _Parser:
     """Recursive descent over tokens: range := period [sep period]."""
 
@@ -231,21 +280,28 @@ class _Parser:
 
     def range(self) -> _Period | None:
         if self.peek().kind in ("num", "ord") and self.peek(1).kind == "sep":  # 19-21 March 2018
-            d1 = self.peek().value
+            d1, both = self.peek().value, self.peek(1).value in _BOTH
+            if self.peek(2).kind == "year" and self.peek(1).value in ("/", "-"):  # 13/2018
+                raise _NotUnderstood(f"'{self.peek().text}{self.peek(1).text}{self.peek(2).text}' is not a month "
+                                     "and year (months run 1 to 12, e.g. 12/2018)")
             self.i += 2
             b = self.period()
-            if b is None or b.dates or b.joined or b.fn(2000)[0] != b.fn(2000)[1]:
+            if b is None or not _is_day(b):
                 raise _NotUnderstood("a day range needs a full day after the separator")
             fn = lambda y: (b.fn(y)[0].replace(day=d1), b.fn(y)[1])  # noqa: E731
+            if both:  # 5 & 12 March 2018: two days
+                return _two_days(_Period(fn, b.year, notes=b.notes))
             if b.year is not None:
                 return _fixed(*fn(b.year), b.year, b.notes)
             return _Period(fn, None, notes=b.notes, joined=True)
         a = self.period()
-        if a is None or not self.take("sep"):
+        if a is None or (sep := self.take("sep")) is None:
             return a
         b = self.period()
         if b is None:
             raise _NotUnderstood("nothing understood after the separator")
+        if sep.value in _BOTH:
+            return _both(a, b)
         return _join(a, b)
 
     def _fy(self) -> int | None:
@@ -271,6 +327,16 @@ class _Parser:
             return _Period(fy_fn, y, notes=notes)
         return _Period(fn, None, notes=notes)
 
+    def _year_first_part(self) -> int:
+        """How far after a year its quarter or half comes (2018 Q1: 1, 2018-Q1: 2), 0 when it does not."""
+        t1, t2 = self.peek(1), self.peek(2)
+        if t1.kind in ("q", "h"):
+            return 1
+        if (t1.kind == "sep" and t1.value == "-" and t2.kind in ("q", "h")
+                and self.peek(3).kind not in ("year", "fy", "fyspan")):  # not "2017 - Q1 2018", a range
+            return 2
+        return 0
+
     def _day(self, m: int, d: int) -> _Period:
         fn = lambda y: (date(y, m, d),) * 2  # noqa: E731
         t, t1, t2 = self.peek(), self.peek(1), self.peek(2)
@@ -295,6 +361,8 @@ class _Parser:
             return replace(p, fn=lambda y: (p.fn(y)[0], p.fn(y)[0] + timedelta(days=6)))
         if self.take("date"):
             return _Period(lambda _y: (date(*t.value),) * 2, t.value[0])
+        if self.take("my"):
+            return _Period(lambda y: month_span(y, t.value[1]), t.value[0])
         if t.kind in ("num", "ord") and t1.kind == "month":
             self.i += 2
             return self._day(t1.value, t.value)
@@ -302,33 +370,41 @@ class _Parser:
             self.i += 2
             return self._day(t.value, t1.value)
         if self.take("month"):
-            return self._with_year(lambda y: _months(y, t.value, 1))
+            return self._with_year(lambda y: month_span(y, t.value, 1))
         if self.take("rel"):
             if (m := self.take("month")) is not None:
                 return self._with_year(lambda y: _part_of_month(y, m.value, t.value))
             if (y := self.take("year")) is not None:
-                return _Period(lambda y: _months(y, 1 + 4 * t.value, 4), y.value)
+                return _Period(lambda y: month_span(y, 1 + 4 * t.value, 4), y.value)
             raise _NotUnderstood(f"'{t.text}' needs a month or a year after it")
         if self.take("season"):
             if self.take("term"):
                 if t.value not in _TERMS:
                     raise _NotUnderstood(f"there is no {t.value} school term")
                 m, n = _TERMS[t.value]
-                return self._with_year(lambda y: _months(y, m, n), notes=("school term dates are approximate",))
-            return self._with_year(lambda y: _months(y, _SEASONS[t.value], 3))
+                return self._with_year(lambda y: month_span(y, m, n), notes=("school term dates are approximate",))
+            return self._with_year(lambda y: month_span(y, _SEASONS[t.value], 3))
         if t.kind == "q" or (t.kind in ("nth", "ord") and t1.kind == "quarter" and 1 <= t.value <= 4):
             self.i += 1 if t.kind == "q" else 2
-            n = t.value
-            return self._with_year(lambda y: _months(y, 3 * n - 2, 3), lambda y: _months(y, 3 * n + 1, 3))
+            return self._with_year(*_part_of_year(3, t.value))
         if t.kind == "h" or (t.kind in ("nth", "ord") and t1.kind == "half" and 1 <= t.value <= 2):
             self.i += 1 if t.kind == "h" else 2
-            n = t.value
-            return self._with_year(lambda y: _months(y, 6 * n - 5, 6), lambda y: _months(y, 6 * n - 2, 6))
+            return self._with_year(*_part_of_year(6, t.value))
+        if t.kind == "year" and (k := self._year_first_part()):  # 2018 Q1, 2018Q1, 2018-Q1
+            part = self.peek(k)
+            self.i += k + 1
+            return _Period(_part_of_year(3 if part.kind == "q" else 6, part.value)[0], t.value)
         if self.take("year"):
             return _Period(lambda y: (date(y, 1, 1), date(y, 12, 31)), t.value)
         if t.kind in ("fy", "fyspan"):
-            return _Period(lambda y: _months(y, 4, 12), self._fy())
+            return _Period(lambda y: month_span(y, 4, 12), self._fy())
         return None
+
+
+def _part_of_year(months: int, n: int) -> tuple[Callable, Callable]:
+    """The n-th quarter (months=3) or half (6): (of a calendar year, of a financial year)."""
+    return (lambda y: month_span(y, months * (n - 1) + 1, months),
+            lambda y: month_span(y, months * (n - 1) + 4, months))
 
 
 # --- From tokens to a Schedule --------------------------------------------------------------
@@ -350,19 +426,22 @@ def _resolve(p: _Period, ps: date | None, pe: date | None, notes: list[str]) -> 
     raise _NotUnderstood("no year given and no such period within the plan's lifetime")
 
 
-def _core(toks: list[_Tok], ps: date | None, pe: date | None, notes: list[str]) -> tuple:
-    """(kind, start, end, dates) for a dated text: a period, a range, 'from ...', 'by ...'."""
+def _read(toks: list[_Tok], notes: list[str]) -> tuple[str | None, _Period]:
+    """(mode, period) of a dated text: a period or a range, after 'from', 'by', 'until' or 'before' if any."""
     mode = None
     fi = next((i for i, t in enumerate(toks) if t.kind == "from"), None)
     if fi is not None and all(t.kind == "unk" for t in toks[:fi]):
         if fi:  # "Tender process starts October 2017": the words before are a description
             notes.append(f"'{' '.join(t.text for t in toks[:fi])}' read as a description")
         toks, mode = toks[fi + 1:], "from"
-    elif toks and toks[0].kind == "by":
-        toks, mode = toks[1:], "by"
-    if toks and toks[-1].kind == "onwards" and mode != "by":
+    elif toks and (toks[0].kind in ("by", "before") or (toks[0].kind == "sep" and toks[0].value in _UNTIL)):
+        word, toks, mode = toks[0].text, toks[1:], "before" if toks[0].kind == "before" else "by"
+        if not toks:
+            raise _NotUnderstood(f"'{word}' needs a date or period after it")
+    if toks and toks[-1].kind == "onwards" and mode is None:
         toks, mode = toks[:-1], "from"
-    stray = [t.text for t in toks if t.kind in ("unk", "bad", "from", "by", "onwards", "rec", "ongoing", "query")]
+    stray = [t.text for t in toks
+             if t.kind in ("unk", "bad", "from", "by", "before", "onwards", "rec", "ongoing", "query")]
     if stray:
         raise _NotUnderstood("did not understand " + ", ".join(f"'{s}'" for s in stray))
     parser = _Parser(toks)
@@ -371,6 +450,15 @@ def _core(toks: list[_Tok], ps: date | None, pe: date | None, notes: list[str]) 
         rest = " ".join(t.text for t in toks[parser.i:])
         raise _NotUnderstood(f"did not understand '{rest}'")
     notes.extend(p.notes)
+    return mode, p
+
+
+def _dated(mode: str | None, p: _Period, ps: date | None, pe: date | None, notes: list[str],
+           bound: bool = False) -> tuple:
+    """(kind, start, end, dates) of a period read by _read; 'by' and 'before' are deadlines from the plan start.
+
+    bound: the period bounds a repeat ("Monthly until March 2018"), so 'until' is an end, not a deadline.
+    """
     s, e = _resolve(p, ps, pe, notes)
     if p.dates:
         if mode:
@@ -378,14 +466,36 @@ def _core(toks: list[_Tok], ps: date | None, pe: date | None, notes: list[str]) 
         return "days", s, e, p.dates
     if mode == "from" and not p.joined:
         return "from", s, None, ()
-    if mode == "by":
+    if mode == "before":  # before March 2018: done by the last day of February
+        e = s - timedelta(days=1)
+        notes.append(f"{'ends' if bound else 'deadline:'} the day before {format_day(s)}")
+    elif mode == "by" and not bound:
         notes.append("deadline")
+    if mode in ("by", "before"):
         return "window", ps if ps and ps <= e else None, e, ()
     return ("day" if s == e else "window"), s, e, ((s,) if s == e else ())
 
 
+def _each_year(p: _Period) -> tuple[tuple[tuple[int, int], tuple[int, int]], str] | None:
+    """For a period with no year ("March", "Nov-Feb", "18 March"): its part of every year and how to say it."""
+    s, e = p.fn(2001)  # not a leap year: 29 February cannot be every year
+    if (e - s).days >= 365:
+        return None
+    whole = s.day == 1 and e == month_end(e)
+    if whole and (s.month, s.year) == (e.month, e.year):
+        words = f"each year in {_MONTH_NAMES[s.month - 1]}"
+    elif whole:
+        words = f"each year, {_MONTH_NAMES[s.month - 1]} to {_MONTH_NAMES[e.month - 1]}"
+    elif s == e:
+        words = f"each year on {s.day} {_MONTH_NAMES[s.month - 1]}"
+    else:
+        words = f"each year, {s.day} {_MONTH_NAMES[s.month - 1][:3]} to {e.day} {_MONTH_NAMES[e.month - 1][:3]}"
+    return ((s.month, s.day), (e.month, e.day)), words
+
+
 def _strip_seps(toks: list[_Tok]) -> list[_Tok]:
-    while toks and toks[0].kind == "sep":
+    """Without separators at either end, except a leading 'until' (a deadline)."""
+    while toks and toks[0].kind == "sep" and toks[0].value not in _UNTIL:
         toks = toks[1:]
     while toks and toks[-1].kind == "sep":
         toks = toks[:-1]
@@ -419,20 +529,25 @@ def _parse(text: object, ps: date | None, pe: date | None) -> Schedule:
     rest = _strip_seps([t for t in toks if t.kind not in ("rec", "ongoing")])
     if len(recs) > 1:
         raise _NotUnderstood("more than one repeat: " + ", ".join(sorted(recs)))
-    if recs:
-        s, e = ps, pe
-        if rest:
-            kind, s, e, _ = _core(rest, ps, pe, notes)
-            if kind == "days":
-                raise _NotUnderstood("a repeat cannot be bounded by separate days")
-            e = e if e is not None else pe
-            if s and e and s > e:
-                raise _NotUnderstood("the repeat's window lies outside the plan's lifetime")
-        return Schedule(raw, "recurring", s, e, provisional, recs.pop(), note=note())
-    if ongoing and not rest:
-        return Schedule(raw, "ongoing", ps, pe, provisional, note=note())
-    kind, s, e, dates = _core(rest, ps, pe, notes)
-    return Schedule(raw, kind, s, e, provisional, dates=dates, note=note())
+    if not recs and not ongoing:
+        kind, s, e, dates = _dated(*_read(rest, notes), ps, pe, notes)
+        return Schedule(raw, kind, s, e, provisional, dates=dates, note=note())
+    # A repeat or "ongoing", across the plan's lifetime or within the period the rest of the text gives.
+    kind, recurrence = ("recurring", recs.pop()) if recs else ("ongoing", None)
+    if not rest:
+        return Schedule(raw, kind, ps, pe, provisional, recurrence, note=note())
+    mode, p = _read(rest, notes)
+    if recurrence == "annually" and mode is None and p.year is None and not p.dates:
+        if (part := _each_year(p)) is not None:  # "Annually in March": that part of every year
+            notes.append(part[1])
+            return Schedule(raw, kind, ps, pe, provisional, recurrence, note=note(), each_year=part[0])
+    _, s, e, dates = _dated(mode, p, ps, pe, notes, bound=True)
+    if dates:
+        raise _NotUnderstood(f"{'a repeat' if recurrence else 'ongoing'} cannot be bounded by separate days")
+    e = e if e is not None else pe
+    if s and e and s > e:
+        raise _NotUnderstood(f"the {'repeat' if recurrence else 'ongoing'} window lies outside the plan's lifetime")
+    return Schedule(raw, kind, s, e, provisional, recurrence, note=note())
 
 
 def _as_date(d: object) -> date | None:
@@ -492,11 +607,25 @@ def _periods(rec: str, lo: date, hi: date) -> list[tuple[date, date]]:
     n = {"monthly": 1, "quarterly": 3, "twice-yearly": 6, "annually": 12}[rec]
     m = (lo.month - 1) // n * n + 1
     while True:
-        s, e = _months(lo.year, m, n)
+        s, e = month_span(lo.year, m, n)
         if s > hi:
             return out
         out.append((max(s, lo), min(e, hi)))
         m += n
+
+
+def _each_year_periods(part: tuple[tuple[int, int], tuple[int, int]], lo: date, hi: date) -> list[tuple[date, date]]:
+    (m1, d1), (m2, d2) = part
+    wraps = (m2, d2) < (m1, d1)  # Nov-Feb runs into the next year
+    out = []
+    for y in range(lo.year - 1, hi.year + 1):
+        try:
+            s, e = date(y, m1, d1), date(y + wraps, m2, d2)
+        except ValueError:  # 29 February in a non-leap year
+            continue
+        if s <= hi and e >= lo:
+            out.append((max(s, lo), min(e, hi)))
+    return out
 
 
 def occurrences(schedule: Schedule, plan_start: date | None, plan_end: date | None) -> list[tuple[date, date]]:
@@ -511,6 +640,8 @@ def occurrences(schedule: Schedule, plan_start: date | None, plan_end: date | No
             return []
         if schedule.kind == "ongoing":
             return [(max(los), min(his))]
+        if schedule.each_year is not None:
+            return _each_year_periods(schedule.each_year, max(los), min(his))
         return _periods(schedule.recurrence or "annually", max(los), min(his))
     if schedule.start and schedule.end:
         return [(schedule.start, schedule.end)]
