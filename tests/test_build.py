@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import importlib.metadata
-import importlib.util
 import re
 import shutil
 import subprocess
@@ -138,6 +136,7 @@ def test_control_labels_and_values(built):
                      "Contact mailbox": 13, "Local referral route": 14, "Action": 17, "Last run": 20,
                      "Last action": 21, "Last result": 22, "Errors": 23, "Warnings": 24}
     assert {col.header: labels[col.header][0] for col in c.CONTROL.columns} == expected_rows
+    assert (expected_rows["Action"], expected_rows["Last run"]) == (c.CONTROL_ACTION_ROW, c.CONTROL_STATUS_ROW)
     assert labels["Board name"][1] == "Northamptonshire Safeguarding Children Board"
     assert labels["Board short name"][1] == "NSCB"
     assert labels["Plan start"][1] == dt.date(2017, 9, 1)
@@ -161,7 +160,8 @@ def test_owners_and_lists(built):
     assert column["Sections"] == list(c.DEFAULT_SECTIONS)
     assert column["RAG values"] == list(c.RAG_VALUES)
     assert column["Cost keywords"] == ["N/A", "TBC"]
-    assert column["Actions"] == ["Validate plan", "Refresh dashboard", "Draft newsletter"]
+    assert column["Actions"] == ["Validate plan", "Refresh dashboard", "Draft newsletter"] == list(c.ACTIONS)
+    assert column["Campaigns"][0] == build.GENERAL_CAMPAIGN
     assert len(column["Key messages"]) == 5 and len(column["Objectives"]) == 4
     assert column["Key messages"][1] == "We will not tolerate those who seek to harm our children."
 
@@ -246,26 +246,57 @@ def test_plan_dropdowns_and_colours_reference_the_lists(built):
     assert sheet.count('operator="equal"') == 10
 
 
-def test_dashboard_has_live_countifs_and_two_charts(built):
+def _formulas(path: Path, member: str) -> dict[str, str]:
+    sheet = _member(path, member)
+    return {cell: html.unescape(f) for cell, f in re.findall(r'<c r="([A-Z]+\d+)"[^>]*><f>([^<]+)</f>', sheet)}
+
+
+def test_dashboard_live_table_has_a_row_per_lists_theme(built):
     rows = _rows(built["real"], "Dashboard")
-    head = build.DASHBOARD_LIVE_ROW + 1
+    head = c.DASHBOARD_LIVE_ROW + 1
     assert [_cell(rows, f"{col}{head}") for col in "ABCDEFGHJ"] == [
         "Theme", "Derived (worst)", "Red", "Amber", "Green", "Blue", "Grey", "Total", "Reported (worst)"]
-    assert [_cell(rows, f"A{head + 1 + i}") for i in range(7)] == [*c.DEFAULT_THEMES, "All activities"]
-    sheet = _member(built["real"], "xl/worksheets/sheet9.xml")
-    formulas = {cell: html.unescape(f) for cell, f in re.findall(r'<c r="([A-Z]+\d+)"[^>]*><f>([^<]+)</f>', sheet)}
-    assert formulas["C7"] == "COUNTIFS(Plan!$D$3:$D$1000,$A7,Plan!$P$3:$P$1000,C$6)"
-    assert formulas["C13"] == "COUNTIFS(Plan!$P$3:$P$1000,C$6)"
-    assert formulas["K7"] == "COUNTIFS(Plan!$D$3:$D$1000,$A7,Plan!$I$3:$I$1000,K$6)"
-    assert formulas["B7"] == ('IF(C7>0,"Red",IF(D7>0,"Amber",IF(E7>0,"Green",IF(G7>0,"Grey",IF(F7>0,"Blue","")))))')
-    assert formulas["H7"] == "SUM(C7:G7)"
-    assert formulas["Q13"] == 'COUNTIFS(Plan!$E$3:$E$1000,"<>")'
+    assert [_cell(rows, f"A{head + 1 + i}") for i in range(12)] == [
+        *c.DEFAULT_THEMES, "", "", "", "", "Other or no theme (not in the Lists)", "All activities"]
+    f = _formulas(built["real"], "xl/worksheets/sheet9.xml")
+    assert [f[f"A{r}"] for r in (7, 12, 16)] == [
+        'IF(Lists!$C$3="","",Lists!$C$3)', 'IF(Lists!$C$8="","",Lists!$C$8)', 'IF(Lists!$C$12="","",Lists!$C$12)']
+    assert "A17" not in f and "A18" not in f
+    assert f["C7"] == 'IF($A7="","",COUNTIFS(Plan!$D$3:$D$1000,$A7,Plan!$P$3:$P$1000,C$6))'
+    assert f["K16"] == 'IF($A16="","",COUNTIFS(Plan!$D$3:$D$1000,$A16,Plan!$I$3:$I$1000,K$6))'
+    assert f["Q7"] == 'IF($A7="","",COUNTIFS(Plan!$D$3:$D$1000,$A7,Plan!$E$3:$E$1000,"<>"))'
+    assert f["B7"] == ('IF(N(C7)>0,"Red",IF(N(D7)>0,"Amber",IF(N(E7)>0,"Green",IF(N(G7)>0,"Grey",'
+                       'IF(N(F7)>0,"Blue","")))))')
+    assert (f["H7"], f["P7"]) == ('IF($A7="","",SUM(C7:G7))', 'IF($A7="","",Q7-SUM(K7:O7))')
+    # Other: all activities less those counted under a Lists theme, so the rows add up to the total.
+    assert (f["C17"], f["Q17"], f["H17"]) == ("C18-SUM(C7:C16)", "Q18-SUM(Q7:Q16)", "SUM(C17:G17)")
+    assert (f["C18"], f["Q18"], f["P18"]) == (
+        "COUNTIFS(Plan!$P$3:$P$1000,C$6)", 'COUNTIFS(Plan!$E$3:$E$1000,"<>")', "Q18-SUM(K18:O18)")
+
+
+def test_dashboard_marks_campaign_months_from_the_social_and_media_logs(built):
+    f = _formulas(built["real"], "xl/worksheets/sheet9.xml")
+    assert f["S7"] == 'IF(Referrals!$A3="","",Referrals!$A3)'
+    assert f["S42"] == 'IF(Referrals!$A38="","",Referrals!$A38)' and "S43" not in f
+    window = '">="&$S7,{0}!$A$3:$A$1000,"<"&EDATE($S7,1))'
+    assert f["T7"] == (
+        'IF($S7="","",COUNTIFS(Social!$C$3:$C$1000,"<>",Social!$C$3:$C$1000,"<>General awareness",'
+        'Social!$A$3:$A$1000,' + window.format("Social") + '+COUNTIFS(Media!$E$3:$E$1000,"<>",'
+        'Media!$E$3:$E$1000,"<>General awareness",Media!$A$3:$A$1000,' + window.format("Media") + ')')
+    assert f["U7"] == "IF(N(T7)>0,1,0)"
+
+
+def test_dashboard_charts(built):
     with zipfile.ZipFile(built["demo"]) as zf:
         charts = [zf.read(n).decode() for n in sorted(zf.namelist()) if n.startswith("xl/charts/chart")]
     assert len(charts) == 2
-    assert charts[0].count("<c:ser>") == 5 and "<c:f>Dashboard!$C$7:$C$12</c:f>" in charts[0]
+    assert charts[0].count("<c:ser>") == 5 and "<c:f>Dashboard!$C$7:$C$16</c:f>" in charts[0]
     assert 'val="C00000"' in charts[0] and 'val="stacked"' in charts[0]
-    assert "<c:f>Referrals!$B$3:$B$38</c:f>" in charts[1] and "<c:f>Referrals!$D$3:$D$38</c:f>" in charts[1]
+    line, shade = charts[1].split("<c:barChart>")
+    assert "<c:f>Referrals!$B$3:$B$38</c:f>" in line and "<c:f>Referrals!$D$3:$D$38</c:f>" in line
+    assert "<c:f>Dashboard!$U$7:$U$42</c:f>" in shade and "<c:f>Dashboard!$U$6</c:f>" in shade
+    assert "<c:f>Referrals!$A$3:$A$38</c:f>" in shade and '<c:gapWidth val="0"/>' in shade
+    assert "Referrals by month (shaded: months with campaign posts or coverage)" in charts[1]
 
 
 def test_buttons_carry_their_macros(built):
@@ -277,17 +308,6 @@ def test_buttons_carry_their_macros(built):
         "[0]!'RunPython \"import cseplan_xl.excel as x; x.refresh_dashboard()\"'",
         "[0]!'RunPython \"import cseplan_xl.excel as x; x.draft_newsletter()\"'",
     ]
-
-
-def test_vba_module_is_the_pinned_xlwings_version():
-    with zipfile.ZipFile(REAL) as zf:
-        modules = build.vba_sources(zf.read("xl/vbaProject.bin"))
-    version = importlib.metadata.version("xlwings")
-    assert f'Public Const XLWINGS_VERSION As String = "{version}"' in modules["xlwings"]
-    assert "Sub SampleCall()" in modules["Module1"]
-    # The decompressed module is exactly the text xlwings ships as xlwings.bas.
-    bas = Path(importlib.util.find_spec("xlwings").origin).parent / "xlwings.bas"
-    assert modules["xlwings"].replace("\r\n", "\n") == bas.read_text(encoding="utf-8").replace("\r\n", "\n")
 
 
 # --- reproducible, and never losing an officer's edits -------------------------------------------
@@ -316,6 +336,17 @@ def test_rebuild_leaves_an_identical_file_and_refuses_an_edited_one(tmp_path):
     assert result.backup.parent == tmp_path and result.backup.name.startswith("plan.backup-")
     assert result.backup.read_bytes() == edited
     assert path.read_bytes() == build.workbook_bytes()
+    path.write_bytes(edited)
+    again = build.build_workbook(path, force=True)  # a second backup never replaces the first
+    assert again.backup not in (None, result.backup) and again.backup.read_bytes() == edited
+    assert result.backup.read_bytes() == edited
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temp file left
+
+
+def test_build_onto_a_folder_is_one_clear_error(tmp_path):
+    (tmp_path / "plan.xlsm").mkdir()
+    with pytest.raises(OutputExistsError, match=r"plan\.xlsm is a folder: give a file name"):
+        build.build_workbook(tmp_path / "plan.xlsm", force=True)
 
 
 def test_cli_build_workbook(tmp_path, capsys):
@@ -324,16 +355,6 @@ def test_cli_build_workbook(tmp_path, capsys):
     assert capsys.readouterr().out == f"Built {path}\n"
     assert main(["build-workbook", "-o", str(path)]) == 2
     assert "differs from a fresh build" in capsys.readouterr().err
-
-
-def test_shim_dispatches_on_the_action_cell():
-    namespace: dict[str, object] = {}
-    exec((REPO / "workbook" / "cseplan.py").read_text(encoding="utf-8"), namespace)
-    chosen = namespace["chosen_action"]
-    assert chosen([["Title", "x"], ["Action", " Refresh  dashboard "]]) == "refresh_dashboard"
-    assert chosen([["Action", "Draft newsletter"]]) == "draft_newsletter"
-    assert chosen([["Action", None]]) is None
-    assert chosen([["Title", "Validate plan"]]) is None
 
 
 # --- a real spreadsheet application opens it -----------------------------------------------------

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from python_calamine import CalamineWorkbook
 
-from cseplan_xl import build, excel
+from cseplan_xl import build, contract, excel
+from cseplan_xl.findings import Finding
 from cseplan_xl.plan import load_plan
 from cseplan_xl.rag import rollup
 
@@ -123,7 +124,7 @@ def test_validate_writes_each_finding_with_a_link_to_its_cell(demo_path):
     for address in ("Plan!I10", "Plan!H7", "Plan!G23", "Plan!M20", "Plan!F22", "Referrals!D10", "Media!G11",
                     "Anecdotes!G8"):
         sheet, cell = address.split("!")
-        assert f'=HYPERLINK("#\'{sheet}\'!{cell}","{address}")' in links
+        assert f'=HYPERLINK("#{address}","{address}")' in links
     by_cell = {re.search(r'","(.+)"\)$', r[1]).group(1): r for r in rows}
     assert by_cell["Plan!I10"][:5] == ["error", by_cell["Plan!I10"][1], "rag-invalid", "6.1-08", "Gren"]
     assert by_cell["Plan!H7"][2:5] == ["cost-invalid", "6.1-05", "about 500"]
@@ -131,6 +132,16 @@ def test_validate_writes_each_finding_with_a_link_to_its_cell(demo_path):
     assert [r[0] for r in rows].count("error") == 8
     assert [r[0] for r in rows].count("warning") == 7
     assert all(len(r) == 6 for r in rows)
+
+
+def test_links_quote_sheet_names_as_excel_does():
+    def finding(sheet: str) -> Finding:
+        return Finding("rag-invalid", "error", "m", sheet=sheet, row=3, column="B")
+
+    assert excel._link(finding("Social media")) == """=HYPERLINK("#'Social media'!B3","'Social media'!B3")"""
+    assert excel._link(finding("It's")) == """=HYPERLINK("#'It''s'!B3","'It''s'!B3")"""
+    assert excel._link(finding('Say "hi"')) == """=HYPERLINK("#'Say ""hi""'!B3","'Say ""hi""'!B3")"""
+    assert excel._link(Finding("no-plan", "error", "m", sheet="Plan")) == "Plan"
 
 
 def test_validate_clears_old_results_and_never_writes_the_plan(demo_path):
@@ -197,7 +208,12 @@ def test_refresh_writes_only_the_derived_columns_of_the_plan(demo_path):
 def test_refresh_writes_the_rollup_to_the_dashboard(demo_path):
     book, actions = run(excel.refresh_dashboard, demo_path)
     dash = writes(book, actions, "Dashboard")
-    assert [cell_of(a) for a in dash] == ["A3", f"A{build.DASHBOARD_TABLES_ROW}"]
+    assert [cell_of(a) for a in dash] == [contract.DASHBOARD_STATUS_CELL, f"A{contract.DASHBOARD_TABLES_ROW}"]
+    names = [s.name for s in book.sheets]
+    (clear,) = [a for a in actions if a["func"] == "rangeClearContents" and names[a["sheet_position"]] == "Dashboard"]
+    # Only the columns Refresh dashboard writes (A:I): the campaign-month formulas in S:U stay.
+    assert (clear["start_row"] + 1, clear["start_column"], clear["column_count"]) == (
+        contract.DASHBOARD_TABLES_ROW, 0, 9)
     assert dash[0]["values"][0][0].startswith("Refreshed 03/04/2018 09:30; RAG as of 31/03/2018.")
     rows = dash[1]["values"]
     assert rows[1] == ["Group", "Key", "Worst RAG", "Red", "Amber", "Green", "Blue", "Grey", "Total"]
@@ -239,10 +255,12 @@ def test_draft_newsletter_writes_a_docx_and_never_overwrites(demo_path, tmp_path
     book, actions = run(excel.draft_newsletter, demo_path, edit={"Control!B12": str(out)})
     text = alert(actions)
     path = out / "NSCB_2018Q1_draft.docx"
-    assert text.startswith("Newsletter draft written (") and text.endswith(f"\n{path}")
+    assert re.fullmatch(rf"Wrote {re.escape(str(path))} \(\d+ words\)\.", text)
     assert path.read_bytes()[:2] == b"PK"
     book, actions = run(excel.draft_newsletter, demo_path, edit={"Control!B12": str(out)})
-    assert alert(actions).splitlines()[1] == str(out / "NSCB_2018Q1_draft-2.docx")
+    first, second = alert(actions).splitlines()[:2]
+    assert first.startswith(f"{path} already exists")
+    assert second.startswith(f"Wrote {out / 'NSCB_2018Q1_draft-2.docx'} (")
     assert writes(book, actions, "Control")[0]["values"][1:] == [["Draft newsletter"], [alert(actions).splitlines()[0]],
                                                                   [0], [0]]
 
@@ -253,7 +271,7 @@ def test_draft_newsletter_without_a_folder_uses_a_temp_folder(demo_path, tmp_pat
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     _, actions = run(excel.draft_newsletter, demo_path)
     path = tmp_path / "cseplan-xl" / "out" / "NSCB_2018Q1_draft.docx"
-    assert alert(actions).endswith(str(path)) and path.exists()
+    assert alert(actions).startswith(f"Wrote {path} (") and path.exists()
 
 
 def test_draft_newsletter_blocked_by_the_privacy_screen_names_the_cell(demo_path, tmp_path):
@@ -301,17 +319,25 @@ def test_shim_main_runs_the_chosen_action(demo_path, monkeypatch):
     namespace: dict[str, Any] = {}
     exec((REPO / "workbook" / "cseplan.py").read_text(encoding="utf-8"), namespace)
     called = []
-    monkeypatch.setattr(excel, "refresh_dashboard", lambda b: called.append(b))
-    book = xw.Book(json=payload(demo_path, edit={"Control!B17": "Refresh dashboard"}))
+    monkeypatch.setattr(excel, "refresh_dashboard", called.append)
+    action = f"Control!B{contract.CONTROL_ACTION_ROW}"
+    book = xw.Book(json=payload(demo_path, edit={action: "Refresh dashboard"}))
     monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: book))
     namespace["main"]()
     assert called == [book]
-    book = xw.Book(json=payload(demo_path, edit={"Control!B17": None}))
+    book = xw.Book(json=payload(demo_path, edit={action: " refresh  DASHBOARD "}))
     namespace["main"]()
-    assert alert(book.json()["actions"]) == "Choose an action in the Action cell on Control, then click Run."
-    book = xw.Book(json=payload(demo_path, drop=("Control",)))
-    namespace["main"]()
-    assert alert(book.json()["actions"]) == "Choose an action in the Action cell on Control, then click Run."
+    assert called == [called[0], book]
+    for edit, drop in (({action: None}, ()), ({action: "Validate the plan"}, ()), ({}, ("Control",))):
+        book = xw.Book(json=payload(demo_path, edit=edit, drop=drop))
+        namespace["main"]()
+        assert alert(book.json()["actions"]) == "Choose an action in the Action cell on Control, then click Run."
+        assert [a["func"] for a in book.json()["actions"]] == ["alert"]
+
+
+def test_shim_names_no_action_and_no_sheet():
+    shim = (REPO / "workbook" / "cseplan.py").read_text(encoding="utf-8")
+    assert not any(name in shim for name in (*contract.ACTIONS, *contract.ACTIONS.values(), '"Control"'))
 
 
 def test_only_the_adapter_imports_xlwings():
@@ -337,6 +363,7 @@ _CSV_ALL = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_live_dashboard_formulas_agree_with_the_rollup(demo_path, tmp_path):
     import csv
+    from collections import Counter
 
     import openpyxl
 
@@ -346,27 +373,45 @@ def test_live_dashboard_formulas_agree_with_the_rollup(demo_path, tmp_path):
     for action in writes(book, actions, "Plan"):
         for i, (value,) in enumerate(action["values"]):
             copy["Plan"].cell(action["start_row"] + 1 + i, action["start_column"] + 1, value or None)
-    copy.save(tmp_path / "refreshed.xlsx")
+    # The officer adds a theme on Lists and uses it; another row's theme is in no list.
+    copy["Lists"]["C9"] = "Online grooming"
+    copy["Plan"]["D3"] = "Online grooming"
+    copy["Plan"]["D4"] = "Not a listed theme"
+    refreshed = tmp_path / "refreshed.xlsx"
+    copy.save(refreshed)
     profile = tmp_path / "lo"
     (profile / "user").mkdir(parents=True)
     (profile / "user" / "registrymodifications.xcu").write_text(_RECALC, encoding="utf-8")
     subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", _CSV_ALL,
-                    "--outdir", str(tmp_path), str(tmp_path / "refreshed.xlsx")],
-                   check=True, capture_output=True, timeout=180)
+                    "--outdir", str(tmp_path), str(refreshed)], check=True, capture_output=True, timeout=180)
     with open(tmp_path / "refreshed-Dashboard.csv", encoding="utf-8", newline="") as fh:
         grid = list(csv.reader(fh))
-    head = build.DASHBOARD_LIVE_ROW  # 0-based index of the header row below the heading
+    head = contract.DASHBOARD_LIVE_ROW  # 0-based index of the header row below the heading
     assert grid[head][:8] == ["Theme", "Derived (worst)", "Red", "Amber", "Green", "Blue", "Grey", "Total"]
-    live = {row[0]: row for row in grid[head + 1:head + 8]}
-    result = rollup(load_plan(demo_path))
+    live = {row[0]: row for row in grid[head + 1:head + 3 + contract.DASHBOARD_THEME_ROWS]}
+    plan = load_plan(refreshed)
+    result = rollup(plan)
     expected = {g.key: g for g in result.groups["theme"]}
+    expected["Other or no theme (not in the Lists)"] = expected.pop("Not a listed theme")
     expected["All activities"] = result.overall
-    assert set(expected) <= set(live)
+    assert set(live) == {*expected, ""}
+    assert live["Online grooming"][7] == "1"
     for key, group in expected.items():
         counts = [str(group.counts[rag]) for rag in ("Red", "Amber", "Green", "Blue", "Grey")]
         assert live[key][1:8] == [group.rag or "", *counts, str(group.total)], key
-    plan = load_plan(demo_path)
     reported = {rag: sum(a.rag == rag for a in plan.activities) for rag in ("Red", "Amber", "Green", "Blue", "Grey")}
     assert live["All activities"][10:17] == [*(str(n) for n in reported.values()),
                                              str(len(plan.activities) - sum(reported.values())),
                                              str(len(plan.activities))]
+    # The shaded referral months: posts and coverage tagged with a campaign other than General awareness.
+    items: Counter = Counter()
+    for spec in (contract.SOCIAL, contract.MEDIA):
+        for r in plan.records(spec):
+            if r["date"] and r["campaign"] not in (None, build.GENERAL_CAMPAIGN):
+                items[r["date"].replace(day=1)] += 1
+    months = [r["month"] for r in plan.records(contract.REFERRALS)]
+    with open(tmp_path / "refreshed-Referrals.csv", encoding="utf-8", newline="") as fh:
+        shown = [row[0] for row in list(csv.reader(fh))[2:]]  # the months as LibreOffice formats them
+    assert [tuple(row[18:21]) for row in grid[head + 1:head + 1 + len(months)]] == [
+        (text, str(items[m]), "1" if items[m] else "0") for text, m in zip(shown, months, strict=True)]
+    assert sum(bool(items[m]) for m in months) == 4  # Nov 2017 and Jan-Mar 2018 in the demo

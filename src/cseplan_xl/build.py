@@ -9,7 +9,6 @@ import importlib.util
 import io
 import json
 import re
-import struct
 import zipfile
 from dataclasses import dataclass
 from functools import cache
@@ -18,27 +17,22 @@ from pathlib import Path
 from typing import Any
 
 from cseplan_xl import contract as c
+from cseplan_xl import output
 from cseplan_xl.errors import CseplanError, OutputExistsError
 from cseplan_xl.findings import column_letter
+from cseplan_xl.vba import vba_sources
 
 DEMO_BANNER = "ILLUSTRATIVE DEMO DATA, invented for training: not real progress or figures (as at 31 March 2018)"
 CREATED = dt.datetime(2017, 9, 1, 0, 0, 0, tzinfo=dt.timezone.utc)  # fixed, so builds are byte-for-byte equal
-MACROS = {
-    "Validate plan": "validate_plan",
-    "Refresh dashboard": "refresh_dashboard",
-    "Draft newsletter": "draft_newsletter",
-}
 FALLBACK_MACRO = "SampleCall"
-HEADER_ROW = 1  # 0-based: every sheet has a title/description row 1 and its headers on row 2
+HEADER_ROW = c.HEADER_ROW - 1  # 0-based, as XlsxWriter counts: the contract's layout is 1-based
 LAST_INPUT_ROW = 999  # dropdowns and colours reach down to row 1000
-DASHBOARD_LIVE_ROW = 5  # the live COUNTIFS table's heading (1-based); its header row and themes follow
-DASHBOARD_TABLES_ROW = 33  # where Refresh dashboard writes its tables (excel.py), below the charts
+GENERAL_CAMPAIGN = "General awareness"  # the Campaign of posts and coverage outside any campaign period
 MARK_ROWS = 5000  # Plan cells are marked for findings listed on Validation rows 3 to this
 QUICKSTART = "quickstart_standalone.xlsm"
 
 __all__ = [
-    "BuildResult", "DEMO_BANNER", "build_workbook", "button_macro", "demo_mistakes", "plan_rows",
-    "vba_sources", "workbook_bytes",
+    "BuildResult", "DEMO_BANNER", "build_workbook", "button_macro", "demo_mistakes", "plan_rows", "workbook_bytes",
 ]
 
 
@@ -107,7 +101,7 @@ def _list_values() -> dict[str, list[str]]:
         "outlet_tiers": list(c.OUTLET_TIERS),
         "source_types": list(c.SOURCE_TYPES),
         "campaigns": extra["campaigns"],
-        "actions": extra["actions"],
+        "actions": list(c.ACTIONS),
     }
 
 
@@ -142,135 +136,6 @@ def _normalise_vba(text: str) -> str:
     return text.replace("\r\n", "\n").strip()
 
 
-def vba_sources(project: bytes) -> dict[str, str]:
-    """The source text of each module in a vbaProject.bin (an OLE compound file), by module name."""
-    streams = _cfb_streams(project)
-    dir_key = next((k for k in streams if k.upper().endswith("VBA/DIR")), None)
-    if dir_key is None:
-        raise CseplanError("not a VBA project: no VBA/dir stream")
-    base = dir_key[: -len("dir")]
-    info = _ovba_decompress(streams[dir_key])
-    modules: dict[str, str] = {}
-    pos, module = 0, {}
-    while pos + 6 <= len(info):
-        rid, size = struct.unpack_from("<HI", info, pos)
-        pos += 6
-        if rid == 0x0009:  # PROJECTVERSION: its size field lies (6 bytes follow, not 4)
-            size = 6
-        value = info[pos:pos + size]
-        pos += size
-        if rid == 0x0019:
-            module = {"name": value.decode("latin-1")}
-        elif rid == 0x001A:
-            module["stream"] = value.decode("latin-1")
-        elif rid == 0x0031:
-            module["offset"] = struct.unpack("<I", value)[0]
-        elif rid == 0x002B and "stream" in module:
-            code = streams[base + module["stream"]][module["offset"]:]
-            modules[module["name"]] = _ovba_decompress(code).decode("cp1252")
-    return modules
-
-
-def _cfb_streams(data: bytes) -> dict[str, bytes]:
-    """Every stream of a compound file (MS-CFB) by path ("VBA/dir")."""
-    if data[:8] != b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise CseplanError("not a compound file")
-    sector = 1 << struct.unpack_from("<H", data, 0x1E)[0]
-    mini = 1 << struct.unpack_from("<H", data, 0x20)[0]
-    n_fat, first_dir = struct.unpack_from("<II", data, 0x2C)
-    cutoff, first_minifat, _, first_difat, _ = struct.unpack_from("<IIIII", data, 0x38)
-    per = sector // 4
-
-    def read_sector(i: int) -> bytes:
-        return data[(i + 1) * sector:(i + 2) * sector]
-
-    difat = list(struct.unpack_from("<109I", data, 0x4C))
-    nxt = first_difat
-    while nxt < 0xFFFFFFFA:
-        values = struct.unpack(f"<{per}I", read_sector(nxt))
-        difat.extend(values[:-1])
-        nxt = values[-1]
-    fat: list[int] = []
-    for i in difat[:n_fat]:
-        fat.extend(struct.unpack(f"<{per}I", read_sector(i)))
-
-    def chain(start: int, table: list[int]) -> list[int]:
-        out: list[int] = []
-        while start < 0xFFFFFFFA and len(out) <= len(table):
-            out.append(start)
-            start = table[start]
-        return out
-
-    directory = b"".join(read_sector(i) for i in chain(first_dir, fat))
-    entries = []
-    for off in range(0, len(directory), 128):
-        e = directory[off:off + 128]
-        name_len = struct.unpack_from("<H", e, 64)[0]
-        left, right, child = struct.unpack_from("<III", e, 68)
-        start, size = struct.unpack_from("<IQ", e, 116)
-        entries.append((e[:max(name_len - 2, 0)].decode("utf-16-le"), e[66], left, right, child, start, size))
-    ministream = b"".join(read_sector(i) for i in chain(entries[0][5], fat))
-    minifat: list[int] = []
-    for i in chain(first_minifat, fat):
-        minifat.extend(struct.unpack(f"<{per}I", read_sector(i)))
-
-    def read(start: int, size: int) -> bytes:
-        if size < cutoff:
-            return b"".join(ministream[i * mini:(i + 1) * mini] for i in chain(start, minifat))[:size]
-        return b"".join(read_sector(i) for i in chain(start, fat))[:size]
-
-    streams: dict[str, bytes] = {}
-
-    def walk(index: int, prefix: str) -> None:
-        if index >= 0xFFFFFFFA or index >= len(entries):
-            return
-        name, kind, left, right, child, start, size = entries[index]
-        walk(left, prefix)
-        walk(right, prefix)
-        if kind == 2:
-            streams[prefix + name] = read(start, size)
-        elif kind == 1:
-            walk(child, f"{prefix}{name}/")
-
-    walk(entries[0][4], "")
-    return streams
-
-
-def _ovba_decompress(data: bytes) -> bytes:
-    """Decompress an MS-OVBA compressed container (section 2.4.1 of the specification)."""
-    if not data or data[0] != 1:
-        raise CseplanError("not an MS-OVBA compressed container")
-    out = bytearray()
-    pos = 1
-    while pos + 2 <= len(data):
-        header = struct.unpack_from("<H", data, pos)[0]
-        end = min(pos + (header & 0x0FFF) + 3, len(data))
-        pos += 2
-        chunk_start = len(out)
-        if not header & 0x8000:  # an uncompressed chunk: 4096 raw bytes
-            out += data[pos:pos + 4096]
-            pos += 4096
-            continue
-        while pos < end:
-            flags = data[pos]
-            pos += 1
-            for bit in range(8):
-                if pos >= end:
-                    break
-                if not flags >> bit & 1:
-                    out.append(data[pos])
-                    pos += 1
-                    continue
-                token = struct.unpack_from("<H", data, pos)[0]
-                pos += 2
-                bits = max((len(out) - chunk_start - 1).bit_length(), 4)
-                length = (token & (0xFFFF >> bits)) + 3
-                offset = (token >> (16 - bits)) + 1
-                for _ in range(length):
-                    out.append(out[-offset])
-    return bytes(out)
-
-
 # --- Writing the workbook ------------------------------------------------------------------------
 
 
@@ -301,8 +166,8 @@ def build_workbook(path: Path, *, demo: bool = False, force: bool = False,
     """Build the workbook at path; an existing different file is replaced only with force, after a backup."""
     path = Path(path)
     data = workbook_bytes(demo, argument_buttons=argument_buttons)
-    backup = None
-    if path.exists():
+    saved = None
+    if path.is_file():
         if path.read_bytes() == data:
             return BuildResult(path, "unchanged", shim=_write_shim(path))
         if not force:
@@ -310,16 +175,9 @@ def build_workbook(path: Path, *, demo: bool = False, force: bool = False,
                 f"{path} differs from a fresh build (edited?): not replaced; "
                 "use --force to replace it (a backup is kept)"
             )
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        backup = path.with_name(f"{path.stem}.backup-{stamp}{path.suffix}")
-        n = 1
-        while backup.exists():
-            backup = path.with_name(f"{path.stem}.backup-{stamp}-{n}{path.suffix}")
-            n += 1
-        path.replace(backup)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return BuildResult(path, "replaced" if backup else "created", backup=backup, shim=_write_shim(path))
+        saved = output.backup(path)
+    output.write_new(path, data, force=True)
+    return BuildResult(path, "replaced" if saved else "created", backup=saved, shim=_write_shim(path))
 
 
 def _write_shim(path: Path) -> Path | None:
@@ -328,7 +186,7 @@ def _write_shim(path: Path) -> Path | None:
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", path.stem):
         return None  # not importable by name: SampleCall cannot use it
     if not shim.exists():
-        shim.write_text(_data("shim.py.txt"), encoding="utf-8")
+        output.write_new(shim, _data("shim.py.txt"))
     return shim
 
 
@@ -389,6 +247,7 @@ class _Writer:
         self.note = f({"italic": True, "font_color": "#595959", "valign": "top"})
         self.wrap = f({"valign": "top", "text_wrap": True})
         self.date = f({"valign": "top", "num_format": "dd/mm/yyyy", "align": "left"})
+        self.month = f({"num_format": "mmm yyyy", "align": "left"})
         self.computed = f({"valign": "top", "bg_color": "#F2F2F2"})
         self.computed_date = f({"valign": "top", "bg_color": "#F2F2F2", "num_format": "dd/mm/yyyy", "align": "left"})
         self.rag = {
@@ -522,20 +381,16 @@ class _Writer:
         ws.write_string(2, 0, "Settings", self.heading)
         ws.write_string(2, 1, "", self.heading)
         ws.write_string(2, 2, "Notes", self.heading)
+        blocks = {"action": (c.CONTROL_ACTION_ROW, "Run"), "last_run": (c.CONTROL_STATUS_ROW, "Status of the last run")}
         row = 3
         for column in c.CONTROL.columns:
-            if column.key == "action":
-                row += 1
-                ws.write_string(row, 0, "Run", self.heading)
-                ws.write_string(row, 1, "", self.heading)
-                ws.write_string(row, 2, "", self.heading)
-                row += 1
-            if column.key == "last_run":
-                row += 1
-                ws.write_string(row, 0, "Status of the last run", self.heading)
-                ws.write_string(row, 1, "", self.heading)
-                ws.write_string(row, 2, "", self.heading)
-                row += 1
+            if column.key in blocks:
+                first, heading = blocks[column.key]
+                if first - 2 <= row:
+                    raise ValueError(f"contract layout: Control row {first} leaves no room for its heading")
+                row = first - 1  # 0-based, with the heading on the row above
+                for col, text in enumerate((heading, "", "")):
+                    ws.write_string(row - 1, col, text, self.heading)
             status = column.key.startswith("last_")
             ws.write_string(row, 0, column.header, self.label)
             value = values.get(column.key, "")
@@ -565,7 +420,7 @@ class _Writer:
                 })
             row += 1
         ws.write_string(2, 4, "Buttons", self.heading)
-        for i, (caption, function) in enumerate(MACROS.items() if self.argument_buttons else ()):
+        for i, (caption, function) in enumerate(c.ACTIONS.items() if self.argument_buttons else ()):
             ws.write_string(3 + 2 * i, 4, caption, self.button)  # what prints: buttons themselves do not
             ws.insert_button(3 + 2 * i, 4, {"macro": button_macro(function), "caption": caption,
                                             "width": 180, "height": 30, "x_offset": 4,
@@ -624,7 +479,9 @@ class _Writer:
     def _validation_marks(self, ws: Any) -> None:
         """Colour each Plan cell the Validation sheet lists, and the ID of its row: conditional formats, so the
         officer's own formatting is never touched and each Validate plan run replaces the previous marks."""
-        cells, severities = f"{c.VALIDATION.name}!$B$3:$B${MARK_ROWS}", f"{c.VALIDATION.name}!$A$3:$A${MARK_ROWS}"
+        first = c.FIRST_DATA_ROW
+        cells = f"{c.VALIDATION.name}!$B${first}:$B${MARK_ROWS}"
+        severities = f"{c.VALIDATION.name}!$A${first}:$A${MARK_ROWS}"
         last = len(c.PLAN.columns) - 1
         for severity in ("error", "warning"):
             here = f'"{c.PLAN.name}!"&ADDRESS(ROW(),COLUMN(),4)'
@@ -704,7 +561,7 @@ class _Writer:
                 })
 
     def _dashboard(self) -> None:
-        """Live COUNTIFS over the Plan by theme, two native charts, and the space Refresh dashboard writes."""
+        """Live COUNTIFS over the Plan by Lists theme, two native charts, and the space Refresh dashboard writes."""
         ws = self._sheet(c.DASHBOARD.name)
         self._title_row(ws, "Live counts and charts (Excel formulas over the Plan: they update as you edit); below "
                             "them the tables written by Refresh dashboard: anything typed there is replaced.",
@@ -714,10 +571,10 @@ class _Writer:
         ws.set_column(0, 0, 46)
         ws.set_column(1, 16, 11)
         ws.set_column(8, 8, 3)
-        top = DASHBOARD_LIVE_ROW - 1  # 0-based heading row
+        top = c.DASHBOARD_LIVE_ROW - 1  # 0-based heading row
         ws.write_string(top, 0, "RAG by theme, live", self.heading)
-        ws.write_string(top, 1, "Derived RAG is filled by Refresh dashboard; Reported RAG is what the Plan says.",
-                        self.help)
+        ws.write_string(top, 1, f"One row per theme on the Lists sheet (the first {c.DASHBOARD_THEME_ROWS}). Derived "
+                                "RAG is filled by Refresh dashboard; Reported RAG is what the Plan says.", self.note)
         head = top + 1
         ws.write_string(head, 0, "Theme", self.header)
         for first, title in ((1, "Derived (worst)"), (9, "Reported (worst)")):
@@ -729,38 +586,54 @@ class _Writer:
         ws.write_string(head, 16, "Total", self.header)
         ws.set_row(head, 30)
         themes = list(c.DEFAULT_THEMES)
-        for i, theme in enumerate([*themes, None]):
-            r = head + 1 + i
-            ws.write_string(r, 0, theme or "All activities", self.label if theme is None else self.text)
-            self._live_counts(ws, r, head, theme)
-        self._dashboard_charts(ws, head + 1, head + len(themes))
-        ws.write_string(DASHBOARD_TABLES_ROW - 2, 0, "Written by Refresh dashboard", self.heading)
+        lists = column_letter(self._col(c.LISTS, "themes"))
+        first_theme, other, every = head + 1, head + 1 + c.DASHBOARD_THEME_ROWS, head + 2 + c.DASHBOARD_THEME_ROWS
+        for i in range(c.DASHBOARD_THEME_ROWS):
+            r, source = first_theme + i, f"{c.LISTS.name}!${lists}${c.FIRST_DATA_ROW + i}"
+            ws.write_formula(r, 0, f'=IF({source}="","",{source})', self.text, themes[i] if i < len(themes) else "")
+            self._live_counts(ws, r, head, "theme")
+        ws.write_string(other, 0, "Other or no theme (not in the Lists)", self.text)
+        self._live_counts(ws, other, head, "other", (first_theme, other - 1, every))
+        ws.write_string(every, 0, "All activities", self.label)
+        self._live_counts(ws, every, head, None)
+        self._dashboard_charts(ws, first_theme, other - 1)
+        ws.write_string(c.DASHBOARD_TABLES_ROW - 2, 0, "Written by Refresh dashboard", self.heading)
 
-    def _live_counts(self, ws: Any, r: int, head: int, theme: str | None) -> None:
-        """One row of COUNTIFS: derived counts C:G, total H, worst B; reported K:O, not rated P, total Q, worst J."""
+    def _live_counts(self, ws: Any, r: int, head: int, kind: str | None,
+                     other: tuple[int, int, int] | None = None) -> None:
+        """One row: derived counts C:G, total H, worst B; reported K:O, not rated P, total Q, worst J.
+
+        kind "theme": COUNTIFS for the theme in column A (blank when A is); None: every activity; "other": the
+        All activities row less the theme rows (other = first theme row, last theme row, All row; 0-based).
+        """
         def rng(key: str) -> str:
             letter = column_letter(self._col(c.PLAN, key))
-            return f"{c.PLAN.name}!${letter}${HEADER_ROW + 2}:${letter}${LAST_INPUT_ROW + 1}"
+            return f"{c.PLAN.name}!${letter}${c.FIRST_DATA_ROW}:${letter}${LAST_INPUT_ROW + 1}"
 
-        where = f"{rng('theme')},$A{r + 1}," if theme else ""
+        def count(criteria: str, col: int) -> str:
+            if kind == "other" and other:
+                letter = column_letter(col)
+                return f"={letter}{other[2] + 1}-SUM({letter}{other[0] + 1}:{letter}{other[1] + 1})"
+            if kind == "theme":
+                return f'=IF($A{r + 1}="","",COUNTIFS({rng("theme")},$A{r + 1},{criteria}))'
+            return f"=COUNTIFS({criteria})"
+
         for first, key in ((1, "derived_rag"), (9, "rag")):
             for i, rag in enumerate(c.RAG_VALUES):
-                col = column_letter(first + 1 + i)
-                ws.write_formula(r, first + 1 + i, f"=COUNTIFS({where}{rng(key)},{col}${head + 1})", self.count)
-            counts = f"{column_letter(first + 1)}{r + 1}:{column_letter(first + 5)}{r + 1}"
+                col = first + 1 + i
+                ws.write_formula(r, col, count(f"{rng(key)},{column_letter(col)}${head + 1}", col), self.count)
             cells = {rag: f"{column_letter(first + 1 + i)}{r + 1}" for i, rag in enumerate(c.RAG_VALUES)}
             worst = '""'
             for rag in reversed(c.RAG_SEVERITY_ORDER):  # the worst present wins, as in rag.worst_of
-                worst = f'IF({cells[rag]}>0,"{rag}",{worst})'
+                worst = f'IF(N({cells[rag]})>0,"{rag}",{worst})'  # N(): a blank theme row's "" counts as 0
             ws.write_formula(r, first, f"={worst}", self.worst)
-            if key == "derived_rag":
-                ws.write_formula(r, 7, f"=SUM({counts})", self.count)
-        listed = f"=COUNTIFS({where}{rng('activity')},\"<>\")"
-        ws.write_formula(r, 16, listed, self.count)
-        ws.write_formula(r, 15, f"=Q{r + 1}-SUM(K{r + 1}:O{r + 1})", self.count)
+        ws.write_formula(r, 16, count(f'{rng("activity")},"<>"', 16), self.count)
+        blank = f'$A{r + 1}="",' if kind == "theme" else ""
+        for col, total in ((7, f"SUM(C{r + 1}:G{r + 1})"), (15, f"Q{r + 1}-SUM(K{r + 1}:O{r + 1})")):
+            ws.write_formula(r, col, f'=IF({blank}"",{total})' if blank else f"={total}", self.count)
 
     def _dashboard_charts(self, ws: Any, first: int, last: int) -> None:
-        """RAG by theme (stacked bars in the RAG colours) and referrals by month, both native and live."""
+        """RAG by theme (stacked bars in the RAG colours) and referrals by month with the campaign months shaded."""
         bars = self.wb.add_chart({"type": "bar", "subtype": "stacked"})
         sheet = c.DASHBOARD.name
         for i, rag in enumerate(c.RAG_VALUES):
@@ -774,7 +647,7 @@ class _Writer:
         bars.set_y_axis({"reverse": True})
         bars.set_legend({"position": "bottom"})
         bars.set_size({"width": 620, "height": 300})
-        row = DASHBOARD_LIVE_ROW + len(c.DEFAULT_THEMES) + 3
+        row = last + 4
         ws.insert_chart(row, 0, bars)
         months = HEADER_ROW + max(len(_csv("demo_referrals.csv")) if self.demo else 0, 36)  # last 0-based row
         line = self.wb.add_chart({"type": "line"})
@@ -785,11 +658,54 @@ class _Writer:
                 "name": [spec.name, HEADER_ROW, col], "categories": [spec.name, HEADER_ROW + 1, 0, months, 0],
                 "values": [spec.name, HEADER_ROW + 1, col, months, col], "line": {"color": colour, "width": 1.75},
             })
-        line.set_title({"name": "Referrals by month", "name_font": {"size": 11}})
+        marked = self._campaign_months(ws, months - HEADER_ROW)
+        shade = self.wb.add_chart({"type": "column"})
+        shade.add_series({
+            "name": [sheet, c.DASHBOARD_LIVE_ROW, marked], "categories": [spec.name, HEADER_ROW + 1, 0, months, 0],
+            "values": [sheet, c.DASHBOARD_LIVE_ROW + 1, marked, c.DASHBOARD_LIVE_ROW + months - HEADER_ROW, marked],
+            "fill": {"color": "#F4B183", "transparency": 55}, "border": {"none": True}, "gap": 0, "y2_axis": True,
+        })
+        shade.set_y2_axis({"min": 0, "max": 1, "num_format": ";;;", "line": {"none": True}, "major_tick_mark": "none"})
+        line.combine(shade)
+        line.set_title({"name": "Referrals by month (shaded: months with campaign posts or coverage)",
+                        "name_font": {"size": 11}})
         line.set_x_axis({"date_axis": True, "num_format": "mmm yy", "major_unit": 3, "major_unit_type": "months"})
         line.set_legend({"position": "bottom"})
         line.set_size({"width": 620, "height": 300})
         ws.insert_chart(row, 8, line)
+        for i, note in enumerate(("Shaded: a month in which the Social or Media sheet logs a post or an item",
+                                  f"for a named campaign (any Campaign but {GENERAL_CAMPAIGN}); see columns S:U.")):
+            ws.write_string(row + 15 + i, 9, note, self.note)
+
+    def _campaign_months(self, ws: Any, count: int) -> int:
+        """Columns S:U beside the live table: each Referrals month, its campaign posts and coverage, and 1 when
+        there were any (the shaded columns of the referrals chart). Returns the 0-based column of the 1s."""
+        month_col, items_col, marked = 18, 19, 20
+        top = c.DASHBOARD_LIVE_ROW - 1
+        ws.set_column(month_col, marked, 11)
+        ws.write_string(top, month_col, "Campaign months (for the referrals chart)", self.heading)
+        for col, title in ((month_col, "Month"), (items_col, "Campaign items"), (marked, "Campaign month")):
+            ws.write_string(top + 1, col, title, self.header)
+
+        def criteria(spec: c.SheetSpec, month: str) -> str:
+            date = column_letter(self._col(spec, "date"))
+            campaign = column_letter(self._col(spec, "campaign"))
+            rows = f"${c.FIRST_DATA_ROW}:$"
+            dates = f"{spec.name}!${date}{rows}{date}${LAST_INPUT_ROW + 1}"
+            names = f"{spec.name}!${campaign}{rows}{campaign}${LAST_INPUT_ROW + 1}"
+            return (f'COUNTIFS({names},"<>",{names},"<>{GENERAL_CAMPAIGN}",{dates},">="&{month},'
+                    f'{dates},"<"&EDATE({month},1))')
+
+        months = f"{c.REFERRALS.name}!$A"
+        for i in range(count):
+            r = top + 2 + i
+            month, items = f"${column_letter(month_col)}{r + 1}", f"{column_letter(items_col)}{r + 1}"
+            source = f"{months}{c.FIRST_DATA_ROW + i}"
+            ws.write_formula(r, month_col, f'=IF({source}="","",{source})', self.month)
+            ws.write_formula(r, items_col, f'=IF({month}="","",{criteria(c.SOCIAL, month)}+'
+                                           f'{criteria(c.MEDIA, month)})', self.count)
+            ws.write_formula(r, marked, f"=IF(N({items})>0,1,0)", self.count)
+        return marked
 
     def _xlwings_conf(self) -> None:
         ws = self._sheet("xlwings.conf", landscape=False)

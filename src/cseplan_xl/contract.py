@@ -393,3 +393,21 @@ def parse_flag(value: object) -> bool | None:
     if text in FLAG_FALSE:
         return False
     raise ValueError(f"not yes or no: {value!r}")
+
+
+# --- Layout: where the built workbook puts things (1-based rows, as the officer sees them) -------
+
+HEADER_ROW = 2  # every sheet but Control: what the sheet is for on row 1, the headers on row 2
+FIRST_DATA_ROW = HEADER_ROW + 1
+CONTROL_ACTION_ROW = 17  # Control: the Action dropdown in B and its Run button
+CONTROL_STATUS_ROW = 20  # Control: Last run in B, then Last action, Last result, Errors, Warnings
+DASHBOARD_STATUS_CELL = "A3"
+DASHBOARD_LIVE_ROW = 5  # the live table's heading; its header row, one row per Lists theme and the totals follow
+DASHBOARD_THEME_ROWS = 10  # live rows following the Lists sheet's Themes (the plan's six and four spare)
+DASHBOARD_TABLES_ROW = 39  # Refresh dashboard writes its tables from here down, below the charts
+# The buttons and the Action dropdown: caption -> function of cseplan_xl.excel.
+ACTIONS = {
+    "Validate plan": "validate_plan",
+    "Refresh dashboard": "refresh_dashboard",
+    "Draft newsletter": "draft_newsletter",
+}

@@ -13,15 +13,13 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import contract
-from .build import DASHBOARD_TABLES_ROW
 from .errors import CseplanError
-from .findings import ERROR, WARNING, column_letter
-from .plan import Plan, as_date, build_plan
+from .findings import ERROR, WARNING, Finding, cell_address, column_index, column_letter
+from .plan import Plan, build_plan
 from .read import workbook_from_grids
 
 TITLE = "cseplan-xl"
-DASHBOARD_STATUS_CELL = "A3"
-_FIRST_DATA_ROW = 3  # Validation and History: headers on row 2
+_CHOOSE = "Choose an action in the Action cell on Control, then click Run."
 _READ = tuple(s for s in contract.ALL_SHEETS if s not in (contract.DASHBOARD, contract.VALIDATION))
 _STATUS_KEYS = ("last_run", "last_action", "last_result", "last_errors", "last_warnings")
 _DERIVED = ("derived_rag", "derived_start", "derived_end", "overdue_days")
@@ -42,6 +40,23 @@ def refresh_dashboard(book: Any = None) -> None:
 def draft_newsletter(book: Any = None) -> None:
     """Draft newsletter: the Word draft for the Control reporting period in the output folder, path in an alert."""
     _run(book, "Draft newsletter", _newsletter)
+
+
+def run_chosen_action(book: Any = None) -> None:
+    """The Run button (xlwings' SampleCall through the workbook's shim): run the action chosen on Control."""
+    if book is None:
+        import xlwings as xw
+
+        book = xw.Book.caller()
+    function = None
+    try:
+        function = _chosen_action(_Session(book))
+    except Exception:  # noqa: BLE001 - no readable Control sheet: say what to do rather than show a traceback
+        pass
+    if function is None:
+        book.app.alert(_CHOOSE, title=TITLE)
+        return
+    globals()[function](book)
 
 
 # --- one run -------------------------------------------------------------------------------------
@@ -78,11 +93,12 @@ class _Session:
         return sheet
 
     def replace_rows(self, sheet: Any, first_row: int, rows: list[list[Any]], width: int) -> None:
-        """Clear what an earlier run wrote from first_row down, then write rows in one block."""
+        """Clear what an earlier run wrote (columns 1 to width, first_row down), then write rows in one block.
+
+        Only those columns: the Dashboard keeps live formulas to their right."""
         old = self.grid(sheet.name)
-        last_col = max(width, max((len(r) for r in old), default=0))
         if len(old) >= first_row:
-            sheet.range((first_row, 1), (len(old), last_col)).clear_contents()
+            sheet.range((first_row, 1), (len(old), width)).clear_contents()
         if rows:
             sheet.range((first_row, 1)).value = [_pad(r, width) for r in rows]
 
@@ -109,6 +125,17 @@ def _run(book: Any, action: str, work: Callable[[_Session], tuple[str, int | Non
 def _one_line(exc: Exception) -> str:
     text = str(exc).strip()
     return f"{type(exc).__name__}: {text.splitlines()[0]}" if text else type(exc).__name__
+
+
+def _chosen_action(session: _Session) -> str | None:
+    """The excel function named by Control's Action cell, None when it names none."""
+    name = next(s.name for s in session.book.sheets if contract.CONTROL.matches(s.name))
+    label = contract.CONTROL.column("action")
+    actions = {" ".join(k.split()).casefold(): v for k, v in contract.ACTIONS.items()}
+    for cells in session.grid(name):
+        if len(cells) >= 2 and isinstance(cells[0], str) and label.matches(cells[0]):
+            return actions.get(" ".join(str(cells[1] or "").split()).casefold())
+    return None
 
 
 def _status(session: _Session, action: str, message: str, errors: int | None, warnings: int | None) -> None:
@@ -156,13 +183,9 @@ def _validate(session: _Session) -> tuple[str, int, int]:
 
     plan = session.plan()
     findings = check_plan(plan)
-    rows = []
-    for f in findings:
-        link = f.address
-        if f.sheet and f.cell:
-            link = f'=HYPERLINK("#\'{f.sheet}\'!{f.cell}","{f.address}")'
-        rows.append([f.severity, link, f.code, f.activity_id, _cell(f.value), _cell(f.message)])
-    session.replace_rows(session.sheet(contract.VALIDATION), _FIRST_DATA_ROW, rows, len(contract.VALIDATION.columns))
+    rows = [[f.severity, _link(f), f.code, f.activity_id, _cell(f.value), _cell(f.message)] for f in findings]
+    session.replace_rows(session.sheet(contract.VALIDATION), contract.FIRST_DATA_ROW, rows,
+                         len(contract.VALIDATION.columns))
     errors = sum(f.severity == ERROR for f in findings)
     warnings = sum(f.severity == WARNING for f in findings)
     if not findings:
@@ -179,6 +202,19 @@ def _validate(session: _Session) -> tuple[str, int, int]:
     return message, errors, warnings
 
 
+def _link(finding: Finding) -> str:
+    """A finding's address as a link to its cell (a HYPERLINK formula), or as text when it is not about a cell."""
+    if not (finding.sheet and finding.cell):
+        return finding.address
+    target = cell_address(finding.sheet, finding.column, finding.row)  # quoted as Excel wants: 'It''s'!A1
+    return f'=HYPERLINK("#{_text(target)}","{_text(finding.address)}")'
+
+
+def _text(value: str) -> str:
+    """Text inside a formula's string literal: a double quote doubled."""
+    return value.replace('"', '""')
+
+
 # --- Refresh dashboard ---------------------------------------------------------------------------
 
 
@@ -188,11 +224,11 @@ def _refresh(session: _Session) -> tuple[str, int | None, int | None]:
     plan = session.plan()
     result = rollup(plan)
     notes = _write_derived(session, plan, result)
-    session.book.sheets[_sheet_name(session, contract.DASHBOARD)].range(DASHBOARD_STATUS_CELL).value = (
+    session.book.sheets[_sheet_name(session, contract.DASHBOARD)].range(contract.DASHBOARD_STATUS_CELL).value = (
         f"Refreshed {_now():%d/%m/%Y %H:%M}; RAG as of {result.as_of:%d/%m/%Y}. The counts below the charts are "
         "written by Refresh dashboard; the live counts above update as you edit."
     )
-    session.replace_rows(session.sheet(contract.DASHBOARD), DASHBOARD_TABLES_ROW,
+    session.replace_rows(session.sheet(contract.DASHBOARD), contract.DASHBOARD_TABLES_ROW,
                          _dashboard_rows(plan, result), 9)
     notes += _append_history(session, plan, result)
     overall = result.overall
@@ -273,11 +309,11 @@ def _append_history(session: _Session, plan: Plan, result: Any) -> list[str]:
     table = plan.table(contract.HISTORY)
     columns = dict(table.columns) if table else {c.key: column_letter(i) for i, c in
                                                  enumerate(contract.HISTORY.columns)}
-    rows = list(table.rows) if table else []
-    start = (rows[-1].row if rows else (table.header_row if table else 2)) + 1
-    while rows and _date_or_none(rows[-1].get("snapshot")) == result.as_of:
-        start = rows.pop().row
-    index = {key: _column_index(letter) for key, letter in columns.items()}
+    rows = plan.records(contract.HISTORY)  # snapshot dates read leniently: None when not a date
+    start = (rows[-1]["row"] if rows else (table.header_row if table else contract.HEADER_ROW)) + 1
+    while rows and rows[-1]["snapshot"] == result.as_of:
+        start = rows.pop()["row"]
+    index = {key: column_index(letter) for key, letter in columns.items()}
     width = max(index.values()) + 1
     block = []
     for s in result.statuses:
@@ -291,20 +327,6 @@ def _append_history(session: _Session, plan: Plan, result: Any) -> list[str]:
     return []
 
 
-def _date_or_none(value: Any) -> dt.date | None:
-    try:
-        return as_date(value)
-    except ValueError:
-        return None
-
-
-def _column_index(letters: str) -> int:
-    index = 0
-    for ch in letters:
-        index = index * 26 + ord(ch) - 64
-    return index - 1
-
-
 # --- Draft newsletter ----------------------------------------------------------------------------
 
 
@@ -315,17 +337,7 @@ def _newsletter(session: _Session) -> tuple[str, int, int]:
     period = resolve_period(plan, None, plan.as_of())
     folder = _output_folder(plan)
     result = draft(plan, period=period, out=folder / default_output(plan, period).name)
-    if result.blocked:
-        lines = [f"Not written: the privacy screen found {_n(len(result.blocking), 'problem', 'problems')} in text "
-                 "the newsletter would quote:"]
-        lines += [f"{f.address}: {f.message}" for f in result.blocking]
-        lines.append("Edit those cells and click Draft newsletter again (or, after checking a cell, allow it with "
-                     "cseplan newsletter --allow SHEET!CELL).")
-        return "\n".join(lines), len(result.blocking), 0
-    message = f"Newsletter draft written ({result.word_count} words):\n{result.path}"
-    if result.requested is not None:
-        message += f"\n({result.requested.name} already existed, so it was not replaced.)"
-    return message, 0, 0
+    return result.to_text().rstrip("\n"), len(result.blocking), 0
 
 
 def _output_folder(plan: Plan) -> Path:

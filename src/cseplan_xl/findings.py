@@ -22,6 +22,14 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def column_index(letters: str) -> int:
+    """0-based column index for an Excel column letter (A -> 0, AA -> 26); the inverse of column_letter."""
+    index = 0
+    for ch in letters.upper():
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
 def cell_address(sheet: str | None, column: str | None, row: int | None) -> str:
     """An address as a user reads it: `Plan!C14`, `'Social media'!B2`, `Plan!14` or `Plan`."""
     where = f"{column or ''}{row or ''}"

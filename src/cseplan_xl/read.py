@@ -15,7 +15,7 @@ from typing import Any
 from . import contract
 from .contract import SheetSpec, normalise_header
 from .errors import MissingColumnsError, MissingSheetError, UnreadableWorkbookError
-from .findings import INFO, WARNING, Finding, column_letter
+from .findings import INFO, WARNING, Finding, column_index, column_letter
 
 READABLE_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 _HEADER_SCAN_ROWS = 30
@@ -231,7 +231,7 @@ def _error_cells(path: Path, book, names: list[str]) -> dict[str, dict[tuple[int
                     continue
                 cells = {}
                 for m in re.finditer(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>.*?<v>([^<]*)</v>', xml):
-                    cells[(int(m.group(2)) - 1, _column_index(m.group(1).decode()))] = m.group(3).decode()
+                    cells[(int(m.group(2)) - 1, column_index(m.group(1).decode()))] = m.group(3).decode()
                 found[name] = cells
     except (zipfile.BadZipFile, KeyError, OSError):
         return {}
@@ -260,13 +260,6 @@ def _unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace(
         "&amp;", "&"
     )
-
-
-def _column_index(letters: str) -> int:
-    index = 0
-    for ch in letters:
-        index = index * 26 + ord(ch) - 64
-    return index - 1
 
 
 # --- tables ------------------------------------------------------------------------------------
