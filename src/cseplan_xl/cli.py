@@ -129,7 +129,8 @@ def _add_when(sub) -> None:
                  "cseplan when 'Autumn 2017/ Early 2018' 'March 18 2018/19' --format json")
     p.add_argument("texts", nargs="+", metavar="TEXT")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--plan-start", type=_date, metavar="YYYY-MM-DD", help="plan lifetime start (for Quarterly, Ongoing, missing years)")
+    p.add_argument("--plan-start", type=_date, metavar="YYYY-MM-DD",
+                   help="plan lifetime start (for Quarterly, Ongoing, missing years)")
     p.add_argument("--plan-end", type=_date, metavar="YYYY-MM-DD", help="plan lifetime end")
     p.set_defaults(handler=_cmd_when)
 
@@ -207,7 +208,8 @@ def _cmd_build_workbook(args: argparse.Namespace) -> int:
 def _add_build_workbook(sub) -> None:
     p = _command(sub, "build-workbook", "Build the plan workbook (.xlsm) from the plan's source rows, reproducibly.",
                  "cseplan build-workbook --demo -o training.xlsm")
-    p.add_argument("--demo", action="store_true", help="add illustrative progress, evaluation data and planted mistakes")
+    p.add_argument("--demo", action="store_true",
+                   help="add illustrative progress, evaluation data and planted mistakes")
     p.add_argument("--output", "-o", metavar="PATH",
                    help="where to write (default: workbook/cseplan.xlsm, or workbook/examples/cseplan_demo.xlsm)")
     p.add_argument("--force", action="store_true",

@@ -95,7 +95,7 @@ def read_workbook(path: str | Path) -> WorkbookData:
 
 
 def workbook_from_grids(name: str | Path, grids: dict[str, list[list[Any]]]) -> WorkbookData:
-    """The same WorkbookData as read_workbook, from sheet grids read elsewhere (xlwings: None blanks, "#REF!" errors)."""
+    """WorkbookData as read_workbook makes it, from grids read elsewhere (xlwings: None blanks, "#REF!" errors)."""
     clean: dict[str, list[list[Any]]] = {}
     errors: dict[str, dict[tuple[int, int], str]] = {}
     for sheet, grid in grids.items():
@@ -314,7 +314,8 @@ def _read_table(
     required = [c for c in spec.required_columns]
     if len(best) < 2 and not (best and all(c.key in best for c in required)):
         wanted = ", ".join(c.header for c in (required or spec.columns[:3]))
-        raise MissingColumnsError(f"sheet {sheet!r}: no header row found in the first {_HEADER_SCAN_ROWS} rows (looked for {wanted})")
+        raise MissingColumnsError(
+            f"sheet {sheet!r}: no header row found in the first {_HEADER_SCAN_ROWS} rows (looked for {wanted})")
     missing = [c.header for c in required if c.key not in best]
     if missing:
         raise MissingColumnsError(

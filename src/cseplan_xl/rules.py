@@ -16,6 +16,7 @@ from .contract import SheetSpec
 from .findings import ERROR, INFO, WARNING, Finding
 from .plan import Activity, Plan, as_date, as_number, as_text
 from .read import CellError
+from .when import format_day
 
 STALE_DAYS = 90
 _MONEY = re.compile(r"^\s*£\s*\d{1,3}(?:,?\d{3})*(?:\.\d{1,2})?\s*(?:k)?\s*$", re.IGNORECASE)
@@ -78,10 +79,6 @@ def _started(a: Activity, as_of: dt.date) -> bool:
 
 def _ended(a: Activity, as_of: dt.date) -> bool:
     return a.end is not None and a.end < as_of and a.schedule.kind in ("day", "window")
-
-
-def _fmt(day: dt.date | None) -> str:
-    return day.strftime("%d %b %Y").lstrip("0") if day else "?"
 
 
 # --- Plan rows ---------------------------------------------------------------------------------
@@ -168,9 +165,10 @@ def _cost_invalid(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
 @_rule("cost-tbc-started", WARNING, "Cost still TBC after the activity started", tags=("plan", "cost"))
 def _cost_tbc(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
     for a in plan.activities:
-        if isinstance(a.cost, str) and a.cost.strip().upper() == "TBC" and _started(a, as_of) and a.rag != contract.BLUE:
-            yield Hit(a.row, "cost", f"cost is still TBC though the activity started {_fmt(a.start)}: confirm "
-                      "the cost or N/A", a.cost, a.id)
+        tbc = isinstance(a.cost, str) and a.cost.strip().upper() == "TBC"
+        if tbc and _started(a, as_of) and a.rag != contract.BLUE:
+            yield Hit(a.row, "cost", f"cost is still TBC though the activity started {format_day(a.start)}: "
+                      "confirm the cost or N/A", a.cost, a.id)
 
 
 @_rule("rag-invalid", ERROR, "RAG is not Red, Amber, Green, Blue (complete) or Grey", tags=("plan", "rag"))
@@ -185,7 +183,7 @@ def _rag_invalid(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
 def _rag_blank(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
     for a in plan.activities:
         if not a.rag_text and _started(a, as_of):
-            yield Hit(a.row, "rag", f"no RAG status, though the activity started {_fmt(a.start)}: rate it",
+            yield Hit(a.row, "rag", f"no RAG status, though the activity started {format_day(a.start)}: rate it",
                       None, a.id)
 
 
@@ -208,7 +206,7 @@ def _rag_stale(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
 def _complete_early(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
     for a in plan.activities:
         if a.rag == contract.BLUE and a.start is not None and a.start > as_of:
-            yield Hit(a.row, "rag", f"marked complete but its window only starts {_fmt(a.start)}: check the "
+            yield Hit(a.row, "rag", f"marked complete but its window only starts {format_day(a.start)}: check the "
                       "RAG or the When", a.rag_text, a.id)
 
 
@@ -217,7 +215,8 @@ def _end_before_start(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
     for a in plan.activities:
         start, end = _try_date(a.raw.get("start")), _try_date(a.raw.get("end"))
         if start and end and end < start:
-            yield Hit(a.row, "end", f"End {_fmt(end)} is before Start {_fmt(start)}", a.raw.get("end"), a.id)
+            yield Hit(a.row, "end", f"End {format_day(end)} is before Start {format_day(start)}",
+                      a.raw.get("end"), a.id)
 
 
 @_rule("outside-plan-lifetime", WARNING, "Dates outside the plan's lifetime", tags=("plan", "schedule"),
@@ -231,7 +230,7 @@ def _outside(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
             continue
         if any(day is not None and not lo <= day <= hi for day in (a.start, a.end)):
             yield Hit(a.row, "when", f"{a.schedule.describe()} falls outside the plan's lifetime "
-                      f"({_fmt(lo)} – {_fmt(hi)})", a.when, a.id)
+                      f"({format_day(lo)} – {format_day(hi)})", a.when, a.id)
 
 
 @_rule("duplicate-id", ERROR, "The same ID on more than one row", tags=("plan",))
@@ -303,7 +302,7 @@ def _stale_update(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
     for a in plan.activities:
         in_progress = _started(a, as_of) and not _ended(a, as_of) and a.rag != contract.BLUE
         if in_progress and a.last_updated and (as_of - a.last_updated).days > STALE_DAYS:
-            yield Hit(a.row, "last_updated", f"in progress but last updated {_fmt(a.last_updated)} "
+            yield Hit(a.row, "last_updated", f"in progress but last updated {format_day(a.last_updated)} "
                       f"({(as_of - a.last_updated).days} days ago): add a progress note",
                       a.last_updated, a.id)
 
@@ -365,8 +364,8 @@ def _settings(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
                       "is not a quarter or period: write e.g. 2018Q1", raw["reporting_period"])
     s = plan.settings
     if s.plan_start and s.plan_end and s.plan_end < s.plan_start:
-        yield Hit(rows["plan_end"], "value", f"Plan end {_fmt(s.plan_end)} is before Plan start "
-                  f"{_fmt(s.plan_start)}", raw["plan_end"])
+        yield Hit(rows["plan_end"], "value", f"Plan end {format_day(s.plan_end)} is before Plan start "
+                  f"{format_day(s.plan_start)}", raw["plan_end"])
 
 
 # --- Evaluation sheets -------------------------------------------------------------------------
