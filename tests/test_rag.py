@@ -9,7 +9,15 @@ import pytest
 
 from cseplan_xl import contract
 from cseplan_xl.plan import Activity, Plan, Settings, load_plan
-from cseplan_xl.rag import ACTIVITY_KEYS, CSV_COLUMNS, derive_status, format_counts, rollup, worst_of
+from cseplan_xl.rag import (
+    ACTIVITY_KEYS,
+    CSV_COLUMNS,
+    derive_status,
+    format_counts,
+    rollup,
+    stale_status,
+    worst_of,
+)
 from cseplan_xl.read import Row, Table, WorkbookData
 from cseplan_xl.when import parse_when
 
@@ -168,6 +176,47 @@ def test_awareness_days_each_day_is_an_occurrence():
     # An update on or after the day is evidence for it.
     done = status(when, D(2018, 6, 30), last_updated=D(2018, 3, 20))
     assert (done.derived_rag, done.start) == ("Amber", D(2018, 3, 18))
+
+
+def test_green_awareness_days_whose_days_have_passed_are_red_and_overdue():
+    s = status("March 18 2017/18", D(2018, 6, 30), "Green")
+    assert (s.derived_rag, s.overdue, s.overdue_days, s.start, s.end) == (
+        "Red", True, 104, D(2018, 3, 18), D(2018, 3, 18))
+    assert s.disagreement == (
+        "reported Green but the day 18 Mar 2018 ended 18 Mar 2018 (104 days ago) "
+        "with no evidence: no progress note or Last updated date"
+    )
+
+
+def test_annually_in_march_is_judged_on_each_march():
+    missed = status("Annually in March", D(2018, 5, 1), "Green", last_updated=D(2018, 2, 1))
+    assert (missed.derived_rag, missed.overdue_days, missed.start, missed.end) == (
+        "Red", 31, D(2018, 3, 1), D(2018, 3, 31))
+    done = status("Annually in March", D(2018, 5, 1), "Green", last_updated=D(2018, 3, 9))
+    assert (done.derived_rag, done.overdue, done.start, done.end) == ("Green", False, D(2018, 3, 1), D(2018, 3, 31))
+    assert status("Annually in March", D(2018, 1, 10)).derived_rag == "Grey"
+
+
+def test_stale_status_flags_green_or_amber_past_its_window_or_an_occurrence():
+    quarterly = act("Quarterly", "Green", last_updated=D(2017, 11, 20))
+    s = stale_status(quarterly, D(2018, 5, 15), PS, PE)
+    assert (s.derived_rag, s.overdue_days, s.reported_rag) == ("Red", 45, "Green")
+    assert s.disagreement.startswith("reported Green but the quarterly occurrence 1 Jan 2018–31 Mar 2018 ended")
+    days = stale_status(act("March 18 2017/18", "Amber"), D(2018, 6, 30), PS, PE)
+    assert (days.derived_rag, days.overdue_days) == ("Red", 104)
+    assert stale_status(act("Feb 2018", "Amber"), D(2018, 3, 31), PS, PE).overdue_days == 31
+    # Not Green or Amber, or not overdue: nothing to flag.
+    assert stale_status(act("Feb 2018", "Red"), D(2018, 3, 31), PS, PE) is None
+    assert stale_status(act("Feb 2018"), D(2018, 3, 31), PS, PE) is None
+    assert stale_status(act("Feb 2018", "Blue"), D(2018, 3, 31), PS, PE) is None
+    assert stale_status(act("Feb 2018", "Green"), D(2018, 2, 15), PS, PE) is None
+    assert stale_status(act("Quarterly", "Green", last_updated=D(2018, 4, 2)), D(2018, 5, 15), PS, PE) is None
+
+
+def test_not_started_keeps_any_reported_rag():
+    assert status("Autumn 2018", D(2018, 1, 1), "Red").derived_rag == "Red"
+    assert status("Autumn 2018", D(2018, 1, 1), "Amber").derived_rag == "Amber"
+    assert status("Autumn 2018", D(2018, 1, 1)).derived_rag == "Grey"
 
 
 def test_ongoing_after_the_plan_ended_needs_evidence():

@@ -1,9 +1,9 @@
 """Derived RAG per activity and worst-of rollups by section, theme, owner, phase and quarter.
 
 The rules are DOMAIN.md's "RAG" section: complete -> Blue; window ended and not complete -> Red (until the row
-is re-baselined); inside the window -> at least Amber when nothing is reported; not started -> Grey/Green as
-reported; unscheduled -> Grey. Recurring activities are judged per occurrence. Roll-ups are worst-of with counts,
-never an average.
+is re-baselined); inside the window -> at least Amber when nothing is reported; not started, or unscheduled ->
+whatever is reported, Grey when nothing is. Recurring activities are judged per occurrence. Roll-ups are
+worst-of with counts, never an average.
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, NamedTuple, Sequence
 
 from . import contract
 from .contract import AMBER, BLUE, GREEN, GREY, RAG_MEANING, RAG_SEVERITY_ORDER, RAG_VALUES, RED
+from .period import quarter_of
 from .plan import Activity, Plan, as_date
-from .when import Schedule, occurrences, parse_when
+from .when import Schedule, format_day, occurrences, parse_when
 
 GROUPS = ("section", "theme", "owner", "phase", "quarter")
 NO_KEY = "(none)"
@@ -97,7 +98,7 @@ def _verdict(
         derived, reason = BLUE, "marked complete (Blue)"
     elif kind in _REPEATING_KINDS:
         derived, reason, start, end, ended_on = _repeating(activity, schedule, as_of, plan_start, plan_end)
-    elif (kind in _UNSCHEDULED_KINDS or kind not in _REPEATING_KINDS) and start is None and end is None:
+    elif start is None and end is None:  # TBC, not understood, or no dates at all
         unscheduled = True
         derived = reported or GREY
         reason = f"unscheduled ({_quote(schedule.text)}): " + (
@@ -105,10 +106,10 @@ def _verdict(
         )
     elif end is not None and end < as_of:
         derived, ended_on = RED, end
-        reason = f"the window ended {_day(end)} ({_ago(as_of, end)}) and it is not marked complete"
+        reason = f"the window ended {format_day(end)} ({_ago(as_of, end)}) and it is not marked complete"
     elif start is not None and start > as_of:
         derived = reported or GREY
-        reason = f"not started: starts {_day(start)}; " + (
+        reason = f"not started: starts {format_day(start)}; " + (
             f"{reported} as reported" if reported else "Grey until it starts"
         )
     else:
@@ -137,6 +138,16 @@ def _verdict(
     }
 
 
+def stale_status(
+    activity: Activity, as_of: dt.date, plan_start: dt.date | None = None, plan_end: dt.date | None = None
+) -> ActivityStatus | None:
+    """The status of an activity reported Green or Amber whose window (or an occurrence) ended unmet, else None."""
+    if activity.rag not in (GREEN, AMBER):
+        return None
+    status = derive_status(activity, as_of, plan_start, plan_end)
+    return status if status.overdue else None
+
+
 def _judged_schedule(
     activity: Activity, plan_start: dt.date | None, plan_end: dt.date | None
 ) -> tuple[Schedule, str | None]:
@@ -157,9 +168,9 @@ def _judged_schedule(
 def _in_progress(reported: str | None, start: dt.date | None, end: dt.date | None) -> tuple[str, str]:
     where = "in progress"
     if end is not None:
-        where += f" (due by {_day(end)})"
+        where += f" (due by {format_day(end)})"
     elif start is not None:
-        where += f" (started {_day(start)})"
+        where += f" (started {format_day(start)})"
     if reported in (RED, AMBER, GREEN):
         return reported, f"{where}; {reported} as reported"
     return AMBER, f"{where}; Amber until it is rated"
@@ -181,7 +192,7 @@ def _repeating(
     first_start, first_end = occs[0]
     if first_start > as_of:
         derived = reported or GREY
-        reason = f"not started: the first {what} starts {_day(first_start)}; " + (
+        reason = f"not started: the first {what} starts {format_day(first_start)}; " + (
             f"{reported} as reported" if reported else "Grey until it starts"
         )
         return derived, reason, first_start, first_end, None
@@ -197,16 +208,17 @@ def _repeating(
         # One date per row: an update in a later period also vouches for this one, else updating the
         # row this quarter would erase the evidence for the last.
         has_evidence = updated >= occ_start
-        evidence = f"updated {_day(updated)}"
+        evidence = f"updated {format_day(updated)}"
     else:
         has_evidence = bool(activity.progress)
         evidence = "a progress note; no Last updated date to check"
     if not has_evidence:
         missing = (
-            f"the last update, {_day(updated)}, is before it" if updated is not None
+            f"the last update, {format_day(updated)}, is before it" if updated is not None
             else "no progress note or Last updated date"
         )
-        reason = f"the {what} {period} ended {_day(occ_end)} ({_ago(as_of, occ_end)}) with no evidence: {missing}"
+        reason = (f"the {what} {period} ended {format_day(occ_end)} ({_ago(as_of, occ_end)}) "
+                  f"with no evidence: {missing}")
         return RED, reason, occ_start, occ_end, occ_end
     current = next(((s, e) for s, e in occs[i + 1 :] if s <= as_of), None)
     window = current or (occ_start, occ_end)
@@ -289,6 +301,15 @@ class Change:
                 "previous_rag": self.previous_rag, "derived_rag": self.derived_rag}
 
 
+class _Entry(NamedTuple):
+    """What the rules make of one distinct (schedule, RAG, evidence) combination, shared by its rows."""
+
+    fields: dict[str, Any]  # every ActivityStatus field (id, activity and row are placeholders)
+    rag_index: int  # position of the derived RAG in RAG_VALUES
+    quarter: str  # the quarter group key
+    upcoming: tuple[dt.date, str] | None  # (date, "starts" or "due") within the horizon
+
+
 @dataclass(frozen=True)
 class Rollup:
     """Where the plan stands at an as-of date: statuses, worst-of groups and the lists that need attention."""
@@ -301,7 +322,7 @@ class Rollup:
     upcoming_days: int = 90
     # Per-activity statuses are built on first use from these (counting needs only the shared verdicts).
     _activities: tuple[Activity, ...] = field(default=(), repr=False, compare=False)
-    _entries: tuple[tuple, ...] = field(default=(), repr=False, compare=False)
+    _entries: tuple[_Entry, ...] = field(default=(), repr=False, compare=False)
 
     @cached_property
     def statuses(self) -> tuple[ActivityStatus, ...]:
@@ -312,7 +333,7 @@ class Rollup:
             # Built without the frozen dataclass's __init__ (five times slower); same fields, same equality.
             status = new(ActivityStatus)
             values = status.__dict__
-            values.update(entry[0])
+            values.update(entry.fields)
             values["id"] = activity.id
             values["activity"] = activity.activity
             values["row"] = activity.row
@@ -327,7 +348,7 @@ class Rollup:
     @cached_property
     def upcoming(self) -> tuple[Upcoming, ...]:
         """Activities (not complete) starting or due within upcoming_days of the as-of date, soonest first."""
-        soon = [Upcoming(s, *e[3]) for s, e in zip(self.statuses, self._entries) if e[3] is not None]
+        soon = [Upcoming(s, *e.upcoming) for s, e in zip(self.statuses, self._entries) if e.upcoming is not None]
         return tuple(sorted(soon, key=lambda u: (u.date, u.status.row)))
 
     @cached_property
@@ -373,7 +394,7 @@ class Rollup:
 
     def to_text(self) -> str:
         """A readable summary for the terminal."""
-        lines = [f"RAG rollup as of {_day(self.as_of)}", ""]
+        lines = [f"RAG rollup as of {format_day(self.as_of)}", ""]
         lines.append(f"Overall  {self.overall.summary}  ({_n(self.overall.total, 'activity', 'activities')})")
         for name, groups in self.groups.items():
             lines += ["", f"By {name}:"]
@@ -381,17 +402,17 @@ class Rollup:
             for g in groups:
                 lines.append(f"  {g.key:<{width}}  {g.summary}  ({g.total})")
         lines += ["", f"Overdue ({len(self.overdue)}):"]
-        lines += [f"  {s.label} {_short(s.activity)}: {_n(s.overdue_days, 'day', 'days')} overdue (ended {_day(s.end)})"
-                  for s in self.overdue] or ["  none"]
+        lines += [f"  {s.label} {_short(s.activity)}: {_n(s.overdue_days, 'day', 'days')} overdue "
+                  f"(ended {format_day(s.end)})" for s in self.overdue] or ["  none"]
         lines += ["", f"Coming up in the next {self.upcoming_days} days ({len(self.upcoming)}):"]
-        lines += [f"  {_day(u.date)}  {u.status.label} {_short(u.status.activity)} {u.event}"
+        lines += [f"  {format_day(u.date)}  {u.status.label} {_short(u.status.activity)} {u.event}"
                   for u in self.upcoming] or ["  none"]
         lines += ["", f"Unscheduled ({len(self.unscheduled)}):"]
         lines += [f"  {s.label} {_short(s.activity)}" for s in self.unscheduled] or ["  none"]
         lines += ["", f"Reported and derived RAG disagree ({len(self.disagreements)}):"]
         lines += [f"  {s.label} {_short(s.activity)}: {s.disagreement}" for s in self.disagreements] or ["  none"]
         if self.previous_snapshot is not None:
-            lines += ["", f"Changes since the snapshot of {_day(self.previous_snapshot)} ({len(self.changes)}):"]
+            lines += ["", f"Changes since the snapshot of {format_day(self.previous_snapshot)} ({len(self.changes)}):"]
             lines += [f"  {c.id} {_short(c.activity)}: " + _change_words(c) for c in self.changes] or ["  none"]
         lines += ["", "Legend: " + "; ".join(f"{rag} = {RAG_MEANING[rag]}" for rag in RAG_VALUES)]
         return "\n".join(lines) + "\n"
@@ -431,22 +452,22 @@ def rollup(
     owner_tally, quarter_tally = tallies.get("owner"), tallies.get("quarter")
     # Many rows share a When and a RAG: the rules run once per distinct combination (the speed budget is
     # a fraction of the time it takes to read the workbook).
-    cache: dict[tuple, tuple[dict[str, Any], int, str, tuple[dt.date, str] | None]] = {}
-    entries: list[tuple] = []
+    cache: dict[tuple, _Entry] = {}
+    entries: list[_Entry] = []
     for activity in plan.activities:
         key = (id(activity.schedule), activity.rag, activity.last_updated, not activity.progress,
                activity.original_when, activity.rebaseline_reason)
         entry = cache.get(key)
         if entry is None:
             fields = {"id": None, "activity": None, "row": 0, **_verdict(activity, when, plan_start, plan_end)}
-            entry = cache[key] = (
+            entry = cache[key] = _Entry(
                 fields,
                 _RAG_INDEX[fields["derived_rag"]],
                 _quarter(activity.schedule, plan_start, plan_end),
                 _upcoming(activity.schedule, fields, when, horizon, plan_start, plan_end),
             )
         entries.append(entry)
-        index = entry[1]
+        index = entry.rag_index
         overall_counts[index] += 1
         for table, name in by_attribute:
             group_key = getattr(activity, name) or NO_KEY
@@ -457,7 +478,7 @@ def rollup(
                 counts = owner_tally.get(owner) or owner_tally.setdefault(owner, [0] * len(RAG_VALUES))
                 counts[index] += 1
         if quarter_tally is not None:
-            counts = quarter_tally.get(entry[2]) or quarter_tally.setdefault(entry[2], [0] * len(RAG_VALUES))
+            counts = quarter_tally.get(entry.quarter) or quarter_tally.setdefault(entry.quarter, [0] * len(RAG_VALUES))
             counts[index] += 1
     previous, changes = _changes(plan, when, entries)
     return Rollup(
@@ -480,7 +501,12 @@ def _quarter(schedule: Schedule, plan_start: dt.date | None, plan_end: dt.date |
         start = occs[0][0] if occs else None
     if start is None:
         return UNSCHEDULED_QUARTER
-    return f"{start.year}Q{(start.month - 1) // 3 + 1}"
+    return _quarter_label(start)
+
+
+@lru_cache(maxsize=1024)
+def _quarter_label(day: dt.date) -> str:
+    return quarter_of(day).label
 
 
 def _group(key: str, counts: list[int]) -> Group:
@@ -524,7 +550,7 @@ def _upcoming(
 
 
 def _changes(
-    plan: Plan, as_of: dt.date, entries: Sequence[tuple]
+    plan: Plan, as_of: dt.date, entries: Sequence[_Entry]
 ) -> tuple[dt.date | None, tuple[Change, ...]]:
     """The latest History snapshot dated on or before as-of, and what changed since it."""
     table = plan.table(contract.HISTORY)
@@ -544,7 +570,7 @@ def _changes(
     changes: list[Change] = []
     seen: set[str] = set()
     for activity, entry in zip(plan.activities, entries):
-        ident, derived = activity.id, entry[0]["derived_rag"]
+        ident, derived = activity.id, entry.fields["derived_rag"]
         if not ident:
             continue
         seen.add(ident)
@@ -584,13 +610,8 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
-@lru_cache(maxsize=4096)
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
 def _span(start: dt.date, end: dt.date) -> str:
-    return _day(start) if start == end else f"{_day(start)}–{_day(end)}"
+    return format_day(start) if start == end else f"{format_day(start)}–{format_day(end)}"
 
 
 def _ago(as_of: dt.date, day: dt.date) -> str:

@@ -124,7 +124,8 @@ _LEXICON = {
     **{w: ("from", w) for w in "from starts starting commencing commences begins".split()},
     **{w: ("sep", w) for w in "to until till til through thru and".split()},
     "term": ("term", None), "terms": ("term", None), "half": ("half", None), "quarter": ("quarter", None),
-    "fy": ("fy", None), "by": ("by", None), "before": ("before", None), "onwards": ("onwards", None), "onward": ("onwards", None),
+    "fy": ("fy", None), "by": ("by", None), "before": ("before", None),
+    "onwards": ("onwards", None), "onward": ("onwards", None),
 }
 _FILLER = set("of the in during on around approx approximately circa about between sometime".split()) | set(
     "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun".split())
@@ -421,7 +422,8 @@ def _resolve(p: _Period, ps: date | None, pe: date | None, notes: list[str]) -> 
         except ValueError:  # 29 February in a non-leap year
             continue
         if ps <= s and e <= pe:
-            notes.append(f"year taken from the plan's lifetime ({s.year if s.year == e.year else f'{s.year}–{e.year}'})")
+            years = str(s.year) if s.year == e.year else f"{s.year}–{e.year}"
+            notes.append(f"year taken from the plan's lifetime ({years})")
             return s, e
     raise _NotUnderstood("no year given and no such period within the plan's lifetime")
 
