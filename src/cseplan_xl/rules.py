@@ -190,14 +190,12 @@ def _rag_blank(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
 @_rule("rag-stale", WARNING, "Reported Green or Amber although the window (or an occurrence) has ended",
        tags=("plan", "rag"))
 def _rag_stale(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
-    from .rag import derive_status
+    from .rag import stale_status
 
     lo, hi = plan.settings.plan_start, plan.settings.plan_end
     for a in plan.activities:
-        if a.rag not in (contract.GREEN, contract.AMBER):
-            continue
-        status = derive_status(a, as_of, lo, hi)
-        if status.overdue and status.disagreement:
+        status = stale_status(a, as_of, lo, hi)
+        if status is not None:
             yield Hit(a.row, "rag", f"{status.disagreement}: the derived status is Red. Mark it Blue if done, or "
                       "re-baseline it (new When, keep Original When, give a reason)", a.rag_text, a.id)
 
