@@ -41,6 +41,35 @@ def _styles(doc) -> None:
             if rfonts is not None and rfonts.get(qn(attr)) is not None:
                 del rfonts.attrib[qn(attr)]
     doc.styles["List Bullet"].paragraph_format.space_after = Pt(2)
+    caption = doc.styles["Caption"]
+    caption.font.name = "Calibri"
+    caption.font.size = Pt(8.5)
+    caption.font.bold = False
+    caption.font.italic = True
+    caption.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
+    caption.paragraph_format.space_after = Pt(8)
+
+
+# Styles the template uses, and those Word expects to find defined; python-docx's default template defines about
+# 160 more (mostly table styles), which every draft would parse, serialise and compress. Word still offers all its
+# built-in styles after they are removed (they are listed as latent styles).
+_KEEP_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "Title", "TitleChar", "Heading1",
+                "Heading1Char", "Heading2", "Heading2Char", "ListBullet", "ListParagraph", "Caption", "TableGrid",
+                "Header", "HeaderChar", "Footer", "FooterChar"}
+_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+_THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
+
+
+def _slim(doc) -> None:
+    """Drop unused style definitions, the Word 2010 stylesWithEffects copy and the blank-page thumbnail."""
+    styles = doc.styles.element
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:styleId")) not in _KEEP_STYLES:
+            styles.remove(style)
+    for rels in (doc.part.rels, doc.part.package.rels):
+        for r_id, rel in list(rels.items()):
+            if rel.reltype in (_EFFECTS, _THUMBNAIL):
+                del rels[r_id]
 
 
 def _shade(cell, hex_colour: str) -> None:
@@ -109,11 +138,21 @@ def _rag_table(doc) -> None:
 
 
 def _legend(doc) -> None:
-    p = doc.add_paragraph()
+    """The table's caption and colour key (Caption style: not counted as running text)."""
+    p = doc.add_paragraph(style="Caption")
+    p.paragraph_format.space_before = Pt(2)
+    p.add_run("Activities by theme on {{ as_of }}; Status is the worst in the row. ")
     p.add_run("Key: ").bold = True
-    p.add_run("{% for l in legend %}{{ l.rag }} = {{ l.meaning }}{% if not loop.last %}; {% endif %}{% endfor %}.")
-    for run in p.runs:
-        run.font.size = Pt(8.5)
+    p.add_run("{% for l in legend %}{{ l.rag }} = {{ l.short }}{% if not loop.last %}; {% endif %}{% endfor %}.")
+
+
+def _chart(doc, name: str) -> None:
+    """The chart image, centred, and its caption (Caption style: not counted as running text)."""
+    picture = doc.add_paragraph("{{ chart_%s }}" % name)
+    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    picture.paragraph_format.space_after = Pt(0)
+    picture.paragraph_format.keep_with_next = True
+    doc.add_paragraph("{{ captions.%s }}" % name, style="Caption")
 
 
 def build(out: Path = OUT) -> Path:
@@ -130,47 +169,47 @@ def build(out: Path = OUT) -> Path:
 
     doc.add_paragraph("{{ newsletter_title }}", style="Title")
     sub = doc.add_paragraph()
-    run = sub.add_run("{{ board_name }} · CSE communications update · {{ period.title }}")
+    run = sub.add_run("{{ board_name }}, {{ period.title }}")
     run.font.color.rgb = ACCENT
     run.italic = True
     doc.add_heading("{{ headline }}", level=1)
     doc.add_paragraph().add_run("{{ summary }}").bold = True
 
-    doc.add_heading("What we did in {{ period.title }}", level=2)
+    doc.add_heading("What we did", level=2)
     _tag(doc, "{%p if did %}")
     _tag(doc, "{%p for d in did %}")
     p = doc.add_paragraph(style="List Bullet")
     p.add_run("{{ d.date }}").bold = True
-    p.add_run(": {{ d.activity }}{% if d.note %} – {{ d.note }}{% endif %}")
+    p.add_run(": {{ d.activity }}")
     _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p if did_more %}")
+    doc.add_paragraph("…and {{ did_more }} more.")
+    _tag(doc, "{%p endif %}")
     _tag(doc, "{%p else %}")
     doc.add_paragraph("No activities were completed in this period.")
     _tag(doc, "{%p endif %}")
 
     doc.add_heading("Where the plan stands", level=2)
-    doc.add_paragraph("Activities by theme and status, as at {{ as_of }} (the worst status leads):")
     _rag_table(doc)
     _legend(doc)
-    _tag(doc, "{%p if overdue %}")
-    doc.add_paragraph().add_run("Overdue:").bold = True
     _tag(doc, "{%p for o in overdue %}")
-    p = doc.add_paragraph("{{ o.activity }}: ", style="List Bullet")
-    p.add_run("due by {{ o.due }}, now {{ o.days_text }} overdue.").bold = True
+    p = doc.add_paragraph(style="List Bullet")
+    p.add_run("Overdue: ").bold = True
+    p.add_run("{{ o.activity }}, due {{ o.due }} ({{ o.days_text }}).")
     _tag(doc, "{%p endfor %}")
-    _tag(doc, "{%p endif %}")
     _tag(doc, "{%p if charts.rag_by_theme %}")
-    doc.add_paragraph("{{ chart_rag_by_theme }}").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _chart(doc, "rag_by_theme")
     _tag(doc, "{%p endif %}")
 
     doc.add_heading("What we are seeing", level=2)
     _tag(doc, "{%p if evaluation.baseline %}")
-    doc.add_paragraph("Figures for {{ period.title }}, compared with {{ evaluation.baseline }}:")
+    doc.add_paragraph("Compared with {{ evaluation.baseline }}:")
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p for s in seeing %}")
     _bullet(doc, "", "{{ s }}")
     _tag(doc, "{%p endfor %}")
     _tag(doc, "{%p if charts.referrals %}")
-    doc.add_paragraph("{{ chart_referrals }}").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _chart(doc, "referrals")
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p for q in quotes %}")
     quote = doc.add_paragraph()
@@ -188,18 +227,21 @@ def build(out: Path = OUT) -> Path:
     _tag(doc, "{%p endfor %}")
 
     doc.add_heading("Spot the signs and how to report", level=2)
-    doc.add_paragraph("Signs that a child may be being sexually exploited include "
-                      "{% for s in signs %}{{ s }}{% if not loop.last %}; {% endif %}{% endfor %}.")
-    _bullet(doc, "In an emergency, ", "call {{ helplines.emergency }}.")
-    _bullet(doc, "To report a concern, ", "call the police on {{ helplines.non_emergency }}.")
-    _bullet(doc, "To stay anonymous, ", "call Crimestoppers on {{ helplines.crimestoppers }}.")
-    _bullet(doc, "Young people ", "can talk to Childline on {{ helplines.childline }}.")
-    _bullet(doc, "Professionals and partners: ", "{{ referral_route }}")
+    doc.add_paragraph("Signs include {% for s in signs %}{% if loop.last %} and "
+                      "{% elif not loop.first %}, {% endif %}{{ s }}{% endfor %}.")
+    _bullet(doc, "Emergency: ", "call {{ helplines.emergency }}.")
+    _bullet(doc, "Non-emergency: ", "call {{ helplines.non_emergency }}.")
+    _bullet(doc, "Anonymously: ", "Crimestoppers, {{ helplines.crimestoppers }}.")
+    _bullet(doc, "Young people: ", "Childline, {{ helplines.childline }}.")
+    _bullet(doc, "Professionals: ", "{{ referral_route }}")
 
     doc.add_heading("What is next: {{ next_period.title }}", level=2)
     _tag(doc, "{%p for n in next %}")
     _bullet(doc, "{{ n.when }}: ", "{{ n.activity }}")
     _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p if next_more %}")
+    doc.add_paragraph("…and {{ next_more }} more.")
+    _tag(doc, "{%p endif %}")
     _tag(doc, "{%p for a in awareness %}")
     _bullet(doc, "{{ a.date }}: ", "{{ a.name }}")
     _tag(doc, "{%p endfor %}")
@@ -208,7 +250,7 @@ def build(out: Path = OUT) -> Path:
     _tag(doc, "{%p endif %}")
 
     doc.add_heading("Contact", level=2)
-    doc.add_paragraph("For more information, or to share feedback, contact {{ contact_mailbox }}.")
+    doc.add_paragraph("Questions or feedback: {{ contact_mailbox }}.")
 
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -216,6 +258,7 @@ def build(out: Path = OUT) -> Path:
                          "DRAFT: check before publishing")
     run.font.size = Pt(8)
     run.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
+    _slim(doc)
     out.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(out))
     return out

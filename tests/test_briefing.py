@@ -129,11 +129,29 @@ def test_blank_settings_fall_back_to_neutral_words(tmp_path):
 
 def test_what_we_did_overdue_and_next(book):
     ctx = build_context(load_plan(book))
-    assert [(d["id"], d["date"]) for d in ctx["did"]] == [("A2", "30 January 2018"), ("A1", "6 February 2018")]
+    # the year is in the heading and the period lies in one year, so dates in the list leave it out
+    assert [(d["id"], d["date"]) for d in ctx["did"]] == [("A2", "30 January"), ("A1", "6 February")]
     assert ctx["did"][0]["note"] == "Delivered to 40 staff."
+    assert (ctx["did_more"], ctx["next_more"]) == (0, 0)
     assert [(o["id"], o["due"], o["days_text"]) for o in ctx["overdue"]] == [("A3", "28 February 2018", "31 days")]
     assert [(n["id"], n["when"]) for n in ctx["next"]] == [("A4", "May 2018")]
-    assert ctx["headline"] == "CSE communications: 2 activities delivered in January to March 2018"
+    assert ctx["headline"] == "CSE communications: 2 activities delivered this quarter"
+    assert ctx["summary"] == ("Of the plan's 5 activities, 2 are complete, 1 on track, 0 in progress or at risk, "
+                              "1 overdue and 1 not yet scheduled.")
+
+
+def test_lists_keep_five_items_complete_ones_first_and_count_the_rest():
+    items = [{"id": f"A{i}", "complete": i % 2 == 0} for i in range(1, 9)]
+    kept, more = briefing._first(items, lambda d: not d["complete"])
+    assert [d["id"] for d in kept] == ["A1", "A2", "A4", "A6", "A8"] and more == 3  # original order kept
+    assert briefing._first(items[:5], lambda d: 0) == (items[:5], 0)
+
+
+def test_short_titles_cut_at_a_clause_break():
+    text = "Lecture Theatre, HQ. Presentations: Senior investigating officers – tackling CSE and more"
+    assert briefing._short(text, briefing.TITLE_WORDS) == "Lecture Theatre, HQ. Presentations: Senior investigating officers…"
+    assert briefing._short("Support national CSE Awareness Days", briefing.TITLE_WORDS) == (
+        "Support national CSE Awareness Days")
 
 
 def test_rag_table_equals_rollup(book):
@@ -144,14 +162,14 @@ def test_rag_table_equals_rollup(book):
         (g.key, g.rag, g.counts, g.total) for g in result.groups["theme"]]
     assert ctx["overall"]["counts"] == result.overall.counts == {"Red": 1, "Amber": 0, "Green": 1, "Blue": 2, "Grey": 1}
     assert ctx["overall"]["colour"] == "C00000"
-    assert [(l["rag"], l["meaning"]) for l in ctx["legend"]][3:] == [
-        ("Blue", "complete"), ("Grey", "unscheduled or not yet rated")]
+    assert [(l["rag"], l["meaning"], l["short"]) for l in ctx["legend"]][3:] == [
+        ("Blue", "complete", "complete"), ("Grey", "unscheduled or not yet rated", "not yet scheduled or rated")]
 
 
 def test_only_consented_anonymised_anecdotes_are_quoted(book):
     ctx = build_context(load_plan(book))
     assert [q["text"] for q in ctx["quotes"]] == ["A teacher said the film started a good conversation in class."]
-    assert ctx["quotes_withheld"].startswith("Fewer than 5 further pieces of feedback are held back")
+    assert ctx["quotes_withheld"] == "Fewer than 5 other comments are not quoted: they lack consent or anonymisation."
 
 
 def test_evaluation_sentences_are_partner_facing(book):
@@ -161,6 +179,14 @@ def test_evaluation_sentences_are_partner_facing(book):
     # Teenage boys: 6 -> 11 in the quarter; both shown because neither is below 5.
     assert "too few to be sure the change is real" in ctx["seeing"][1]
     assert ctx["evaluation"]["baseline"] == "January to March 2017 (the same period last year)"
+    assert ctx["seeing"][2:] == ["Teenage boys made up 31% of referrals (22% before)."]  # 11 of 36, 6 of 27
+
+
+def test_chart_captions(book):
+    captions = build_context(load_plan(book))["captions"]
+    assert captions["referrals"] == ("CSE referrals per month, January 2017 to March 2018; shaded: January to March "
+                                     "2018; hatched: fewer than 5 (drawn at 5).")  # June 2017 had 3
+    assert captions["rag_by_theme"].startswith("The same activities as bars coloured by status")
 
 
 def test_awareness_dates():
@@ -213,10 +239,15 @@ def test_document_content(book):
     doc = Document(str(result.path))
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert headings == [
-        "CSE communications: 2 activities delivered in January to March 2018",
-        "What we did in January to March 2018", "Where the plan stands", "What we are seeing",
+        "CSE communications: 2 activities delivered this quarter",
+        "What we did", "Where the plan stands", "What we are seeing",
         "What partners can do", "Spot the signs and how to report", "What is next: April to June 2018", "Contact",
     ]
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
+    assert [c.split(";")[0] for c in captions] == [
+        "Activities by theme on 31 March 2018", "The same activities as bars coloured by status",
+        "CSE referrals per month, January 2017 to March 2018"]
+    assert "Key: Red = overdue; Amber = in progress or at risk;" in captions[0]
     table = doc.tables[0]
     rows = [[c.text for c in row.cells] for row in table.rows]
     assert rows[0] == ["Theme", "Status", "Red", "Amber", "Green", "Blue", "Grey", "Total"]
@@ -229,16 +260,19 @@ def test_document_content(book):
     assert len(doc.inline_shapes) == 2
     text = _text(result.path)
     for needle in ("TSCP Partner Briefing", "Test Safeguarding Children Partnership", "cse.comms@test.example",
-                   "Refer through the Test MASH online form.", "call 999", "101", "0800 555 111",
-                   "Launch of the film: due by 28 February 2018, now 31 days overdue.",
+                   "Refer through the Test MASH online form.", "call 999", "call 101", "0800 555 111",
+                   "Overdue: Launch of the film, due 28 February 2018 (31 days).", "30 January: Frontline training",
                    "the change could be chance (one-sided p = 0.16)", "Blue = complete"):
         assert needle in text, needle
-    assert result.word_count == sum(len(p.text.split()) for p in doc.paragraphs)
+    # running text: body paragraphs except captions; tokens with a letter or digit ("=" and "–" are not words)
+    running = [p.text for p in doc.paragraphs if p.style.name != "Caption"]
+    assert result.word_count == sum(1 for t in " ".join(running).split() if any(c.isalnum() for c in t))
+    assert "Status is the worst in the row" not in " ".join(running)
 
 
 def test_user_text_is_escaped(book):
     result = draft_newsletter(load_plan(book))
-    assert "Safer Internet Day posts & <quiz> {{ x }}" in _text(result.path)
+    assert "Safer Internet Day posts & <quiz> {{ x…" in _text(result.path)  # cut to TITLE_WORDS, as text
 
 
 def test_never_overwrites_without_force(book):
@@ -321,6 +355,8 @@ def test_demo_workbook_newsletter(tmp_path):
     assert plan.settings.board_name in text and plan.settings.newsletter_title in text
     assert "too few to be sure the change is real" in text
     assert len(doc.inline_shapes) == 2
+    # DOMAIN.md: about 250-400 words plus a table or two (captions and tables not counted)
+    assert 250 <= result.word_count <= 400, result.word_count
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from . import contract
 from .contract import BLUE, RAG_COLOURS, RAG_MEANING, RAG_VALUES
@@ -27,7 +27,10 @@ from .privacy import TextItem, phone_numbers, screen
 TEMPLATE_NAME = "nscb_newsletter.docx"
 DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / TEMPLATE_NAME
 _REPEATING = ("recurring", "ongoing", "days")
-MAX_QUOTES = 3
+MAX_QUOTES = 2
+MAX_LISTED = 5  # "what we did" and "what is next" list at most this many; the rest are counted
+TITLE_WORDS = 8  # an activity in a list: its first words, cut at a clause break
+CAPTION_STYLE = "Caption"  # paragraphs in this style (the table key, chart captions) are not running text
 CHART_WIDTHS_MM = {"rag_by_theme": 130, "referrals": 135}
 HELPLINES = {"emergency": "999", "non_emergency": "101", "crimestoppers": "0800 555 111", "childline": "0800 1111"}
 _FALLBACK = {
@@ -40,15 +43,17 @@ _FALLBACK = {
 SIGNS = (
     "going missing",
     "unexplained gifts or money",
-    "older 'friends' they will not talk about",
+    "older 'friends' kept secret",
     "secretive phone or online use",
     "changes in behaviour or school attendance",
 )
 PARTNER_ACTIONS = (
-    "Share the campaign's key messages with staff, young people and families.",
-    "Make sure frontline staff know the signs and the referral route.",
-    "Send us feedback (anonymised, with consent): it shows what works.",
+    "Share the key messages with staff, young people and families.",
+    "Check that frontline staff know the signs and the referral route.",
+    "Send us anonymised, consented feedback.",
 )
+SHORT_MEANING = {contract.RED: "overdue", contract.AMBER: "in progress or at risk", contract.GREEN: "on track",
+                 BLUE: "complete", contract.GREY: "not yet scheduled or rated"}
 
 
 # --- awareness dates ---------------------------------------------------------------------------
@@ -132,9 +137,13 @@ class _Content:
         s = plan.settings
         names = {key: getattr(s, key) or fallback for key, fallback in _FALLBACK.items()}
         nxt = next_period(self.period)
-        did = self._did()
+        did, did_more = _first(self._did(), lambda d: not d["complete"])
+        for d in did:
+            self._quote_activity(self.by_row[d["row"]], with_progress=True)
         overdue = self._overdue()
-        coming = self._coming(nxt)
+        coming, next_more = _first(self._coming(nxt), lambda n: n["sort"])
+        for n in coming:
+            self._quote_activity(self.by_row[n["row"]])
         seeing, evaluation = self._seeing()
         quotes, withheld = self._anecdotes()
         overall = self.rollup.overall
@@ -143,14 +152,15 @@ class _Content:
             "as_of": _day(self.as_of),
             "period": {**self.period.to_dict(), "title": _period_title(self.period)},
             "next_period": {**nxt.to_dict(), "title": _period_title(nxt)},
-            "headline": self._headline(did),
-            "summary": self._summary(overall, overdue),
+            "headline": self._headline(len(did) + did_more),
+            "summary": self._summary(overall),
             "did": did,
+            "did_more": did_more,
             "overall": _group_row("All activities", overall),
             "rag_table": [_group_row(g.key, g) for g in self.rollup.groups.get("theme", [])],
             "rag_columns": [{"rag": rag, "colour": _hex(rag)} for rag in RAG_VALUES],
-            "legend": [{"rag": rag, "meaning": RAG_MEANING[rag], "colour": _hex(rag)} for rag in
-                       (contract.RED, contract.AMBER, contract.GREEN, contract.BLUE, contract.GREY)],
+            "legend": [{"rag": rag, "meaning": RAG_MEANING[rag], "short": SHORT_MEANING[rag], "colour": _hex(rag)}
+                       for rag in (contract.RED, contract.AMBER, contract.GREEN, contract.BLUE, contract.GREY)],
             "overdue": overdue,
             "seeing": seeing,
             "evaluation": {"baseline": _baseline_title(evaluation.get("baseline", {}))},
@@ -160,9 +170,14 @@ class _Content:
             "signs": list(SIGNS),
             "helplines": dict(HELPLINES),
             "next": coming,
+            "next_more": next_more,
             "awareness": awareness_dates(nxt),
             "charts": {"rag_by_theme": bool(self.rollup.groups.get("theme")), "referrals": bool(self._referrals())},
+            "captions": self._captions(),
         }
+        for key in ("did", "next"):
+            for item in self.context[key]:
+                del item["row"]
 
     # -- sections --
 
@@ -178,6 +193,7 @@ class _Content:
         """Outputs delivered in the period: complete activities whose window or last update falls in it, and
         repeating ones (recurring, ongoing, set days) on track with a progress note updated in it."""
         period, out = self.period, []
+        one_year = period.start.year == period.end.year  # the heading gives the year: "26 January" is enough
         for status in self.rollup.statuses:
             activity = self.by_row[status.row]
             schedule = activity.schedule
@@ -192,11 +208,11 @@ class _Content:
                 continue
             days = [d for d in schedule.dates if period.contains(d)]
             when = days[0] if days else updated or _window_date(status.start, status.end, period)
-            self._quote_activity(activity, with_progress=True)
             out.append({
-                "id": activity.id or "", "activity": _short(activity.activity), "date": _day(when) if when else "",
-                "sort": when.isoformat() if when else "", "theme": activity.theme or "",
-                "note": _sentence(_short(activity.progress, 12)), "complete": status.derived_rag == BLUE,
+                "id": activity.id or "", "activity": _short(activity.activity, TITLE_WORDS),
+                "date": _day(when, year=not one_year) if when else "", "sort": when.isoformat() if when else "",
+                "theme": activity.theme or "", "note": _sentence(_short(activity.progress, 12)),
+                "complete": status.derived_rag == BLUE, "row": activity.row,
             })
         out.sort(key=lambda d: (d["sort"], d["id"]))
         return out
@@ -207,7 +223,7 @@ class _Content:
             self._quote_activity(self.by_row[status.row])
             days = status.overdue_days or 0
             out.append({
-                "id": status.id or "", "activity": _short(status.activity),
+                "id": status.id or "", "activity": _short(status.activity, TITLE_WORDS),
                 "due": _day(status.end) if status.end else "",
                 "days": days, "days_text": _n(days, "day", "days"),
             })
@@ -226,10 +242,9 @@ class _Content:
                 continue
             if schedule.kind == "days" and not days:
                 continue
-            self._quote_activity(activity)
             when = days[0] if days else max(start, nxt.start)
-            out.append({"id": activity.id or "", "activity": _short(activity.activity),
-                        "when": activity.when or "", "sort": when.isoformat()})
+            out.append({"id": activity.id or "", "activity": _short(activity.activity, TITLE_WORDS),
+                        "when": activity.when or "", "sort": when.isoformat(), "row": activity.row})
         out.sort(key=lambda d: (d["sort"], d["id"]))
         return out
 
@@ -248,18 +263,17 @@ class _Content:
             share = ref.get("teen_boys_share", {})
             now, before = share.get("period", {}), share.get("baseline", {})
             if isinstance(now.get("share"), float) and isinstance(before.get("share"), float):
-                out.append(f"Teenage boys made up {_pct(now['share'])} of referrals, "
-                           f"against {_pct(before['share'])} a year earlier.")
+                out.append(f"Teenage boys made up {_pct(now['share'])} of referrals "
+                           f"({_pct(before['share'])} before).")
         social = partner["social"]
-        rates = [f"{p['platform']} {_pct(p['engagement_rate'], 1)} of {p['denominator']}"
-                 for p in social.get("platforms", []) if p.get("engagement_rate") is not None]
-        if social.get("status") == "ok" and rates:
-            out.append("Social media engagement, per platform (never pooled): " + "; ".join(rates) + ".")
+        rated = [p for p in social.get("platforms", []) if p.get("engagement_rate") is not None]
+        if social.get("status") == "ok" and rated:
+            out.append(_engagement_words(rated))
         media = partner["media"].get("overall") if partner["media"].get("status") == "ok" else None
         if media and media.get("items"):
             route = media.get("reporting_route", {}).get("given")
             route_words = f"; {route} gave the reporting route." if route is not None else "."
-            out.append(f"{_n(media['items'], 'media item', 'media items').capitalize()} this period, net tone "
+            out.append(f"{_n(media['items'], 'media item', 'media items').capitalize()}, net tone "
                        f"{media['net_tone']:+d}{route_words}")
         return out or ["There are no evaluation figures for this period yet."], partner
 
@@ -280,24 +294,52 @@ class _Content:
         quotes = quotes[:MAX_QUOTES]
         withheld = ""
         if held:
-            withheld = (f"{publishable_count(held).capitalize()} further pieces of feedback are held back "
-                        "because they are not cleared (consent and anonymisation) for publication.")
+            withheld = (f"{publishable_count(held).capitalize()} other comments are not quoted: they lack consent "
+                        "or anonymisation.")
         return quotes, withheld
 
-    def _headline(self, did: list[dict[str, Any]]) -> str:
-        title = _period_title(self.period)
-        if did:
-            return f"CSE communications: {_n(len(did), 'activity', 'activities')} delivered in {title}"
-        return f"CSE communications: an update for {title}"
+    def _headline(self, delivered: int) -> str:
+        when = "this quarter" if _is_quarter(self.period) else f"in {_period_title(self.period)}"
+        if delivered:
+            return f"CSE communications: {_n(delivered, 'activity', 'activities')} delivered {when}"
+        return f"CSE communications: an update for {_period_title(self.period)}"
 
-    def _summary(self, overall: Any, overdue: list[dict[str, Any]]) -> str:
+    def _summary(self, overall: Any) -> str:
         c = overall.counts
-        text = (f"As at {_day(self.as_of)}, {c['Blue']} of the plan's {overall.total} activities are complete, "
-                f"{c['Green']} on track, {c['Amber']} in progress or at risk and {c['Red']} overdue")
-        text += f"; {c['Grey']} are not yet scheduled." if c["Grey"] else "."
-        if overdue:
-            text += " Overdue items are named below."
-        return text
+        text = (f"Of the plan's {overall.total} activities, {c['Blue']} are complete, {c['Green']} on track, "
+                f"{c['Amber']} in progress or at risk, {c['Red']} overdue")
+        return text + (f" and {c['Grey']} not yet scheduled." if c["Grey"] else ".")
+
+    def _captions(self) -> dict[str, str]:
+        """Chart captions (Word text under each image; not counted as running text)."""
+        captions = {"rag_by_theme": ("The same activities as bars coloured by status; the number after each bar is "
+                                     "the theme's total."), "referrals": ""}
+        shown = _chart_months(self._referrals(), self.period)
+        if shown:
+            first, last = shown[0]["month"], shown[-1]["month"]
+            small = any(0 < r["referrals"] < THRESHOLD for r in shown)
+            captions["referrals"] = (
+                f"CSE referrals per month, {first:%B %Y} to {last:%B %Y}; shaded: {_period_title(self.period)}"
+                + ("; hatched: fewer than 5 (drawn at 5)." if small else "."))
+        return captions
+
+
+def _first(items: list[dict[str, Any]], later: Callable[[dict[str, Any]], Any]) -> tuple[list[dict[str, Any]], int]:
+    """At most MAX_LISTED items, those sorting first by `later` kept, in their original order; and how many were
+    left out."""
+    if len(items) <= MAX_LISTED:
+        return items, 0
+    keep = sorted(range(len(items)), key=lambda i: (later(items[i]), i))[:MAX_LISTED]
+    return [items[i] for i in sorted(keep)], len(items) - MAX_LISTED
+
+
+def _engagement_words(platforms: list[dict[str, Any]]) -> str:
+    """ "Engagement: Facebook 2.6%, Instagram 4.5% of impressions (per platform, never pooled)." """
+    by_denominator: dict[str, list[str]] = {}
+    for p in platforms:
+        by_denominator.setdefault(p["denominator"], []).append(f"{p['platform']} {_pct(p['engagement_rate'], 1)}")
+    parts = [f"{', '.join(rates)} of {denominator}" for denominator, rates in by_denominator.items()]
+    return f"Engagement: {'; '.join(parts)} (per platform, never pooled)."
 
 
 def _group_row(key: str, group: Any) -> dict[str, Any]:
@@ -314,11 +356,49 @@ def _template_bytes(path: str, mtime_ns: int, size: int) -> bytes:
     return Path(path).read_bytes()
 
 
+# A second draft in the same process (the Excel button) reuses the template's work: the bytes (by path, mtime
+# and size), docxtpl's tag clean-up and Jinja's compiled code (both by the exact XML text they were made from, so
+# an edited template is simply new text). Each cache is small and emptied when full.
+_CACHE_LIMIT = 32
+
+
+def _remember(cache: dict[str, Any], key: str, make: Callable[[], Any]) -> Any:
+    value = cache.get(key)
+    if value is None:
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        value = cache[key] = make()
+    return value
+
+
 @lru_cache(maxsize=1)
 def _jinja_env() -> Any:
+    """Strict and autoescaping; `from_string` keeps what it compiled, by source text."""
     from jinja2 import Environment, StrictUndefined
 
-    return Environment(undefined=StrictUndefined, autoescape=True)
+    class _Environment(Environment):
+        compiled: dict[str, Any] = {}
+
+        def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
+            if globals is not None or template_class is not None or not isinstance(source, str):
+                return super().from_string(source, globals, template_class)
+            return _remember(self.compiled, source, lambda: super(_Environment, self).from_string(source))
+
+    return _Environment(undefined=StrictUndefined, autoescape=True)
+
+
+@lru_cache(maxsize=1)
+def _template_class() -> Any:
+    """docxtpl's DocxTemplate, keeping its (pure) tag clean-up by source XML."""
+    from docxtpl import DocxTemplate
+
+    class _Template(DocxTemplate):
+        patched: dict[str, str] = {}
+
+        def patch_xml(self, src_xml: str) -> str:
+            return _remember(self.patched, src_xml, lambda: super(_Template, self).patch_xml(src_xml))
+
+    return _Template
 
 
 def _load_template(template_path: Path) -> bytes:
@@ -339,14 +419,14 @@ def render(
     text is escaped (autoescape), each failure as a TemplateError naming the template and the tag.
     """
     from docx.shared import Mm
-    from docxtpl import DocxTemplate, InlineImage
+    from docxtpl import InlineImage
     from jinja2 import TemplateError as JinjaError
     from jinja2 import UndefinedError
 
     template_path = Path(template_path)
     data = _load_template(template_path)
     try:
-        tpl = DocxTemplate(io.BytesIO(data))
+        tpl = _template_class()(io.BytesIO(data))
         tpl.init_docx()
     except Exception as exc:  # python-docx raises several types for a file that is not a .docx
         raise TemplateError(f"{template_path}: not a Word .docx template ({type(exc).__name__}: {exc})") from None
@@ -384,74 +464,92 @@ def _tag_of(exc: Exception) -> str:
 
 
 # --- charts ------------------------------------------------------------------------------------
+# Built on matplotlib's object API (no pyplot: no global figure registry in a long-lived Excel process), drawn
+# once at the size they are inserted (no tight-bbox second pass), with few artists: text costs the most, so titles
+# and keys are Word captions under the images (context "captions"), not chart text.
+
+CHART_DPI = 150  # at the inserted width this prints at 150 pixels per inch
+_NAVY, _MUTED = "#1F4E79", "#595959"
+_RC = {"font.size": 8, "font.family": "DejaVu Sans", "text.color": "#262626", "axes.edgecolor": _MUTED,
+       "xtick.color": _MUTED, "ytick.color": _MUTED, "axes.spines.top": False, "axes.spines.right": False,
+       "figure.dpi": 100}
 
 
-@lru_cache(maxsize=1)
-def _pyplot() -> Any:
-    import matplotlib
+def _figure(name: str, height_in: float) -> Any:
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    plt.rcParams.update({"font.size": 8, "font.family": "DejaVu Sans", "axes.spines.top": False,
-                         "axes.spines.right": False, "savefig.dpi": 150, "figure.dpi": 100})
-    return plt
+    return Figure(figsize=(CHART_WIDTHS_MM[name] / 25.4, height_in))
 
 
 def _png(fig: Any) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight", metadata={"Software": None})
-    _pyplot().close(fig)
+    # compress_level 3 writes files a few per cent larger than the default 6 in half the time
+    fig.savefig(buf, format="png", dpi=CHART_DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 3})
     return buf.getvalue()
 
 
 def chart_rag_by_theme(context: Mapping[str, Any]) -> bytes:
-    """Stacked horizontal bars: RAG counts per theme, in the RAG colours, with the legend's meanings."""
-    import textwrap
+    """Stacked bars of RAG counts per theme, in the RAG colours: the theme above its bar, the total at its end."""
+    import matplotlib
+    from matplotlib.collections import PolyCollection
 
-    plt = _pyplot()
-    rows = list(reversed(context["rag_table"]))
-    fig, ax = plt.subplots(figsize=(5.0, 0.27 * len(rows) + 0.8))
-    labels = [textwrap.fill(r["key"], 30) for r in rows]
-    left = [0] * len(rows)
-    for rag in RAG_VALUES:
-        values = [r["counts"][rag] for r in rows]
-        ax.barh(labels, values, left=left, color=RAG_COLOURS[rag], edgecolor="white",
-                label=f"{rag} = {RAG_MEANING[rag]}", height=0.65)
-        left = [a + b for a, b in zip(left, values)]
-    ax.set_xlabel("Activities")
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    fig.legend(loc="upper center", bbox_to_anchor=(0.45, -0.02), ncol=2, frameon=False, fontsize=7.5)
-    ax.set_title("Plan status by theme", loc="left", fontsize=10, fontweight="bold")
-    return _png(fig)
+    rows = context["rag_table"]
+    n = len(rows)
+    row_in, pad_in = 0.36, 0.06
+    height = row_in * n + 2 * pad_in
+    widest = max((r["total"] for r in rows), default=0) or 1
+    boxes, colours = [], []
+    with matplotlib.rc_context(_RC):
+        fig = _figure("rag_by_theme", height)
+        ax = fig.add_axes((0.005, pad_in / height, 0.99, row_in * n / height))
+        ax.set_axis_off()
+        for i, r in enumerate(rows):
+            y, left = n - 1 - i, 0
+            for rag in RAG_VALUES:
+                count = r["counts"][rag]
+                if count:
+                    boxes.append(((left, y - 0.45), (left + count, y - 0.45), (left + count, y), (left, y)))
+                    colours.append(RAG_COLOURS[rag])
+                    left += count
+            ax.text(0, y + 0.07, r["key"], va="bottom")
+            ax.text(left + widest * 0.012, y - 0.225, str(r["total"]), va="center", color=_MUTED)
+        ax.add_collection(PolyCollection(boxes, facecolors=colours, edgecolors="white", linewidths=0.8))
+        ax.set_xlim(0, widest * 1.07)
+        ax.set_ylim(-0.5, n - 0.5)
+        return _png(fig)
 
 
 def chart_referrals(records: list[dict[str, Any]], period: Period) -> bytes:
-    """Bars of referrals per month, the reporting period shaded; months with 1-4 shown only as "fewer than 5"."""
-    from matplotlib.dates import DateFormatter, MonthLocator
+    """Bars of referrals per month, the reporting period shaded; months with 1-4 hatched at 5 ("fewer than 5")."""
+    import matplotlib
 
-    plt = _pyplot()
+    shown = _chart_months(records, period)
+    months = [r["month"] for r in shown]
+    exact = [(i, r["referrals"]) for i, r in enumerate(shown) if not 0 < r["referrals"] < THRESHOLD]
+    small = [i for i, r in enumerate(shown) if 0 < r["referrals"] < THRESHOLD]
+    inside = [i for i, m in enumerate(months) if period.start <= m <= period.end]
+    with matplotlib.rc_context(_RC):
+        fig = _figure("referrals", 1.75)
+        ax = fig.add_axes((0.06, 0.15, 0.935, 0.8))
+        if inside:
+            ax.axvspan(inside[0] - 0.5, inside[-1] + 0.5, color="#FFC000", alpha=0.25, lw=0)
+        if exact:
+            ax.bar([i for i, _ in exact], [v for _, v in exact], width=0.75, color=_NAVY)
+        if small:
+            ax.bar(small, [THRESHOLD] * len(small), width=0.75, color="white", edgecolor=_NAVY, hatch="///")
+        ticks = [i for i, m in enumerate(months) if m.month in (1, 4, 7, 10)] or [0]
+        ax.set_xticks(ticks, [f"{months[i]:%b %Y}" for i in ticks])
+        ax.set_xlim(-0.6, len(shown) - 0.4)
+        ax.yaxis.get_major_locator().set_params(integer=True, nbins=4)
+        ax.tick_params(length=2.5, pad=2)
+        return _png(fig)
+
+
+def _chart_months(records: list[dict[str, Any]], period: Period) -> list[dict[str, Any]]:
+    """The months the referrals chart shows: from a year before the period starts to its end, in order."""
     records = sorted(records, key=lambda r: r["month"])
     first = dt.date(period.start.year - 1, period.start.month, 1)
-    shown = [r for r in records if first <= r["month"] <= period.end] or records
-    fig, ax = plt.subplots(figsize=(5.6, 2.1))
-    exact = [(r["month"], r["referrals"]) for r in shown if not 0 < r["referrals"] < THRESHOLD]
-    small = [r["month"] for r in shown if 0 < r["referrals"] < THRESHOLD]
-    if exact:
-        ax.bar([m for m, _ in exact], [v for _, v in exact], width=24, align="edge", color="#1F4E79",
-               label="Referrals")
-    if small:
-        ax.bar(small, [THRESHOLD] * len(small), width=24, align="edge", color="white", edgecolor="#1F4E79", hatch="///",
-               label="fewer than 5 (not shown exactly)")
-    ax.axvspan(period.start, period.end + dt.timedelta(days=1), color="#FFC000", alpha=0.18,
-               label=f"this period ({period.label})")
-    ax.xaxis.set_major_locator(MonthLocator(bymonth=(1, 4, 7, 10)))
-    ax.xaxis.set_major_formatter(DateFormatter("%b %Y"))
-    ax.set_ylabel("Referrals per month")
-    ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.legend(frameon=False, fontsize=7.5, loc="upper left", ncol=3, bbox_to_anchor=(0, -0.15))
-    ax.set_title("CSE referrals by month", loc="left", fontsize=10, fontweight="bold")
-    return _png(fig)
+    return [r for r in records if first <= r["month"] <= period.end] or records
 
 
 # --- the draft ---------------------------------------------------------------------------------
@@ -459,7 +557,10 @@ def chart_referrals(records: list[dict[str, Any]], period: Period) -> bytes:
 
 @dataclass
 class NewsletterResult:
-    """What drafting did: the file written (None when blocked), the privacy findings, allowed cells, words."""
+    """What drafting did: the file written (None when blocked), the privacy findings, allowed cells, words of text.
+
+    word_count counts running text as `_running_words` does: chart captions, tables and the footer are left out.
+    """
 
     path: Path | None
     findings: list[Finding]
@@ -529,8 +630,18 @@ def draft_newsletter(
         images["referrals"] = chart_referrals(content._referrals(), content.period)
     comments = ("Privacy screen: cells allowed by the officer after checking: " + "; ".join(allowed)) if allowed else ""
     doc = render(context, template_path, path, images, comments=comments)
-    words = sum(len(p.text.split()) for p in doc.paragraphs)
+    words = _running_words(doc)
     return NewsletterResult(path, findings, allowed, words, requested if path != requested else None, context)
+
+
+def _running_words(doc: Any) -> int:
+    """Words of running text: every body paragraph (title, headings, lists, quotes) except chart captions.
+
+    Tables and the footer are not paragraphs of the body, so they are not counted; nor is a token without a letter
+    or digit ("=", "–", "·").
+    """
+    return sum(1 for p in doc.paragraphs if p.style.name != CAPTION_STYLE
+               for token in p.text.split() if any(ch.isalnum() for ch in token))
 
 
 # --- formatting --------------------------------------------------------------------------------
@@ -540,8 +651,8 @@ def _hex(rag: str) -> str:
     return RAG_COLOURS[rag].lstrip("#")
 
 
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
+def _day(day: dt.date, year: bool = True) -> str:
+    return f"{day.day} {day:%B %Y}" if year else f"{day.day} {day:%B}"
 
 
 def _pct(share: float, digits: int = 0) -> str:
@@ -550,6 +661,10 @@ def _pct(share: float, digits: int = 0) -> str:
 
 def _n(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
+
+
+def _is_quarter(period: Period) -> bool:
+    return period.whole_months and len(period.month_starts()) == 3 and period.start.month in (1, 4, 7, 10)
 
 
 def _period_title(period: Period) -> str:
