@@ -125,6 +125,7 @@ class _Content:
     as_of_arg: dt.date | None
     items: list[TextItem] = field(default_factory=list)
     context: dict[str, Any] = field(default_factory=dict)
+    referral_rows: list[dict[str, Any]] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         from .rag import rollup
@@ -249,7 +250,10 @@ class _Content:
         return out
 
     def _referrals(self) -> list[dict[str, Any]]:
-        return [r for r in self.plan.records(contract.REFERRALS) if r.get("month") and r.get("referrals") is not None]
+        if self.referral_rows is None:  # read once: the context, the caption and the chart all use them
+            self.referral_rows = [r for r in self.plan.records(contract.REFERRALS)
+                                  if r.get("month") and r.get("referrals") is not None]
+        return self.referral_rows
 
     def _seeing(self) -> tuple[list[str], dict[str, Any]]:
         """Evaluation sentences from the partner-facing view (small counts "fewer than 5" or withheld)."""
@@ -494,52 +498,54 @@ def chart_rag_by_theme(context: Mapping[str, Any]) -> bytes:
     from matplotlib.collections import PolyCollection
 
     rows = context["rag_table"]
-    n = len(rows)
-    row_in, pad_in = 0.36, 0.06
-    height = row_in * n + 2 * pad_in
-    widest = max((r["total"] for r in rows), default=0) or 1
-    boxes, colours = [], []
+    row_in, pad_in, left_in, total_in = 0.34, 0.05, 0.03, 0.35  # inches: row, top and bottom, left, total label
+    height = row_in * len(rows) + 2 * pad_in
     with matplotlib.rc_context(_RC):
         fig = _figure("rag_by_theme", height)
-        ax = fig.add_axes((0.005, pad_in / height, 0.99, row_in * n / height))
-        ax.set_axis_off()
+        inch = fig.dpi_scale_trans  # no axes: everything is placed in inches from the bottom left
+        unit = (fig.get_figwidth() - left_in - total_in) / (max((r["total"] for r in rows), default=0) or 1)
+        boxes, colours = [], []
         for i, r in enumerate(rows):
-            y, left = n - 1 - i, 0
+            top = height - pad_in - i * row_in
+            bottom, bar_top, x = top - row_in + 0.04, top - 0.17, left_in
             for rag in RAG_VALUES:
-                count = r["counts"][rag]
-                if count:
-                    boxes.append(((left, y - 0.45), (left + count, y - 0.45), (left + count, y), (left, y)))
+                if r["counts"][rag]:
+                    width = r["counts"][rag] * unit
+                    boxes.append(((x, bottom), (x + width, bottom), (x + width, bar_top), (x, bar_top)))
                     colours.append(RAG_COLOURS[rag])
-                    left += count
-            ax.text(0, y + 0.07, r["key"], va="bottom")
-            ax.text(left + widest * 0.012, y - 0.225, str(r["total"]), va="center", color=_MUTED)
-        ax.add_collection(PolyCollection(boxes, facecolors=colours, edgecolors="white", linewidths=0.8))
-        ax.set_xlim(0, widest * 1.07)
-        ax.set_ylim(-0.5, n - 0.5)
+                    x += width
+            fig.text(left_in, top - 0.015, r["key"], va="top", transform=inch)
+            fig.text(x + 0.05, (bottom + bar_top) / 2, str(r["total"]), va="center", color=_MUTED, transform=inch)
+        fig.add_artist(PolyCollection(boxes, facecolors=colours, edgecolors="white", linewidths=0.8, transform=inch))
         return _png(fig)
 
 
 def chart_referrals(records: list[dict[str, Any]], period: Period) -> bytes:
     """Bars of referrals per month, the reporting period shaded; months with 1-4 hatched at 5 ("fewer than 5")."""
     import matplotlib
+    from matplotlib.collections import PolyCollection
 
     shown = _chart_months(records, period)
     months = [r["month"] for r in shown]
-    exact = [(i, r["referrals"]) for i, r in enumerate(shown) if not 0 < r["referrals"] < THRESHOLD]
-    small = [i for i, r in enumerate(shown) if 0 < r["referrals"] < THRESHOLD]
     inside = [i for i, m in enumerate(months) if period.start <= m <= period.end]
+    bars: dict[bool, list[Any]] = {True: [], False: []}  # small (drawn at THRESHOLD, hatched) or exact
+    for i, r in enumerate(shown):
+        small = 0 < r["referrals"] < THRESHOLD
+        top = THRESHOLD if small else r["referrals"]
+        bars[small].append(((i - 0.375, 0), (i + 0.375, 0), (i + 0.375, top), (i - 0.375, top)))
     with matplotlib.rc_context(_RC):
         fig = _figure("referrals", 1.75)
         ax = fig.add_axes((0.06, 0.15, 0.935, 0.8))
         if inside:
             ax.axvspan(inside[0] - 0.5, inside[-1] + 0.5, color="#FFC000", alpha=0.25, lw=0)
-        if exact:
-            ax.bar([i for i, _ in exact], [v for _, v in exact], width=0.75, color=_NAVY)
-        if small:
-            ax.bar(small, [THRESHOLD] * len(small), width=0.75, color="white", edgecolor=_NAVY, hatch="///")
+        ax.add_collection(PolyCollection(bars[False], facecolors=_NAVY, edgecolors="none"), autolim=False)
+        if bars[True]:
+            ax.add_collection(PolyCollection(bars[True], facecolors="white", edgecolors=_NAVY, hatch="///"),
+                              autolim=False)
         ticks = [i for i, m in enumerate(months) if m.month in (1, 4, 7, 10)] or [0]
         ax.set_xticks(ticks, [f"{months[i]:%b %Y}" for i in ticks])
         ax.set_xlim(-0.6, len(shown) - 0.4)
+        ax.set_ylim(0, max([THRESHOLD] + [r["referrals"] for r in shown]) * 1.05)
         ax.yaxis.get_major_locator().set_params(integer=True, nbins=4)
         ax.tick_params(length=2.5, pad=2)
         return _png(fig)
@@ -640,8 +646,19 @@ def _running_words(doc: Any) -> int:
     Tables and the footer are not paragraphs of the body, so they are not counted; nor is a token without a letter
     or digit ("=", "–", "·").
     """
-    return sum(1 for p in doc.paragraphs if p.style.name != CAPTION_STYLE
-               for token in p.text.split() if any(ch.isalnum() for ch in token))
+    from docx.oxml.ns import qn
+
+    # Style ids vary with Word's language, names do not. Reading the XML directly is several times faster than
+    # python-docx's Paragraph.text and .style, which look each run and style up again.
+    captions = {style.style_id for style in doc.styles if style.name == CAPTION_STYLE}
+    text, breaks = qn("w:t"), (qn("w:tab"), qn("w:br"), qn("w:cr"))
+    words = 0
+    for p in doc.element.body.iterchildren(qn("w:p")):
+        if p.style in captions:
+            continue
+        line = "".join(e.text or "" if e.tag == text else " " for e in p.iter(text, *breaks))
+        words += sum(1 for token in line.split() if any(ch.isalnum() for ch in token))
+    return words
 
 
 # --- formatting --------------------------------------------------------------------------------
