@@ -275,6 +275,30 @@ def test_user_text_is_escaped(book):
     assert "Safer Internet Day posts & <quiz> {{ x…" in _text(result.path)  # cut to TITLE_WORDS, as text
 
 
+def test_a_line_break_in_quoted_text_stays_a_line_break(book, tmp_path):
+    ctx = build_context(load_plan(book))
+    ctx["quotes"][0]["text"] = "First line.\nSecond line."
+    ctx["charts"] = {"rag_by_theme": False, "referrals": False}
+    doc = render(ctx, briefing.DEFAULT_TEMPLATE, tmp_path / "d.docx")
+    quote = next(p for p in doc.paragraphs if "First line." in p.text)
+    assert quote.text.startswith("“First line.\nSecond line.”") and quote._p.xpath(".//w:br")
+
+
+def test_second_draft_sees_a_changed_template(book, tmp_path):
+    plan = load_plan(book)
+    first = draft_newsletter(plan, out=tmp_path / "a.docx")
+    changed = tmp_path / "changed.docx"
+    with zipfile.ZipFile(briefing.DEFAULT_TEMPLATE) as src, zipfile.ZipFile(changed, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"What partners can do", b"How partners can help", 1)
+            dst.writestr(item, data)
+    second = draft_newsletter(plan, out=tmp_path / "b.docx", template=changed)
+    assert "What partners can do" in _text(first.path) and "How partners can help" not in _text(first.path)
+    assert "How partners can help" in _text(second.path) and "What partners can do" not in _text(second.path)
+
+
 def test_never_overwrites_without_force(book):
     plan = load_plan(book)
     first = draft_newsletter(plan)

@@ -393,7 +393,7 @@ def _jinja_env() -> Any:
 
 @lru_cache(maxsize=1)
 def _template_class() -> Any:
-    """docxtpl's DocxTemplate, keeping its (pure) tag clean-up by source XML."""
+    """docxtpl's DocxTemplate, keeping its (pure) tag clean-up by source XML and skipping a no-op pass."""
     from docxtpl import DocxTemplate
 
     class _Template(DocxTemplate):
@@ -401,6 +401,11 @@ def _template_class() -> Any:
 
         def patch_xml(self, src_xml: str) -> str:
             return _remember(self.patched, src_xml, lambda: super(_Template, self).patch_xml(src_xml))
+
+        def resolve_listing(self, xml: str) -> str:
+            # docxtpl turns tab, bell, newline and form feed inside text into Word runs; without any of them its
+            # three nested regex passes rebuild the same text.
+            return super().resolve_listing(xml) if any(c in xml for c in "\t\a\n\f") else xml
 
     return _Template
 
