@@ -454,7 +454,7 @@ def _anecdotes(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
             missing = " and ".join(w for w, ok in (("consent", r["consent"]), ("anonymisation", r["anonymised"]))
                                    if not ok)
             yield Hit(r["row"], "publish", f"marked for publication without {missing}: set Publish to No until "
-                      "both are recorded", r["publish"])
+                      "consent and anonymisation are both recorded", r["publish"])
 
 
 # --- The engine --------------------------------------------------------------------------------
