@@ -1,11 +1,14 @@
 """Build templates/nscb_newsletter.docx, the newsletter's Word template, with python-docx.
 
-Run `python templates/make_template.py [OUT.docx]` after changing it. The comms team may instead restyle the
-.docx in Word directly (styles, colours, fonts, the footer): the tags are listed in templates/README.md.
+Run `python templates/make_template.py [OUT.docx]` after changing it. Without OUT it writes the template here and
+the same bytes to src/cseplan_xl/templates/, the copy the package ships and loads (a test checks they are equal).
+The comms team may instead restyle the .docx in Word directly (styles, colours, fonts, the footer): the tags are
+listed in templates/README.md; copy the restyled file to the package's templates/ folder as well.
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -21,6 +24,7 @@ from cseplan_xl.contract import RAG_COLOURS, RAG_VALUES
 HOUSE = RGBColor(0x1F, 0x38, 0x64)  # heading navy
 ACCENT = RGBColor(0x2F, 0x75, 0xB5)
 OUT = Path(__file__).with_name("nscb_newsletter.docx")
+PACKAGED = Path(__file__).resolve().parents[1] / "src" / "cseplan_xl" / "templates" / OUT.name
 
 
 def _styles(doc) -> None:
@@ -265,4 +269,8 @@ def build(out: Path = OUT) -> Path:
 
 
 if __name__ == "__main__":
-    print(build(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT))
+    if len(sys.argv) > 1:
+        print(build(Path(sys.argv[1])))
+    else:
+        print(build(OUT))
+        print(shutil.copyfile(OUT, PACKAGED))

@@ -16,7 +16,7 @@ from cseplan_xl import briefing, contract
 from cseplan_xl.briefing import (
     awareness_dates, build_context, default_output, draft_newsletter, next_free, render, safer_internet_day,
 )
-from cseplan_xl.errors import TemplateError
+from cseplan_xl.errors import CseplanError, OutputExistsError, TemplateError, UsageError
 from cseplan_xl.period import parse_period
 from cseplan_xl.plan import load_plan
 from cseplan_xl.privacy import TextItem, screen
@@ -312,6 +312,63 @@ def test_never_overwrites_without_force(book):
     assert default_output(plan, parse_period("2018Q1")) == first.path
 
 
+def test_never_writes_over_the_workbook_even_with_force(book):
+    plan = load_plan(book)
+    before = book.read_bytes()
+    with pytest.raises(OutputExistsError, match="is an input workbook"):
+        draft_newsletter(plan, out=book, force=True)
+    assert book.read_bytes() == before
+
+
+def test_output_must_be_a_docx(book, tmp_path):
+    with pytest.raises(UsageError, match=r"n\.pdf: a newsletter draft is a Word file; give a name ending in \.docx"):
+        draft_newsletter(load_plan(book), out=tmp_path / "n.pdf")
+    assert not (tmp_path / "n.pdf").exists()
+
+
+def test_a_failed_save_leaves_the_earlier_draft(book, tmp_path, monkeypatch):
+    from cseplan_xl import output
+
+    plan = load_plan(book)
+    first = draft_newsletter(plan, out=tmp_path / "n.docx")
+    before = first.path.read_bytes()
+
+    def full_disk(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(output.os, "replace", full_disk)
+    with pytest.raises(CseplanError, match=r"n\.docx: cannot be written \(No space left on device\)$"):
+        draft_newsletter(plan, out=tmp_path / "n.docx", force=True)
+    assert first.path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != book.name) == ["n.docx"]  # no temp file left
+
+
+def test_excel_wording_has_no_command_line_options(tmp_path, book):
+    blocked = draft_newsletter(load_plan(_workbook(tmp_path / "p.xlsx", note=UNSAFE_NOTE)))
+    assert blocked.to_text().splitlines()[-1] == (
+        "Edit those cells, or after checking a cell allow it with --allow SHEET!CELL.")
+    assert blocked.to_text(for_excel=True).splitlines()[-1] == (
+        "Take the personal details out of those cells (an anecdote can instead be set to Publish: No), "
+        "then click Draft newsletter again.")
+    plan = load_plan(book)
+    draft_newsletter(plan)
+    again = draft_newsletter(plan)
+    assert again.to_text(for_excel=True).splitlines()[0] == (
+        "TSCP_2018Q1_draft.docx already exists, so this draft has a new name.")
+    assert "--" not in again.to_text(for_excel=True) + blocked.to_text(for_excel=True)
+
+
+def test_evaluate_and_newsletter_default_to_the_same_period(tmp_path):
+    # no Reporting period on Control: both take the last complete quarter before the as-of date (31 March 2018)
+    from cseplan_xl.evaluation import evaluate
+
+    settings = {k: v for k, v in SETTINGS.items() if k != "Reporting period"}
+    plan = load_plan(_workbook(tmp_path / "p.xlsx", settings=settings))
+    assert build_context(plan)["period"]["label"] == evaluate(plan).period.label == "2017Q4"
+    plan = load_plan(_workbook(tmp_path / "q.xlsx", settings={**settings, "Reporting period": "2018Q1"}))
+    assert build_context(plan)["period"]["label"] == evaluate(plan).period.label == "2018Q1"
+
+
 def test_misspelt_tag_fails_naming_template_and_tag(book, tmp_path):
     bad = tmp_path / "bad.docx"
     with zipfile.ZipFile(briefing.DEFAULT_TEMPLATE) as src, zipfile.ZipFile(bad, "w") as dst:
@@ -350,6 +407,25 @@ def test_not_a_template_fails_clearly(tmp_path):
         render({}, junk, None)
     with pytest.raises(TemplateError, match="no such template"):
         render({}, tmp_path / "missing.docx", None)
+
+
+def test_the_packaged_template_is_the_one_in_templates():
+    # templates/ is the comms team's copy; the package ships the same bytes (make_template.py writes both)
+    packaged = ROOT / "src" / "cseplan_xl" / "templates" / "nscb_newsletter.docx"
+    assert briefing.DEFAULT_TEMPLATE == packaged
+    assert packaged.read_bytes() == (ROOT / "templates" / "nscb_newsletter.docx").read_bytes(), (
+        "copy templates/nscb_newsletter.docx to src/cseplan_xl/templates/ (or run templates/make_template.py)")
+
+
+def test_a_normal_install_ships_the_template():
+    # A non-editable install has no repo around it: the template is package data, found beside the modules.
+    import importlib.resources
+    import tomllib
+
+    found = importlib.resources.files("cseplan_xl") / "templates" / "nscb_newsletter.docx"
+    assert found.is_file() and found.read_bytes()[:2] == b"PK"
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "templates/*.docx" in config["tool"]["setuptools"]["package-data"]["cseplan_xl"]
 
 
 def test_template_is_reproducible(tmp_path):
@@ -415,6 +491,10 @@ def test_cli_newsletter_exit_codes(tmp_path, capsys):
     assert capsys.readouterr().err == f"Error: {tmp_path / 'missing.docx'}: no such template\n"
     assert main(["newsletter", str(unsafe), "--allow", "I3"]) == 2
     assert main(["newsletter", str(tmp_path / "nothing.xlsx")]) == 2
-    assert main(["newsletter", str(unsafe), "--dump-context", "-"]) == 0
+    # the context dump is screened too: a blocked cell's text is never printed
+    assert main(["newsletter", str(unsafe), "--dump-context", "-"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and "Plan!I3: a phone number that is not a published helpline" in err
+    assert main(["newsletter", str(unsafe), "--dump-context", "-", "--allow", "Plan!I3"]) == 0
     context = json.loads(capsys.readouterr().out)
     assert context["board_short"] == "TSCP" and context["overall"]["total"] == 5

@@ -161,7 +161,7 @@ def test_validate_sets_the_control_status_and_alerts(demo_path):
     assert status["values"][1:] == [["Validate plan"], [alert(actions).splitlines()[0]], [8], [7]]
     assert status["values"][0] == ["2018-04-03 09:30:00"]  # the remote engine sends datetimes as text
     text = alert(actions)
-    assert text.startswith("8 errors, 7 warnings (as of 31/03/2018). Fix the errors")
+    assert text.startswith("8 errors, 7 warnings (as of 31 Mar 2018). Fix the errors")
     assert "Plan!H7: cost 'about 500' is not understood" in text
     assert "... and 3 more." in text
 
@@ -214,8 +214,9 @@ def test_refresh_writes_the_rollup_to_the_dashboard(demo_path):
     # Only the columns Refresh dashboard writes (A:I): the campaign-month formulas in S:U stay.
     assert (clear["start_row"] + 1, clear["start_column"], clear["column_count"]) == (
         contract.DASHBOARD_TABLES_ROW, 0, 9)
-    assert dash[0]["values"][0][0].startswith("Refreshed 03/04/2018 09:30; RAG as of 31/03/2018.")
+    assert dash[0]["values"][0][0].startswith("Refreshed 3 Apr 2018 09:30; RAG as of 31 Mar 2018.")
     rows = dash[1]["values"]
+    assert rows[0][0] == "Where the plan stands on 31 Mar 2018 (worst-of with counts, never an average)"
     assert rows[1] == ["Group", "Key", "Worst RAG", "Red", "Amber", "Green", "Blue", "Grey", "Total"]
     result = rollup(load_plan(demo_path))
     expected = [[r["group"], r["key"], r["rag"], r["Red"], r["Amber"], r["Green"], r["Blue"], r["Grey"],
@@ -238,13 +239,13 @@ def test_refresh_appends_a_dated_history_snapshot_and_replaces_one_of_the_same_d
     (block,) = writes(book, actions, "History")
     assert cell_of(block) == "A4"
     dashboard = writes(book, actions, "Dashboard")[1]["values"]
-    at = dashboard.index(["Changes since the snapshot of 28/02/2018 (24)"] + [""] * 8)
+    at = dashboard.index(["Changes since the snapshot of 28 Feb 2018 (24)"] + [""] * 8)
     assert dashboard[at + 2] == ["6.1-01", result.statuses[0].activity, "changed", "Amber", "Blue", "", "", "", ""]
     same_day = {**earlier, "History!A4": dt.date(2018, 3, 31), "History!B4": "6.1-01", "History!D4": "Blue"}
     book, actions = run(excel.refresh_dashboard, demo_path, edit=same_day)
     (block,) = writes(book, actions, "History")
     assert cell_of(block) == "A4"  # the 28 Feb snapshot stays; the one of the same as-of date is replaced
-    assert alert(actions).startswith("Dashboard refreshed as of 31/03/2018: overall Red: ")
+    assert alert(actions).startswith("Dashboard refreshed as of 31 Mar 2018: overall Red: ")
 
 
 # --- Draft newsletter ----------------------------------------------------------------------------
@@ -259,7 +260,7 @@ def test_draft_newsletter_writes_a_docx_and_never_overwrites(demo_path, tmp_path
     assert path.read_bytes()[:2] == b"PK"
     book, actions = run(excel.draft_newsletter, demo_path, edit={"Control!B12": str(out)})
     first, second = alert(actions).splitlines()[:2]
-    assert first.startswith(f"{path} already exists")
+    assert first == "NSCB_2018Q1_draft.docx already exists, so this draft has a new name."
     assert second.startswith(f"Wrote {out / 'NSCB_2018Q1_draft-2.docx'} (")
     assert writes(book, actions, "Control")[0]["values"][1:] == [["Draft newsletter"], [alert(actions).splitlines()[0]],
                                                                   [0], [0]]
@@ -274,12 +275,22 @@ def test_draft_newsletter_without_a_folder_uses_a_temp_folder(demo_path, tmp_pat
     assert alert(actions).startswith(f"Wrote {path} (") and path.exists()
 
 
+def test_draft_newsletter_without_a_reporting_period_takes_the_last_complete_quarter(demo_path, tmp_path):
+    # the same default as `cseplan evaluate` and the Dashboard's evaluation: as of 31 March 2018, 2017Q4
+    _, actions = run(excel.draft_newsletter, demo_path, edit={"Control!B11": None, "Control!B12": str(tmp_path)})
+    assert alert(actions).startswith(f"Wrote {tmp_path / 'NSCB_2017Q4_draft.docx'} (")
+
+
 def test_draft_newsletter_blocked_by_the_privacy_screen_names_the_cell(demo_path, tmp_path):
     unsafe = {"Control!B12": str(tmp_path), "Anecdotes!E7": "Yes", "Anecdotes!F7": "Yes", "Anecdotes!G7": "Yes"}
     book, actions = run(excel.draft_newsletter, demo_path, edit=unsafe)
     text = alert(actions)
     assert text.startswith("Not written: the privacy screen found")
     assert "Anecdotes!D7: " in text
+    # the button has no --allow: the alert says how to fix the text instead
+    assert text.rstrip().endswith("Take the personal details out of those cells (an anecdote can instead be set to "
+                                  "Publish: No), then click Draft newsletter again.")
+    assert "--" not in text
     assert not list(tmp_path.glob("*.docx"))
 
 

@@ -10,6 +10,7 @@ from cseplan_xl.errors import UsageError
 from cseplan_xl.period import (
     Period,
     add_months,
+    default_period,
     last_complete_quarter,
     make_period,
     month_end,
@@ -121,3 +122,25 @@ def test_month_helpers():
     assert month_span(2018, 12, 3) == (D(2018, 12, 1), D(2019, 2, 28))  # Winter 2018
     assert month_span(2018, 13, 2) == (D(2019, 1, 1), D(2019, 2, 28))
     assert month_span(2018, 0) == (D(2017, 12, 1), D(2017, 12, 31))
+
+
+@pytest.mark.parametrize("text, words, labelled", [
+    ("2018Q1", "January to March 2018", "Q1 2018 (January to March 2018)"),
+    ("2018-03", "March 2018", "March 2018"),
+    ("2018", "2018", "2018"),
+    ("2018/19", "April 2018 to March 2019", "2018/19 (April 2018 to March 2019)"),
+    ("2018-11-01..2019-02-28", "November 2018 to February 2019", "November 2018 to February 2019"),
+    ("2018-01-15..2018-02-14", "15 January to 14 February 2018", "15 January to 14 February 2018"),
+    ("2017-12-15..2018-01-14", "15 December 2017 to 14 January 2018", "15 December 2017 to 14 January 2018"),
+])
+def test_describe(text, words, labelled):
+    p = parse_period(text)
+    assert (p.describe(), p.describe(label=True)) == (words, labelled)
+
+
+def test_default_period_is_the_setting_else_the_last_complete_quarter():
+    assert default_period("2018Q2", D(2018, 3, 31)).label == "2018Q2"
+    assert default_period(None, D(2018, 3, 31)).label == "2017Q4"
+    assert default_period("  ", D(2018, 4, 1)).label == "2018Q1"
+    with pytest.raises(UsageError, match="^the Control sheet's Reporting period: cannot understand the period 'spring'"):
+        default_period("spring", D(2018, 4, 1))

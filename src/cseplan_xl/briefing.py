@@ -11,21 +11,25 @@ import io
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from . import contract
 from .contract import BLUE, RAG_COLOURS, RAG_MEANING, RAG_VALUES
 from .disclosure import THRESHOLD, publishable_count
-from .errors import TemplateError
+from .errors import TemplateError, UsageError
 from .findings import ERROR, Finding
-from .output import next_free
-from .period import Period, make_period, parse_period, quarter_of
+from .output import check_writable, next_free, write_new
+from .period import Period, default_period, make_period, month_end, parse_period
 from .plan import Activity, Plan
 from .privacy import TextItem, phone_numbers, screen
+from .when import format_day
 
 TEMPLATE_NAME = "nscb_newsletter.docx"
-DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / TEMPLATE_NAME
+# Shipped inside the package (package data), so a normal `pip install .` finds it; templates/ at the repo root
+# holds the same file for the comms team to restyle, and its cheat-sheet.
+DEFAULT_TEMPLATE = Path(str(files(__package__) / "templates" / TEMPLATE_NAME))
 _REPEATING = ("recurring", "ongoing", "days")
 MAX_QUOTES = 2
 MAX_LISTED = 5  # "what we did" and "what is next" list at most this many; the rest are counted
@@ -79,8 +83,8 @@ def awareness_dates(period: Period) -> list[dict[str, str]]:
         events = [
             (dt.date(year, 2, 1), dt.date(year, 3, 1) - dt.timedelta(days=1), "LGBT+ History Month",
              f"February {year}"),
-            (sid, sid, "Safer Internet Day", _day(sid)),
-            (cse_day, cse_day, "National CSE Awareness Day", _day(cse_day)),
+            (sid, sid, "Safer Internet Day", format_day(sid, long=True)),
+            (cse_day, cse_day, "National CSE Awareness Day", format_day(cse_day, long=True)),
         ]
         for start, end, name, when in events:
             if start <= period.end and end >= period.start:
@@ -91,24 +95,11 @@ def awareness_dates(period: Period) -> list[dict[str, str]]:
 # --- the context -------------------------------------------------------------------------------
 
 
-def resolve_period(plan: Plan, period: Period | str | None, as_of: dt.date) -> Period:
-    """The reporting period: the one given, else the workbook's Reporting period, else the quarter of as-of."""
+def _resolve_period(plan: Plan, period: Period | str | None, as_of: dt.date) -> Period:
+    """The reporting period: the one given, else period.default_period (as `cseplan evaluate` picks it)."""
     if isinstance(period, Period):
         return period
-    text = period or plan.settings.reporting_period
-    return parse_period(text) if text else quarter_of(as_of)
-
-
-def next_period(period: Period) -> Period:
-    """The period of the same length straight after this one (the next quarter after a quarter)."""
-    if period.whole_months:
-        n = len(period.month_starts())
-        start = period.end + dt.timedelta(days=1)
-        end = start
-        for _ in range(n):
-            end = (end.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        return make_period(start, end - dt.timedelta(days=1))
-    return make_period(period.end + dt.timedelta(days=1), period.end + dt.timedelta(days=period.days))
+    return parse_period(period) if period else default_period(plan.settings.reporting_period, as_of)
 
 
 def build_context(plan: Plan, period: Period | str | None = None, as_of: dt.date | None = None) -> dict[str, Any]:
@@ -132,12 +123,12 @@ class _Content:
 
         plan = self.plan
         self.as_of = plan.as_of(self.as_of_arg)
-        self.period = resolve_period(plan, self.period_arg, self.as_of)
+        self.period = _resolve_period(plan, self.period_arg, self.as_of)
         self.rollup = rollup(plan, as_of=self.as_of)
         self.by_row = {a.row: a for a in plan.activities}
         s = plan.settings
         names = {key: getattr(s, key) or fallback for key, fallback in _FALLBACK.items()}
-        nxt = next_period(self.period)
+        nxt = self.period.next()
         did, did_more = _first(self._did(), lambda d: not d["complete"])
         for d in did:
             self._quote_activity(self.by_row[d["row"]], with_progress=True)
@@ -150,9 +141,9 @@ class _Content:
         overall = self.rollup.overall
         self.context = {
             **names,
-            "as_of": _day(self.as_of),
-            "period": {**self.period.to_dict(), "title": _period_title(self.period)},
-            "next_period": {**nxt.to_dict(), "title": _period_title(nxt)},
+            "as_of": format_day(self.as_of, long=True),
+            "period": {**self.period.to_dict(), "title": self.period.describe()},
+            "next_period": {**nxt.to_dict(), "title": nxt.describe()},
             "headline": self._headline(len(did) + did_more),
             "summary": self._summary(overall),
             "did": did,
@@ -161,7 +152,7 @@ class _Content:
             "rag_table": [_group_row(g.key, g) for g in self.rollup.groups.get("theme", [])],
             "rag_columns": [{"rag": rag, "colour": _hex(rag)} for rag in RAG_VALUES],
             "legend": [{"rag": rag, "meaning": RAG_MEANING[rag], "short": SHORT_MEANING[rag], "colour": _hex(rag)}
-                       for rag in (contract.RED, contract.AMBER, contract.GREEN, contract.BLUE, contract.GREY)],
+                       for rag in RAG_VALUES],
             "overdue": overdue,
             "seeing": seeing,
             "evaluation": {"baseline": _baseline_title(evaluation.get("baseline", {}))},
@@ -194,7 +185,6 @@ class _Content:
         """Outputs delivered in the period: complete activities whose window or last update falls in it, and
         repeating ones (recurring, ongoing, set days) on track with a progress note updated in it."""
         period, out = self.period, []
-        one_year = period.start.year == period.end.year  # the heading gives the year: "26 January" is enough
         for status in self.rollup.statuses:
             activity = self.by_row[status.row]
             schedule = activity.schedule
@@ -211,7 +201,7 @@ class _Content:
             when = days[0] if days else updated or _window_date(status.start, status.end, period)
             out.append({
                 "id": activity.id or "", "activity": _short(activity.activity, TITLE_WORDS),
-                "date": _day(when, year=not one_year) if when else "", "sort": when.isoformat() if when else "",
+                "date": _day_in(when, period) if when else "", "sort": when.isoformat() if when else "",
                 "theme": activity.theme or "", "note": _sentence(_short(activity.progress, 12)),
                 "complete": status.derived_rag == BLUE, "row": activity.row,
             })
@@ -225,7 +215,7 @@ class _Content:
             days = status.overdue_days or 0
             out.append({
                 "id": status.id or "", "activity": _short(status.activity, TITLE_WORDS),
-                "due": _day(status.end) if status.end else "",
+                "due": format_day(status.end, long=True) if status.end else "",
                 "days": days, "days_text": _n(days, "day", "days"),
             })
         return out
@@ -292,7 +282,7 @@ class _Content:
                 continue
             self.items.append(TextItem(record["text"], table.sheet, record["row"], table.letter("text"), "text"))
             quotes.append({"text": record["text"], "source": record.get("source_type") or "a partner",
-                           "date": _day(record["date"]) if record.get("date") else "",
+                           "date": format_day(record["date"], long=True) if record.get("date") else "",
                            "sort": record["date"].isoformat() if record.get("date") else ""})
         quotes.sort(key=lambda q: (q["sort"], q["text"]))
         quotes = quotes[:MAX_QUOTES]
@@ -303,10 +293,10 @@ class _Content:
         return quotes, withheld
 
     def _headline(self, delivered: int) -> str:
-        when = "this quarter" if _is_quarter(self.period) else f"in {_period_title(self.period)}"
+        when = "this quarter" if _is_quarter(self.period) else f"in {self.period.describe()}"
         if delivered:
             return f"CSE communications: {_n(delivered, 'activity', 'activities')} delivered {when}"
-        return f"CSE communications: an update for {_period_title(self.period)}"
+        return f"CSE communications: an update for {self.period.describe()}"
 
     def _summary(self, overall: Any) -> str:
         c = overall.counts
@@ -320,10 +310,10 @@ class _Content:
                                      "the theme's total."), "referrals": ""}
         shown = _chart_months(self._referrals(), self.period)
         if shown:
-            first, last = shown[0]["month"], shown[-1]["month"]
+            span = make_period(shown[0]["month"].replace(day=1), month_end(shown[-1]["month"]))
             small = any(0 < r["referrals"] < THRESHOLD for r in shown)
             captions["referrals"] = (
-                f"CSE referrals per month, {first:%B %Y} to {last:%B %Y}; shaded: {_period_title(self.period)}"
+                f"CSE referrals per month, {span.describe()}; shaded: {self.period.describe()}"
                 + ("; hatched: fewer than 5 (drawn at 5)." if small else "."))
         return captions
 
@@ -422,7 +412,8 @@ def render(
     context: Mapping[str, Any], template_path: str | Path, out_path: str | Path | None,
     images: Mapping[str, bytes] | None = None, comments: str | None = None,
 ) -> Any:
-    """Render the context into the Word template and save it (when out_path is given); returns the document.
+    """Render the context into the Word template and save it (when out_path is given, replacing a file there);
+    returns the document.
 
     Images are PNG bytes by name and become `{{ chart_<name> }}`. Unknown tags fail (StrictUndefined) and user
     text is escaped (autoescape), each failure as a TemplateError naming the template and the tag.
@@ -459,9 +450,10 @@ def render(
     tpl.docx.core_properties.author = str(context.get("board_name", ""))
     tpl.docx.core_properties.title = str(context.get("headline", ""))
     if out_path is not None:
-        out_path = Path(out_path)
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        tpl.save(str(out_path))
+        buffer = io.BytesIO()
+        tpl.save(buffer)
+        # through a temporary file and a rename: a failed save leaves any earlier file as it was
+        write_new(out_path, buffer.getvalue(), force=True)
     return tpl.docx
 
 
@@ -582,26 +574,31 @@ class NewsletterResult:
 
     @property
     def blocked(self) -> bool:
-        """True when the privacy screen stopped the draft."""
-        return self.path is None
+        """True when the privacy screen stopped the draft (or the context dump)."""
+        return bool(self.blocking)
 
     @property
     def blocking(self) -> list[Finding]:
         """The findings that stopped the draft (allowed cells excluded)."""
         return [f for f in self.findings if f.severity == ERROR]
 
-    def to_text(self) -> str:
-        """The lines the CLI and the Excel alert show."""
+    def to_text(self, for_excel: bool = False) -> str:
+        """The lines the CLI shows; for_excel words what to do for the Draft newsletter button (no options there)."""
         if self.blocked:
             lines = [f"Not written: the privacy screen found {_n(len(self.blocking), 'problem', 'problems')} "
                      "in text the newsletter would quote:"]
             lines += [f"  {f.address}: {f.message}" for f in self.blocking]
-            lines.append("Edit those cells, or after checking a cell allow it with --allow SHEET!CELL.")
+            lines.append(
+                "Take the personal details out of those cells (an anecdote can instead be set to Publish: No), "
+                "then click Draft newsletter again." if for_excel
+                else "Edit those cells, or after checking a cell allow it with --allow SHEET!CELL.")
             return "\n".join(lines) + "\n"
         lines = []
         if self.requested is not None:
-            lines.append(f"{self.requested} already exists; wrote the next free name instead (use --force to replace).")
-        lines.append(f"Wrote {self.path} ({self.word_count} words).")
+            lines.append(f"{self.requested.name} already exists, so this draft has a new name." if for_excel else
+                         f"{self.requested} already exists; wrote the next free name instead (use --force to replace).")
+        if self.path is not None:
+            lines.append(f"Wrote {self.path} ({self.word_count} words).")
         if self.allowed:
             lines.append("Allowed after checking (listed in the document's properties, Comments): "
                          + ", ".join(self.allowed))
@@ -623,19 +620,22 @@ def draft_newsletter(
     force: bool = False,
     allow: Iterable[str] = (),
 ) -> NewsletterResult:
-    """Build, screen and render the newsletter draft; blocked (nothing written) when the screen finds personal data."""
+    """Build, screen and render the newsletter draft; blocked (nothing written) when the screen finds personal data.
+
+    The output must be a .docx and never the workbook itself (not even with force): UsageError or
+    OutputExistsError before any work is done.
+    """
     template_path = Path(template) if template else DEFAULT_TEMPLATE
     _load_template(template_path)  # a missing template is reported before anything else
-    content = _Content(plan, period, as_of)
-    context = content.context
-    s = plan.settings
-    findings = screen(content.items, mailboxes=[s.contact_mailbox or ""], numbers=phone_numbers(s.referral_route),
-                      allow=allow)
-    allowed = sorted({f"{f.address} ({f.code})" for f in findings if f.severity != ERROR})
-    if any(f.severity == ERROR for f in findings):
-        return NewsletterResult(None, findings, allowed, context=context)
+    if out is not None:
+        _check_output(Path(out), plan)
+    content, result = _screened(plan, period, as_of, allow)
+    if result.blocked:
+        return result
+    context, findings, allowed = result.context, result.findings, result.allowed
     requested = Path(out) if out else default_output(plan, content.period)
     path = requested if force else next_free(requested)
+    _check_output(path, plan)
     images = {"rag_by_theme": chart_rag_by_theme(context)} if context["charts"]["rag_by_theme"] else {}
     if context["charts"]["referrals"]:
         images["referrals"] = chart_referrals(content._referrals(), content.period)
@@ -643,6 +643,31 @@ def draft_newsletter(
     doc = render(context, template_path, path, images, comments=comments)
     words = _running_words(doc)
     return NewsletterResult(path, findings, allowed, words, requested if path != requested else None, context)
+
+
+def newsletter_context(plan: Plan, period: Period | str | None = None, as_of: dt.date | None = None,
+                       allow: Iterable[str] = ()) -> NewsletterResult:
+    """The newsletter's context behind the privacy screen, nothing written: `--dump-context` shows it only when
+    the result is not blocked, so no cell the screen stops is ever printed."""
+    return _screened(plan, period, as_of, allow)[1]
+
+
+def _screened(plan: Plan, period: Period | str | None, as_of: dt.date | None,
+              allow: Iterable[str]) -> tuple[_Content, NewsletterResult]:
+    """The content and the screen's verdict on every piece of free text it would quote."""
+    content = _Content(plan, period, as_of)
+    s = plan.settings
+    findings = screen(content.items, mailboxes=[s.contact_mailbox or ""], numbers=phone_numbers(s.referral_route),
+                      allow=allow)
+    allowed = sorted({f"{f.address} ({f.code})" for f in findings if f.severity != ERROR})
+    return content, NewsletterResult(None, findings, allowed, context=content.context)
+
+
+def _check_output(path: Path, plan: Plan) -> None:
+    """A draft goes to a .docx that is not the workbook (existing files are left to force / next_free)."""
+    check_writable(path, force=True, inputs=[plan.path])
+    if path.suffix.casefold() != ".docx":
+        raise UsageError(f"{path}: a newsletter draft is a Word file; give a name ending in .docx")
 
 
 def _running_words(doc: Any) -> int:
@@ -673,8 +698,10 @@ def _hex(rag: str) -> str:
     return RAG_COLOURS[rag].lstrip("#")
 
 
-def _day(day: dt.date, year: bool = True) -> str:
-    return f"{day.day} {day:%B %Y}" if year else f"{day.day} {day:%B}"
+def _day_in(day: dt.date, period: Period) -> str:
+    """ "26 January 2018", or "26 January" when the period lies in one year (its heading gives the year)."""
+    text = format_day(day, long=True)
+    return text.removesuffix(f" {day.year}") if period.start.year == period.end.year else text
 
 
 def _pct(share: float, digits: int = 0) -> str:
@@ -689,26 +716,13 @@ def _is_quarter(period: Period) -> bool:
     return period.whole_months and len(period.month_starts()) == 3 and period.start.month in (1, 4, 7, 10)
 
 
-def _period_title(period: Period) -> str:
-    if period.whole_months:
-        months = period.month_starts()
-        first, last = months[0], months[-1]
-        if first == last:
-            return f"{first:%B %Y}"
-        if first.year == last.year:
-            return f"{first:%B} to {last:%B %Y}"
-        return f"{first:%B %Y} to {last:%B %Y}"
-    return f"{_day(period.start)} to {_day(period.end)}"
-
-
 def _baseline_title(baseline: Mapping[str, Any]) -> str:
     """ "January to March 2017 (the same period last year)" from the evaluation's baseline record."""
     periods = [make_period(dt.date.fromisoformat(p["start"]), dt.date.fromisoformat(p["end"]))
                for p in baseline.get("periods", [])]
     if not periods:
         return ""
-    span = _period_title(periods[0]) if len(periods) == 1 else (
-        f"{_period_title(periods[0])} to {_period_title(periods[-1])}")
+    span = periods[0].describe() if len(periods) == 1 else make_period(periods[0].start, periods[-1].end).describe()
     how = "the same period last year" if baseline.get("method") == "same-period-last-year" else (
         f"the average of the {len(periods)} periods before")
     return f"{span} ({how})"

@@ -258,13 +258,16 @@ def _add_evaluate(sub) -> None:
 
 
 def _cmd_newsletter(args: argparse.Namespace) -> int:
-    from .briefing import build_context, draft_newsletter
+    from .briefing import draft_newsletter, newsletter_context
     from .plan import load_plan
 
     plan = load_plan(args.workbook)
     if args.dump_context:
-        context = build_context(plan, period=args.period, as_of=args.as_of)
-        _emit(json.dumps(context, indent=2, ensure_ascii=False) + "\n", args.dump_context, args.force,
+        screened = newsletter_context(plan, period=args.period, as_of=args.as_of, allow=args.allow or ())
+        if screened.blocked:
+            sys.stderr.write(screened.to_text())
+            return EXIT_FINDINGS
+        _emit(json.dumps(screened.context, indent=2, ensure_ascii=False) + "\n", args.dump_context, args.force,
               inputs=[args.workbook])
         return EXIT_OK
     result = draft_newsletter(plan, period=args.period, as_of=args.as_of, out=args.output,
@@ -280,18 +283,20 @@ def _add_newsletter(sub) -> None:
     p = _command(sub, "newsletter", "Draft the partner newsletter article in Word, screened for personal data.",
                  "cseplan newsletter workbook/examples/cseplan_demo.xlsm --period 2018Q1 --allow Anecdotes!D5")
     p.add_argument("workbook", metavar="WORKBOOK", help="the plan workbook (.xlsx or .xlsm)")
-    p.add_argument("--period", metavar="P", help="2018Q1, 2018-03 or 2018-01-01..2018-03-31 "
-                   "(default: the Control sheet's Reporting period, else the quarter of the as-of date)")
+    p.add_argument("--period", metavar="P", help="2018Q1, Q1 2018, 2018-03, 2018/19 or 2018-01-01..2018-03-31 "
+                   "(default: the Control sheet's Reporting period, else the last complete quarter)")
     p.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
                    help="the date the RAG is judged at (default: the workbook's As-of date, else today)")
     p.add_argument("-o", "--output", metavar="FILE.docx",
                    help="where to write (default: newsletters/<board>_<period>_draft.docx beside the workbook)")
-    p.add_argument("--template", metavar="PATH", help="a Word template (default: templates/nscb_newsletter.docx)")
+    p.add_argument("--template", metavar="PATH",
+                   help="a Word template (default: the nscb_newsletter.docx shipped with the package)")
     p.add_argument("--force", action="store_true", help="replace an existing file instead of taking the next free name")
     p.add_argument("--allow", action="append", metavar="SHEET!CELL",
                    help="a cell the privacy screen flagged that you have checked and allow (repeatable)")
     p.add_argument("--dump-context", metavar="FILE|-",
-                   help="write the newsletter's data as JSON (to design a template against) instead of the draft")
+                   help="write the newsletter's data as JSON (to design a template against) instead of the draft; "
+                        "screened first: exit 1 with the findings, as a draft would")
     p.set_defaults(handler=_cmd_newsletter)
 
 

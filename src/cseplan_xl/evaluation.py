@@ -1,43 +1,31 @@
 """Evaluation figures for the plan's four measures, with honest uncertainty (DOMAIN.md, "Evaluation").
 
-Referrals: the rate ratio of two Poisson counts with exposure in months. Conditional on n = y1 + y0,
-y1 is Binomial(n, p) with p = RR*t1 / (RR*t1 + t0), so the exact (Clopper-Pearson) and mid-p intervals for p
-map one-to-one onto RR = p/(1-p) * t0/t1, and the one-sided p for an increase is P(Y1 >= y1 | n) at RR = 1.
-
-Words (plain_words): a change is called "unlikely to be chance" only when the one-sided exact p is below
-0.025, which is exactly when the exact 95% interval excludes 1, so the words never contradict the interval.
-Otherwise, with fewer than 50 referrals in the two periods together, the words say "too few to be sure the
-change is real"; with 50 or more, "the change could be chance". Equal rates say "no change".
-
-Every measure carries its definition, data source (sheet), baseline and period (Barcelona Principles).
-Never an advertising value equivalent; never an engagement rate pooled across platforms.
-The distributions are exact binomial sums in pure Python (no scipy: it would double the import time of the
-newsletter and evaluate commands); tests cross-check them against scipy.
+Referrals are compared as a rate ratio of two Poisson counts with exposure in months, in words that match
+the evidence (stats.py holds the statistics and the thresholds of its words). Every measure carries its
+definition, data source (sheet), baseline and period (Barcelona Principles). Never an advertising value
+equivalent; never an engagement rate pooled across platforms.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from . import contract
 from .disclosure import WITHHELD, Relation, protect
 from .errors import UsageError
-from .period import Period, last_complete_quarter, parse_period
+from .period import Period, default_period, parse_period
+from .stats import RateRatio, plain_words, rate_ratio, wilson_interval
+from .when import format_day
 
-ALPHA = 0.05
-Z95 = 1.959963984540054
-CLEAR_P = ALPHA / 2  # one-sided exact p below this <=> the exact 95% interval excludes 1
-SMALL_TOTAL = 50  # below this many referrals in both periods together, an unclear change is "too few"
 SAME_PERIOD_LAST_YEAR = "same-period-last-year"
 PRE_PERIOD = "pre-period"
 BASELINE_EXAMPLES = "same-period-last-year or pre-period:K (K earlier periods of the same length, e.g. pre-period:4)"
 SOCIAL_COMPONENTS = ("reactions", "comments", "shares", "saves", "clicks")
 SOCIAL_DENOMINATORS = ("views", "impressions", "reach")  # first present wins: Meta replaced impressions with views
-TONES = ("-2", "-1", "0", "+1", "+2")
+TONES = tuple(f"{t:+d}" if t else "0" for t in range(contract.TONE_RANGE[0], contract.TONE_RANGE[1] + 1))
 CSV_COLUMNS = ("section", "group", "key", "field", "value")
 
 DEFINITIONS = {
@@ -46,7 +34,8 @@ DEFINITIONS = {
     "social": "Engagements (reactions + comments + shares + saves + clicks) per post, summed per platform; "
               "engagement rate = engagements / the named denominator (views, else impressions, else reach) "
               "over the posts that report it. Rates are per platform and never pooled across platforms.",
-    "media": "Traditional media items coded on the Media sheet: tone -2..+2, prominence 3 headline/lead, "
+    "media": f"Traditional media items coded on the Media sheet: tone {contract.TONE_RANGE[0]}.."
+             f"{contract.TONE_RANGE[1]:+d}, prominence 3 headline/lead, "
              "2 first paragraph or picture, 1 passing mention; broadcast seconds; how many of the five key "
              "messages; whether the reporting route was given. No advertising value equivalent.",
     "anecdotes": "Anecdotal evidence items on the Anecdotes sheet; publishable = consent to publish and "
@@ -58,252 +47,7 @@ _SPECS = {"referrals": contract.REFERRALS, "social": contract.SOCIAL, "media": c
           "anecdotes": contract.ANECDOTES}
 
 
-# --- rate ratio ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RateRatio:
-    """Two Poisson counts compared: y1 over t1 months (period) against y0 over t0 months (baseline).
-
-    rate_ratio is inf when y0 = 0 < y1 and None when both are 0; an interval's upper end may be inf.
-    """
-
-    y1: int
-    t1: float
-    y0: int
-    t0: float
-    rate_ratio: float | None
-    percent_change: float | None
-    ci_exact: tuple[float, float] | None
-    ci_mid_p: tuple[float, float] | None
-    p_increase: float | None  # exact one-sided P(Y1 >= y1 | n) at RR = 1
-    p_increase_mid_p: float | None  # P(Y1 > y1 | n) + P(Y1 = y1 | n) / 2
-    p_decrease: float | None  # exact one-sided P(Y1 <= y1 | n) at RR = 1
-
-    @property
-    def direction(self) -> str:
-        """"rise", "fall", "level" or "none" (no events in either period)."""
-        if self.y1 + self.y0 == 0:
-            return "none"
-        r1, r0 = self.y1 * self.t0, self.y0 * self.t1
-        return "rise" if r1 > r0 else "fall" if r1 < r0 else "level"
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-able; infinite values become None (undefined or unbounded)."""
-        return {
-            "rate_ratio": _finite(self.rate_ratio),
-            "percent_change": _finite(self.percent_change),
-            "ci_exact": _interval(self.ci_exact),
-            "ci_mid_p": _interval(self.ci_mid_p),
-            "p_increase": self.p_increase,
-            "p_increase_mid_p": self.p_increase_mid_p,
-            "p_decrease": self.p_decrease,
-        }
-
-
-def rate_ratio(y1: int, t1: float, y0: int, t0: float) -> RateRatio:
-    """Compare counts y1 (period, t1 months) and y0 (baseline, t0 months): rate ratio, exact and mid-p 95% CIs."""
-    if y1 < 0 or y0 < 0 or t1 <= 0 or t0 <= 0:
-        raise ValueError("counts must be >= 0 and exposures > 0")
-    y1, y0 = int(y1), int(y0)
-    n = y1 + y0
-    if n == 0:
-        return RateRatio(y1, t1, y0, t0, None, None, None, None, None, None, None)
-    p0 = t1 / (t1 + t0)
-    rr = math.inf if y0 == 0 else (y1 / t1) / (y0 / t0)
-    pct = None if math.isinf(rr) else (rr - 1) * 100
-    half = ALPHA / 2
-    guess = wilson_interval(y1, n) or (0.0, 1.0)
-    # Clopper-Pearson: P(Y >= y1; lo) = alpha/2 and P(Y <= y1; hi) = alpha/2 (the beta quantiles of the module doc).
-    # Derivatives in p: d/dp P(Y >= k) = n P(Y' = k-1) with Y' ~ Bin(n-1, p); the mid-p tails take the average.
-    lo = 0.0 if y1 == 0 else _solve(lambda p: _upper_tail(y1, n, p), lambda p: n * _pmf(y1 - 1, n - 1, p), half,
-                                    guess[0], rising=True)
-    hi = 1.0 if y1 == n else _solve(lambda p: _lower_tail(y1, n, p), lambda p: -n * _pmf(y1, n - 1, p), half,
-                                    guess[1], rising=False)
-    mid_slope = lambda p: n / 2 * (_pmf(y1 - 1, n - 1, p) + _pmf(y1, n - 1, p))  # noqa: E731
-    mid_lo = 0.0 if y1 == 0 else _solve(lambda p: _upper_mid(y1, n, p), mid_slope, half, guess[0], rising=True)
-    mid_hi = 1.0 if y1 == n else _solve(lambda p: _lower_mid(y1, n, p), lambda p: -mid_slope(p), half, guess[1],
-                                        rising=False)
-    to_rr = lambda p: math.inf if p >= 1 else p / (1 - p) * t0 / t1  # noqa: E731
-    p_inc = _upper_tail(y1, n, p0)
-    return RateRatio(
-        y1, t1, y0, t0, rr, pct,
-        (to_rr(lo), to_rr(hi)), (to_rr(mid_lo), to_rr(mid_hi)),
-        min(1.0, p_inc), min(1.0, p_inc - _pmf(y1, n, p0) / 2), min(1.0, _lower_tail(y1, n, p0)),
-    )
-
-
-# --- binomial tails (pure Python: exact sums, no scipy) --------------------------------------
-# With integer a, b the regularised incomplete beta is a binomial tail, I_p(k, n-k+1) = P(Y >= k), Y ~ Bin(n, p),
-# so the beta quantiles behind the Clopper-Pearson interval are roots of tail sums, found by _solve.
-
-_LOG_COMB_EXACT = 5000  # up to this n, log C(n, k) from math.comb (exact); beyond, from math.lgamma
-
-
-def _log_pmf(k: int, n: int, p: float) -> float:
-    if n <= _LOG_COMB_EXACT:
-        log_comb = math.log(math.comb(n, k))
-    else:
-        log_comb = math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
-    return log_comb + k * math.log(p) + (n - k) * math.log1p(-p)
-
-
-def _pmf(k: int, n: int, p: float) -> float:
-    """P(Y = k) for Y ~ Binomial(n, p), computed in log space so nothing overflows."""
-    if k < 0 or k > n:
-        return 0.0
-    if p <= 0:
-        return 1.0 if k == 0 else 0.0
-    if p >= 1:
-        return 1.0 if k == n else 0.0
-    return math.exp(_log_pmf(k, n, p))
-
-
-def _sum_away(k: int, n: int, p: float, step: int) -> float:
-    """P(Y = k) + P(Y = k + step) + ... to the end (step +1 or -1), from k on the far side of the mode.
-
-    Terms shrink away from the mode, so the sum stops once they no longer change it.
-    """
-    term = _pmf(k, n, p)
-    total = 0.0
-    odds = p / (1 - p)
-    j = k
-    while term > 0.0:
-        total += term
-        if term <= total * 1e-17:
-            break
-        if step > 0:
-            if j >= n:
-                break
-            term *= (n - j) / (j + 1) * odds
-        else:
-            if j <= 0:
-                break
-            term *= j / (n - j + 1) / odds
-        j += step
-    return total
-
-
-def _upper_tail(k: int, n: int, p: float) -> float:
-    """P(Y >= k) for Y ~ Binomial(n, p)."""
-    if k <= 0:
-        return 1.0
-    if k > n or p <= 0:
-        return 0.0
-    if p >= 1:
-        return 1.0
-    if k > math.floor((n + 1) * p):  # beyond the mode: sum the small side directly, so tiny tails stay exact
-        return _sum_away(k, n, p, +1)
-    return max(0.0, 1.0 - _sum_away(k - 1, n, p, -1))
-
-
-def _lower_tail(k: int, n: int, p: float) -> float:
-    """P(Y <= k) for Y ~ Binomial(n, p)."""
-    if k >= n or p <= 0:
-        return 1.0
-    if k < 0 or p >= 1:
-        return 0.0
-    if k < math.floor((n + 1) * p):
-        return _sum_away(k, n, p, -1)
-    return max(0.0, 1.0 - _sum_away(k + 1, n, p, +1))
-
-
-def _upper_mid(k: int, n: int, p: float) -> float:
-    """P(Y > k) + P(Y = k)/2: rises with p."""
-    return _upper_tail(k + 1, n, p) + _pmf(k, n, p) / 2
-
-
-def _lower_mid(k: int, n: int, p: float) -> float:
-    """P(Y < k) + P(Y = k)/2: falls as p rises."""
-    return _lower_tail(k - 1, n, p) + _pmf(k, n, p) / 2
-
-
-def _solve(f: Callable[[float], float], slope: Callable[[float], float], target: float, guess: float,
-           rising: bool) -> float:
-    """The p in (0, 1) where f(p) = target, f monotone (rising or not) with derivative slope: Newton steps from
-    guess, kept inside a shrinking bracket (bisection when a step would leave it), to about 1e-13 of min(p, 1 - p).
-    """
-    lo, hi = 0.0, 1.0
-    x = min(max(guess, 1e-300), 1 - 1e-16)
-    for _ in range(200):
-        fx = f(x) - target
-        if fx == 0:
-            return x
-        if (fx < 0) == rising:
-            lo = x
-        else:
-            hi = x
-        d = slope(x)
-        step = fx / d if d else math.inf
-        if abs(step) <= 1e-13 * min(x, 1 - x):
-            return min(max(x - step, lo), hi)
-        x = x - step if lo < x - step < hi else (lo + hi) / 2
-        if hi - lo <= 1e-15 * min(x, 1 - x):
-            return x
-    return x
-
-
-def plain_words(subject: str, result: RateRatio) -> str:
-    """One sentence that says what the counts show and how sure we can be (thresholds in the module doc)."""
-    y1, y0, t1, t0 = result.y1, result.y0, result.t1, result.t0
-    before = str(y0) if math.isclose(t0, t1) else f"an average of {_num(y0 * t1 / t0)}"
-    direction = result.direction
-    if direction == "none":
-        return f"{subject}: none in either period, so there is nothing to compare."
-    if direction == "level":
-        return f"{subject} stayed level ({before} before, {y1} now): no change."
-    figures = _figures_words(result)
-    verb = "rose" if direction == "rise" else "fell"
-    p = result.p_increase if direction == "rise" else result.p_decrease
-    if p is not None and p < CLEAR_P:
-        verdict = f"a {direction} unlikely to be chance (one-sided {_p(p)})"
-    elif y1 + y0 < SMALL_TOTAL:
-        verdict = "too few to be sure the change is real"
-    else:
-        verdict = f"the change could be chance (one-sided {_p(p)})"
-    return f"{subject} {verb} from {before} to {y1} ({figures}): {verdict}."
-
-
-def _figures_words(result: RateRatio) -> str:
-    lo, hi = result.ci_exact or (0.0, math.inf)
-    ci = f"95% CI {lo:.2f} to {'no upper limit' if math.isinf(hi) else f'{hi:.2f}'}"
-    if result.rate_ratio is None or math.isinf(result.rate_ratio):
-        return f"none in the baseline, so no rate ratio; {ci}"
-    return f"rate ratio {result.rate_ratio:.2f}, {ci}"
-
-
-def _p(p: float | None) -> str:
-    if p is None:
-        return "p not defined"
-    if p < 0.001:
-        return "p < 0.001"
-    return f"p = {p:.2f}" if p >= 0.01 else f"p = {p:.3f}"
-
-
-def _num(x: float) -> str:
-    return f"{x:.0f}" if float(x).is_integer() else f"{x:.1f}"
-
-
-def _finite(x: float | None) -> float | None:
-    return None if x is None or math.isinf(x) else round(x, 6)
-
-
-def _interval(ci: tuple[float, float] | None) -> list[float | None] | None:
-    return None if ci is None else [_finite(ci[0]), _finite(ci[1])]
-
-
 # --- shares ----------------------------------------------------------------------------------
-
-
-def wilson_interval(k: int, n: int, z: float = Z95) -> tuple[float, float] | None:
-    """Wilson score 95% interval for a proportion k/n; None when n = 0."""
-    if n <= 0:
-        return None
-    phat = k / n
-    denom = 1 + z * z / n
-    centre = (phat + z * z / (2 * n)) / denom
-    half = z * math.sqrt(phat * (1 - phat) / n + z * z / (4 * n * n)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 def _share(k: int, n: int) -> dict[str, Any]:
@@ -365,7 +109,7 @@ class Evaluation:
     def to_text(self, partner_facing: bool = False) -> str:
         """A readable summary for the terminal."""
         d = self.to_dict(partner_facing)
-        lines = [f"Evaluation for {_period_words(self.period)}, as of {self.as_of:%d %b %Y}",
+        lines = [f"Evaluation for {self.period.describe(label=True)}, as of {format_day(self.as_of)}",
                  f"Baseline: {self.baseline_words}"]
         if partner_facing:
             lines.append("Partner-facing: counts below 5 show as 'fewer than 5'; some figures are withheld "
@@ -430,7 +174,8 @@ def evaluate(
 ) -> Evaluation:
     """The four measures for a period (default: the Control reporting period, else the last complete quarter)."""
     as_of_date = plan.as_of(as_of)
-    period_obj = _resolve_period(plan, period, as_of_date)
+    period_obj = period if isinstance(period, Period) else (
+        parse_period(period) if period else default_period(plan.settings.reporting_period, as_of_date))
     method, k = parse_baseline(baseline)
     baseline_periods = (
         (period_obj.shift_years(-1),) if method == SAME_PERIOD_LAST_YEAR else tuple(period_obj.previous(k))
@@ -477,40 +222,13 @@ def parse_baseline(text: str) -> tuple[str, int]:
     raise UsageError(f"cannot understand the baseline {text!r}; use {BASELINE_EXAMPLES}")
 
 
-def _resolve_period(plan: Any, period: str | Period | None, as_of: dt.date) -> Period:
-    if isinstance(period, Period):
-        return period
-    if period:
-        return parse_period(period)
-    setting = plan.settings.reporting_period
-    if setting:
-        try:
-            return parse_period(setting)
-        except UsageError as exc:
-            raise UsageError(f"the Control sheet's Reporting period: {exc}") from None
-    return last_complete_quarter(as_of)
-
-
 def _baseline_words(method: str, periods: tuple[Period, ...]) -> str:
     if method == SAME_PERIOD_LAST_YEAR:
-        return f"the same period last year, {_period_words(periods[0])}"
+        return f"the same period last year, {periods[0].describe(label=True)}"
     if len(periods) == 1:
-        return f"the period before, {_period_words(periods[0])}"
+        return f"the period before, {periods[0].describe(label=True)}"
     return (f"the average of the {len(periods)} periods of the same length before "
             f"({periods[0].label} to {periods[-1].label})")
-
-
-def _period_words(p: Period) -> str:
-    """"Q1 2018 (Jan–Mar 2018)", "March 2018", "2018", else the dates."""
-    label = p.label
-    if len(label) == 6 and label[4] == "Q":
-        return f"Q{label[5]} {label[:4]} ({p.start:%b}–{p.end:%b %Y})"
-    if len(label) == 7 and label[4] == "-":
-        return f"{p.start:%B %Y}"
-    if len(label) == 4:
-        return label
-    dates = f"{p.start.day} {p.start:%b %Y}–{p.end.day} {p.end:%b %Y}"
-    return dates if ".." in label else f"{label} ({dates})"
 
 
 def _source(plan: Any, spec: contract.SheetSpec) -> str:
@@ -689,12 +407,14 @@ def _social_tally(posts: list[dict[str, Any]]) -> dict[str, Any]:
 def _media(records: list[dict[str, Any]], period: Period) -> dict[str, Any]:
     notes: list[str] = []
     items = [r for r in records if _in(period, r.get("date"))]
-    bad_tone = [r["row"] for r in items if r.get("tone") is not None and not -2 <= r["tone"] <= 2]
+    (tone_lo, tone_hi), (prom_lo, prom_hi) = contract.TONE_RANGE, contract.PROMINENCE_RANGE
+    bad_tone = [r["row"] for r in items if r.get("tone") is not None and not _coded(r["tone"], contract.TONE_RANGE)]
     if bad_tone:
-        notes.append(f"tone outside -2..+2 left uncoded (rows {_rows(bad_tone)})")
-    bad_prom = [r["row"] for r in items if r.get("prominence") is not None and not 1 <= r["prominence"] <= 3]
+        notes.append(f"tone outside {tone_lo}..{tone_hi:+d} left uncoded (rows {_rows(bad_tone)})")
+    bad_prom = [r["row"] for r in items
+                if r.get("prominence") is not None and not _coded(r["prominence"], contract.PROMINENCE_RANGE)]
     if bad_prom:
-        notes.append(f"prominence outside 1..3 left uncoded (rows {_rows(bad_prom)})")
+        notes.append(f"prominence outside {prom_lo}..{prom_hi} left uncoded (rows {_rows(bad_prom)})")
     if not items:
         notes.append("no media items dated inside the period")
 
@@ -712,8 +432,9 @@ def _media(records: list[dict[str, Any]], period: Period) -> dict[str, Any]:
 
 
 def _media_tally(items: list[dict[str, Any]]) -> dict[str, Any]:
-    tones = [int(r["tone"]) for r in items if r.get("tone") is not None and -2 <= r["tone"] <= 2]
-    prominence = [int(r["prominence"]) for r in items if r.get("prominence") is not None and 1 <= r["prominence"] <= 3]
+    tones = [int(r["tone"]) for r in items if r.get("tone") is not None and _coded(r["tone"], contract.TONE_RANGE)]
+    prominence = [int(r["prominence"]) for r in items
+                  if r.get("prominence") is not None and _coded(r["prominence"], contract.PROMINENCE_RANGE)]
     messages = [int(r["key_messages"]) for r in items
                 if r.get("key_messages") is not None and 0 <= r["key_messages"] <= contract.KEY_MESSAGE_COUNT]
     route = [r.get("reporting_route") for r in items]
@@ -735,6 +456,11 @@ def _media_tally(items: list[dict[str, Any]]) -> dict[str, Any]:
         "reporting_route": {"given": given, "not_given": not_given, "not_recorded": len(items) - given - not_given,
                             "share": round(given / (given + not_given), 6) if given + not_given else None},
     }
+
+
+def _coded(value: Any, bounds: tuple[int, int]) -> bool:
+    """True when a coded value lies in the contract's range (tone -2..+2, prominence 1..3)."""
+    return bounds[0] <= value <= bounds[1]
 
 
 # --- anecdotes -------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from .errors import CseplanError
 from .findings import ERROR, WARNING, Finding, cell_address, column_index, column_letter
 from .plan import Plan, build_plan
 from .read import workbook_from_grids
+from .when import format_day
 
 TITLE = "cseplan-xl"
 _CHOOSE = "Choose an action in the Action cell on Control, then click Run."
@@ -189,10 +190,10 @@ def _validate(session: _Session) -> tuple[str, int, int]:
     errors = sum(f.severity == ERROR for f in findings)
     warnings = sum(f.severity == WARNING for f in findings)
     if not findings:
-        return f"No problems found (as of {plan.as_of():%d/%m/%Y}).", 0, 0
+        return f"No problems found (as of {format_day(plan.as_of())}).", 0, 0
     verdict = "Fix the errors" if errors else "No errors"
     message = (f"{_n(errors, 'error', 'errors')}, {_n(warnings, 'warning', 'warnings')} "
-               f"(as of {plan.as_of():%d/%m/%Y}). {verdict}: the list is on the Validation sheet "
+               f"(as of {format_day(plan.as_of())}). {verdict}: the list is on the Validation sheet "
                "(click a cell address to go there); the cells are marked on the Plan.")
     first = [f for f in findings if f.severity == ERROR][:5]
     if first:
@@ -224,15 +225,16 @@ def _refresh(session: _Session) -> tuple[str, int | None, int | None]:
     plan = session.plan()
     result = rollup(plan)
     notes = _write_derived(session, plan, result)
+    now = _now()
     session.book.sheets[_sheet_name(session, contract.DASHBOARD)].range(contract.DASHBOARD_STATUS_CELL).value = (
-        f"Refreshed {_now():%d/%m/%Y %H:%M}; RAG as of {result.as_of:%d/%m/%Y}. The counts below the charts are "
-        "written by Refresh dashboard; the live counts above update as you edit."
+        f"Refreshed {format_day(now.date())} {now:%H:%M}; RAG as of {format_day(result.as_of)}. The counts below "
+        "the charts are written by Refresh dashboard; the live counts above update as you edit."
     )
     session.replace_rows(session.sheet(contract.DASHBOARD), contract.DASHBOARD_TABLES_ROW,
                          _dashboard_rows(plan, result), 9)
     notes += _append_history(session, plan, result)
     overall = result.overall
-    message = (f"Dashboard refreshed as of {result.as_of:%d/%m/%Y}: overall {overall.summary} "
+    message = (f"Dashboard refreshed as of {format_day(result.as_of)}: overall {overall.summary} "
                f"({_n(overall.total, 'activity', 'activities')}); {len(result.overdue)} overdue, "
                f"{len(result.upcoming)} coming up in the next {result.upcoming_days} days.")
     return "\n".join([message, *notes]), None, None
@@ -275,7 +277,7 @@ def _dashboard_rows(plan: Plan, result: Any) -> list[list[Any]]:
     from .evaluation import evaluate
 
     rows: list[list[Any]] = [
-        [f"Where the plan stands on {result.as_of:%d/%m/%Y} (worst-of with counts, never an average)"],
+        [f"Where the plan stands on {format_day(result.as_of)} (worst-of with counts, never an average)"],
         ["Group", "Key", "Worst RAG", *contract.RAG_VALUES, "Total"],
     ]
     for r in result.csv_rows():
@@ -290,7 +292,7 @@ def _dashboard_rows(plan: Plan, result: Any) -> list[list[Any]]:
     rows += [[s.id, _cell(s.activity), s.reported_rag, s.derived_rag, s.disagreement]
              for s in result.disagreements] or [["none"]]
     if result.previous_snapshot is not None:
-        rows += [[], [f"Changes since the snapshot of {result.previous_snapshot:%d/%m/%Y} ({len(result.changes)})"],
+        rows += [[], [f"Changes since the snapshot of {format_day(result.previous_snapshot)} ({len(result.changes)})"],
                  ["ID", "Activity", "Change", "Was", "Now"]]
         rows += [[c.id, _cell(c.activity), c.change, c.previous_rag, c.derived_rag]
                  for c in result.changes] or [["none"]]
@@ -331,13 +333,14 @@ def _append_history(session: _Session, plan: Plan, result: Any) -> list[str]:
 
 
 def _newsletter(session: _Session) -> tuple[str, int, int]:
-    from .briefing import default_output, draft_newsletter as draft, resolve_period
+    from .briefing import default_output, draft_newsletter as draft
+    from .period import default_period
 
     plan = session.plan()
-    period = resolve_period(plan, None, plan.as_of())
+    period = default_period(plan.settings.reporting_period, plan.as_of())
     folder = _output_folder(plan)
     result = draft(plan, period=period, out=folder / default_output(plan, period).name)
-    return result.to_text().rstrip("\n"), len(result.blocking), 0
+    return result.to_text(for_excel=True).rstrip("\n"), len(result.blocking), 0
 
 
 def _output_folder(plan: Plan) -> Path:

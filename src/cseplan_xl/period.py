@@ -104,6 +104,34 @@ class Period:
             return make_period(*month_span(self.end.year, self.end.month + 1, len(self.month_starts())))
         return make_period(self.end + dt.timedelta(days=1), self.end + dt.timedelta(days=self.days))
 
+    def describe(self, label: bool = False) -> str:
+        """The period in words: "January to March 2018", "March 2018", "2018", "15 January to 14 February 2018".
+
+        With label, a quarter or a financial year leads with its label: "Q1 2018 (January to March 2018)".
+        """
+        from .when import format_day  # when imports this module: the import waits until a period is described
+
+        months = self.month_starts()
+        first, last = months[0], months[-1]
+        if not self.whole_months:
+            start = (format_day(self.start, long=True) if self.start.year != self.end.year
+                     else f"{self.start.day} {calendar.month_name[self.start.month]}")
+            words = f"{start} to {format_day(self.end, long=True)}"
+        elif first == last:
+            words = f"{calendar.month_name[first.month]} {first.year}"
+        elif first.month == 1 and last.month == 12 and first.year == last.year:
+            words = str(first.year)
+        elif first.year == last.year:
+            words = f"{calendar.month_name[first.month]} to {calendar.month_name[last.month]} {last.year}"
+        else:
+            words = (f"{calendar.month_name[first.month]} {first.year} to "
+                     f"{calendar.month_name[last.month]} {last.year}")
+        if not label or ".." in self.label or self.label in (words, f"{first.year}-{first.month:02d}"):
+            return words
+        if m := re.fullmatch(r"(\d{4})Q([1-4])", self.label):
+            return f"Q{m.group(2)} {m.group(1)} ({words})"
+        return f"{self.label} ({words})"
+
     def to_dict(self) -> dict[str, object]:
         """JSON-able: label, start, end (ISO dates) and months."""
         return {"label": self.label, "start": self.start.isoformat(), "end": self.end.isoformat(),
@@ -123,6 +151,17 @@ def quarter_of(day: dt.date) -> Period:
 def last_complete_quarter(as_of: dt.date) -> Period:
     """The latest calendar quarter that ended before the as-of date (as of 31 March: the previous quarter)."""
     return quarter_of(quarter_of(as_of).start - dt.timedelta(days=1))
+
+
+def default_period(setting: str | None, as_of: dt.date) -> Period:
+    """The period to report when none is given: the Control sheet's Reporting period if set, else the last
+    complete quarter before the as-of date."""
+    if setting is not None and str(setting).strip():
+        try:
+            return parse_period(str(setting))
+        except UsageError as exc:
+            raise UsageError(f"the Control sheet's Reporting period: {exc}") from None
+    return last_complete_quarter(as_of)
 
 
 def parse_period(text: str) -> Period:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from .errors import UsageError
-from .findings import ERROR, INFO, Finding
+from .findings import ERROR, INFO, Finding, cell_address
 
 # Published helplines that may always appear (digits only): 999, 101, Crimestoppers, Childline, NHS 111.
 PUBLISHED_NUMBERS = frozenset({"999", "101", "111", "112", "0800555111", "08001111", "116123"})
@@ -43,7 +43,7 @@ class TextItem:
     @property
     def address(self) -> str:
         """The cell as the officer types it for `--allow` (`Anecdotes!D5`)."""
-        return Finding("", "", "", sheet=self.sheet, row=self.row, column=self.column).address
+        return cell_address(self.sheet, self.column, self.row)
 
 
 @dataclass(frozen=True)
