@@ -194,6 +194,15 @@ def test_media_tallies(full):
     assert "advertising" not in json.dumps(med).replace("No advertising value equivalent", "")
 
 
+def test_media_codes_are_checked_against_the_contract_ranges(full, monkeypatch):
+    from cseplan_xl import contract
+
+    monkeypatch.setattr(contract, "PROMINENCE_RANGE", (1, 2))
+    med = evaluate(full).to_dict()["media"]
+    assert med["notes"][1] == "prominence outside 1..2 left uncoded (rows 2)"
+    assert med["overall"]["prominence_weighted"] == 6  # 9 without the headline item's 3
+
+
 def test_anecdote_counts(full):
     an = evaluate(full).to_dict()["anecdotes"]
     assert (an["total"], an["publishable"], an["marked_publish_not_cleared"], an["undated"]) == (3, 1, 1, 1)

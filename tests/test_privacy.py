@@ -85,6 +85,7 @@ def test_finding_names_sheet_cell_and_what():
         "a phone number that is not a published helpline: '07700 900123'; remove it, or allow the cell after checking"
     )
     assert finding.to_dict()["cell"] == "D5"
+    assert TextItem("x", "Social media", 7, "C").address == "'Social media'!C7"  # quoted as --allow takes it
 
 
 def test_allowed_cells_do_not_block_but_are_listed():
