@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
 from dataclasses import dataclass, field
+from itertools import chain, islice
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from . import contract
 from .contract import SheetSpec, normalise_header
@@ -29,7 +30,7 @@ class CellError(str):
     """An Excel error value (#REF!, #DIV/0!, ...) found in a cell: text that is not data."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen init costs ~2 µs a row on large sheets
 class Row:
     """One data row of a table sheet: its Excel row number and its values by field key."""
 
@@ -91,7 +92,7 @@ def read_workbook(path: str | Path) -> WorkbookData:
     path = Path(path)
     book = _open(path)
     names = list(book.sheet_names)
-    return _assemble(path, names, lambda name: _grid(book, path, name), lambda found: _error_cells(path, book, found))
+    return _assemble(path, names, lambda name: _rows(book, path, name), lambda found: _error_cells(path, found))
 
 
 def workbook_from_grids(name: str | Path, grids: dict[str, list[list[Any]]]) -> WorkbookData:
@@ -106,7 +107,7 @@ def workbook_from_grids(name: str | Path, grids: dict[str, list[list[Any]]]) -> 
                     errors.setdefault(sheet, {})[(r, c)] = value
                     row[c] = None
         clean[sheet] = rows
-    return _assemble(Path(name), list(grids), lambda sheet: clean[sheet], lambda found: errors)
+    return _assemble(Path(name), list(grids), lambda sheet: iter(clean[sheet]), lambda found: errors)
 
 
 _ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
@@ -114,7 +115,8 @@ _ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#
 
 
 def _assemble(path: Path, names: list[str], grid, error_cells) -> WorkbookData:
-    """Read every contract sheet from grid(name); error_cells(names) gives Excel error values by sheet."""
+    """Read every contract sheet from grid(name), an iterator of rows from A1; error_cells(names) gives Excel error
+    values by sheet."""
     data = WorkbookData(path=path, sheet_names=names)
     by_spec = {spec.name: _find_sheet(names, spec) for spec in contract.ALL_SHEETS}
     if by_spec[contract.PLAN.name] is None:
@@ -137,10 +139,10 @@ def _assemble(path: Path, names: list[str], grid, error_cells) -> WorkbookData:
             )
     if by_spec[contract.CONTROL.name]:
         data.settings_sheet = by_spec[contract.CONTROL.name]
-        _read_settings(grid(data.settings_sheet), data)
+        _read_settings(list(grid(data.settings_sheet)), data)
     if by_spec[contract.LISTS.name]:
         data.lists_sheet = by_spec[contract.LISTS.name]
-        data.lists = _read_lists(grid(data.lists_sheet))
+        data.lists = _read_lists(list(grid(data.lists_sheet)))
     return data
 
 
@@ -207,27 +209,42 @@ def _find_sheet(names: list[str], spec: SheetSpec) -> str | None:
     return None
 
 
-def _grid(book, path: Path, name: str) -> list[list[Any]]:
+def _rows(book, path: Path, name: str) -> Iterator[list[Any]]:
+    """A sheet's rows from row 1 and column A, read lazily so a large sheet is never held twice."""
     try:
-        return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        sheet = book.get_sheet_by_name(name)
+        skipped = sheet.start[1] if sheet.start else 0  # iter_rows starts at the first used column
+        rows = sheet.iter_rows()
     except Exception as exc:  # a damaged sheet part inside an otherwise readable file
         raise UnreadableWorkbookError(f"{path}: sheet {name!r} cannot be read ({_reason(exc)})") from None
+    if not skipped:
+        return rows
+    pad = [""] * skipped
+    return (pad + cells for cells in rows)
 
 
-def _error_cells(path: Path, book, names: list[str]) -> dict[str, dict[tuple[int, int], str]]:
+def _error_cells(path: Path, names: list[str]) -> dict[str, dict[tuple[int, int], str]]:
     """Excel error values by sheet and (row, col), 0-based: calamine reads them as blanks."""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return {}
+    import zipfile
+
     found: dict[str, dict[tuple[int, int], str]] = {}
     try:
         with zipfile.ZipFile(path) as zf:
+            # Most workbooks hold no error value: look for one before working out which part is which sheet.
+            marked = {}
+            for part in zf.namelist():
+                if part.startswith("xl/worksheets/") and part.endswith(".xml"):
+                    xml = zf.read(part)
+                    if b't="e"' in xml:
+                        marked[part] = xml
+            if not marked:
+                return {}
             parts = _sheet_parts(zf)
             for name in names:
-                part = parts.get(name)
-                if part is None or part not in zf.namelist():
-                    continue
-                xml = zf.read(part)
-                if b't="e"' not in xml:
+                xml = marked.get(parts.get(name, ""))
+                if xml is None:
                     continue
                 cells = {}
                 for m in re.finditer(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>.*?<v>([^<]*)</v>', xml):
@@ -304,10 +321,11 @@ def _maybe_header(first: Any, spec: SheetSpec) -> bool:
 
 
 def _read_table(
-    grid: list[list[Any]], sheet: str, spec: SheetSpec, errors: dict[tuple[int, int], str], notes: list[Finding]
+    grid: Iterator[list[Any]], sheet: str, spec: SheetSpec, errors: dict[tuple[int, int], str], notes: list[Finding]
 ) -> Table:
+    head = list(islice(grid, _HEADER_SCAN_ROWS))
     best_row, best = -1, {}
-    for r, cells in enumerate(grid[:_HEADER_SCAN_ROWS]):
+    for r, cells in enumerate(head):
         matched = _match_header(cells, spec)
         if len(matched) > len(best):
             best_row, best = r, matched
@@ -321,7 +339,7 @@ def _read_table(
         raise MissingColumnsError(
             f"sheet {sheet!r}: header row {best_row + 1} lacks the required column(s) {', '.join(missing)}"
         )
-    header_cells = grid[best_row]
+    header_cells = head[best_row]
     used = set(best.values())
     for index, cell in enumerate(header_cells):
         if index not in used and isinstance(cell, str) and cell.strip():
@@ -339,7 +357,7 @@ def _read_table(
     has_section = "section" in best or not headings
     has_phase = "phase" in best or not headings
     section = phase = None
-    for cells in grid[:best_row]:
+    for cells in head[:best_row]:
         # Above the header the same headings count; other lone cells are titles.
         lone = [v for v in cells if v != "" and v is not None]
         if len(lone) == 1 and isinstance(lone[0], str):
@@ -351,16 +369,18 @@ def _read_table(
     rows: list[Row] = []
     cell_errors: list[tuple[int, str, CellError]] = []
     items = list(best.items())
+    keys = tuple(best)
+    pick = _picker(tuple(best.values()))
+    needed = max(best.values()) + 1
     errors_by_row: dict[int, dict[int, str]] = {}
     for (rr, cc), err in errors.items():
         errors_by_row.setdefault(rr, {})[cc] = err
-    for r in range(best_row + 1, len(grid)):
-        cells = grid[r]
+    for r, cells in enumerate(chain(head[best_row + 1 :], grid), start=best_row + 1):
         row_errors = errors_by_row.get(r, _NONE)
         filled = len(cells) - cells.count("") - cells.count(None)  # counted in C: cheap on full rows
         if not filled and not row_errors:
             continue
-        first = _first_filled(cells) if filled else 0
+        first = 0 if not filled or (cells[0] != "" and cells[0] is not None) else _first_filled(cells)
         if not row_errors and filled == 1 and first <= first_col and isinstance(cells[first], str):
             # A numbered heading ("6.2 External") or a phase row ("PHASE TWO – Late 2018/19"), when the
             # sheet has no column of its own for it. Any other lone first cell is an activity missing its
@@ -374,12 +394,13 @@ def _read_table(
                 continue
         if not row_errors and _maybe_header(cells[first], spec) and len(_match_header(cells, spec)) >= 2:
             continue  # a repeated header row, as when several tables are pasted into one sheet
-        width = len(cells)
-        values = {}
-        for key, index in items:
-            value = cells[index] if index < width else None
-            # Inline fast path of _clean for the common cell: non-empty text.
-            values[key] = value if type(value) is str and value else _clean(value)
+        if len(cells) >= needed:
+            values = dict(zip(keys, pick(cells)))
+        else:
+            values = {key: cells[index] if index < len(cells) else None for key, index in items}
+        for key, value in values.items():
+            if type(value) is not str or not value:  # most cells are non-empty text, which stays as it is
+                values[key] = _clean(value)
         for index, err in row_errors.items():
             for key, col in items:
                 if col == index:
@@ -390,6 +411,14 @@ def _read_table(
         )
     return Table(sheet=sheet, spec=spec, header_row=best_row + 1, columns=columns, rows=tuple(rows),
                  errors=tuple(cell_errors))
+
+
+def _picker(indexes: tuple[int, ...]):
+    """A function giving a row's cells at these indexes as a tuple (operator.itemgetter, also for one index)."""
+    if len(indexes) == 1:
+        index = indexes[0]
+        return lambda cells: (cells[index],)
+    return itemgetter(*indexes)
 
 
 def _read_settings(grid: list[list[Any]], data: WorkbookData) -> None:
