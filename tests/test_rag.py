@@ -16,6 +16,7 @@ from cseplan_xl.rag import (
     format_counts,
     rollup,
     stale_status,
+    stale_statuses,
     worst_of,
 )
 from cseplan_xl.read import Row, Table, WorkbookData
@@ -211,6 +212,18 @@ def test_stale_status_flags_green_or_amber_past_its_window_or_an_occurrence():
     assert stale_status(act("Feb 2018", "Blue"), D(2018, 3, 31), PS, PE) is None
     assert stale_status(act("Feb 2018", "Green"), D(2018, 2, 15), PS, PE) is None
     assert stale_status(act("Quarterly", "Green", last_updated=D(2018, 4, 2)), D(2018, 5, 15), PS, PE) is None
+
+
+def test_stale_statuses_match_stale_status_row_by_row_with_shared_verdicts():
+    rows = [act("Feb 2018", "Amber", row=3), act("Feb 2018", "Amber", row=4, progress="done"),
+            act("Feb 2018", "Red", row=5), act("Quarterly", "Green", row=6, last_updated=D(2017, 11, 20)),
+            act("Quarterly", "Green", row=7, last_updated=D(2018, 4, 2)), act("Feb 2018", "Amber", row=8)]
+    as_of = D(2018, 5, 15)
+    found = list(stale_statuses(rows, as_of, PS, PE))
+    assert [a.row for a, _ in found] == [3, 4, 6, 8]
+    assert [s for _, s in found] == [stale_status(a, as_of, PS, PE) for a, _ in found]
+    assert [(s.row, s.id, s.overdue_days) for _, s in found] == [(3, "A3", 76), (4, "A4", 76), (6, "A6", 45),
+                                                                  (8, "A8", 76)]
 
 
 def test_not_started_keeps_any_reported_rag():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any, Iterable, NamedTuple, Sequence
+from typing import Any, Iterable, Iterator, NamedTuple, Sequence
 
 from . import contract
 from .contract import AMBER, BLUE, GREEN, GREY, RAG_MEANING, RAG_SEVERITY_ORDER, RAG_VALUES, RED
@@ -146,6 +146,42 @@ def stale_status(
         return None
     status = derive_status(activity, as_of, plan_start, plan_end)
     return status if status.overdue else None
+
+
+def stale_statuses(
+    activities: Iterable[Activity], as_of: dt.date, plan_start: dt.date | None = None, plan_end: dt.date | None = None
+) -> Iterator[tuple[Activity, ActivityStatus]]:
+    """(activity, stale_status) for each activity whose stale_status is not None, in order; rows alike share one
+    verdict."""
+    verdicts: dict[tuple, dict[str, Any] | None] = {}
+    for activity in activities:
+        if activity.rag not in (GREEN, AMBER):
+            continue
+        key = _verdict_key(activity)
+        if key in verdicts:
+            fields = verdicts[key]
+        else:
+            fields = _verdict(activity, as_of, plan_start, plan_end)
+            fields = verdicts[key] = fields if fields["overdue"] else None
+        if fields is not None:
+            yield activity, _status(activity, fields)
+
+
+def _verdict_key(activity: Activity) -> tuple:
+    """Everything _verdict reads from an activity: rows with equal keys get the same verdict."""
+    return (id(activity.schedule), activity.rag, activity.last_updated, not activity.progress,
+            activity.original_when, activity.rebaseline_reason)
+
+
+def _status(activity: Activity, fields: dict[str, Any]) -> ActivityStatus:
+    """An ActivityStatus from a shared verdict, built without the frozen dataclass's __init__ (five times slower)."""
+    status = object.__new__(ActivityStatus)
+    values = status.__dict__
+    values.update(fields)
+    values["id"] = activity.id
+    values["activity"] = activity.activity
+    values["row"] = activity.row
+    return status
 
 
 def _judged_schedule(
@@ -327,18 +363,7 @@ class Rollup:
     @cached_property
     def statuses(self) -> tuple[ActivityStatus, ...]:
         """Each activity's status, in plan order."""
-        new = object.__new__
-        out = []
-        for activity, entry in zip(self._activities, self._entries):
-            # Built without the frozen dataclass's __init__ (five times slower); same fields, same equality.
-            status = new(ActivityStatus)
-            values = status.__dict__
-            values.update(entry.fields)
-            values["id"] = activity.id
-            values["activity"] = activity.activity
-            values["row"] = activity.row
-            out.append(status)
-        return tuple(out)
+        return tuple(_status(activity, entry.fields) for activity, entry in zip(self._activities, self._entries))
 
     @cached_property
     def overdue(self) -> tuple[ActivityStatus, ...]:
@@ -455,8 +480,7 @@ def rollup(
     cache: dict[tuple, _Entry] = {}
     entries: list[_Entry] = []
     for activity in plan.activities:
-        key = (id(activity.schedule), activity.rag, activity.last_updated, not activity.progress,
-               activity.original_when, activity.rebaseline_reason)
+        key = _verdict_key(activity)
         entry = cache.get(key)
         if entry is None:
             fields = {"id": None, "activity": None, "row": 0, **_verdict(activity, when, plan_start, plan_end)}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable, Iterable, Iterator
 
 from . import contract
@@ -123,20 +124,23 @@ def _when_assumption(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
 
 @_rule("who-missing", WARNING, "Who is blank or TBC", tags=("plan", "owners"))
 def _who_missing(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    unassigned = contract.WHO_UNASSIGNED
     for a in plan.activities:
-        if _holds_error(a, "who"):
-            continue
-        if not a.who or a.who.strip().upper() in contract.WHO_UNASSIGNED:
+        if (not a.who or a.who.strip().upper() in unassigned) and not _holds_error(a, "who"):
             yield Hit(a.row, "who", "no owner yet: put the initials or team who will lead it", a.who, a.id)
 
 
 @_rule("owner-unknown", ERROR, "An owner code is not in the Owners sheet", tags=("plan", "owners"),
        needs=(contract.OWNERS,))
 def _owner_unknown(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    unknown: dict[tuple[str, ...], list[str]] = {}  # owners -> the codes not on the sheet (Who values repeat)
     for a in plan.activities:
-        for code in a.owners:
-            if code.upper() not in contract.WHO_UNASSIGNED and code.casefold() not in plan.owners:
-                yield Hit(a.row, "who", f"owner {code!r} is not on the Owners sheet: add it there, or correct "
+        codes = unknown.get(a.owners)
+        if codes is None:
+            codes = unknown[a.owners] = [code for code in a.owners if code.upper() not in contract.WHO_UNASSIGNED
+                                         and code.casefold() not in plan.owners]
+        for code in codes:
+            yield Hit(a.row, "who", f"owner {code!r} is not on the Owners sheet: add it there, or correct "
                           "the code", a.who, a.id)
 
 
@@ -148,7 +152,12 @@ def _cost_kind(value: Any) -> str | None:
         return None
     if isinstance(value, (int, float)):
         return "amount" if value >= 0 else None
-    text = " ".join(str(value).split())
+    return _text_cost_kind(str(value))
+
+
+@lru_cache(maxsize=1024)
+def _text_cost_kind(text: str) -> str | None:
+    text = " ".join(text.split())
     if text.upper() in contract.COST_KEYWORDS:
         return "keyword"
     return "amount" if _MONEY.match(text) else None
@@ -190,20 +199,18 @@ def _rag_blank(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
 @_rule("rag-stale", WARNING, "Reported Green or Amber although the window (or an occurrence) has ended",
        tags=("plan", "rag"))
 def _rag_stale(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
-    from .rag import stale_status
+    from .rag import stale_statuses
 
     lo, hi = plan.settings.plan_start, plan.settings.plan_end
-    for a in plan.activities:
-        status = stale_status(a, as_of, lo, hi)
-        if status is not None:
-            yield Hit(a.row, "rag", f"{status.disagreement}: the derived status is Red. Mark it Blue if done, or "
-                      "re-baseline it (new When, keep Original When, give a reason)", a.rag_text, a.id)
+    for a, status in stale_statuses(plan.activities, as_of, lo, hi):
+        yield Hit(a.row, "rag", f"{status.disagreement}: the derived status is Red. Mark it Blue if done, or "
+                  "re-baseline it (new When, keep Original When, give a reason)", a.rag_text, a.id)
 
 
 @_rule("complete-before-start", WARNING, "Marked complete before its window starts", tags=("plan", "rag"))
 def _complete_early(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
     for a in plan.activities:
-        if a.rag == contract.BLUE and a.start is not None and a.start > as_of:
+        if a.rag == contract.BLUE and a.schedule.start is not None and a.schedule.start > as_of:
             yield Hit(a.row, "rag", f"marked complete but its window only starts {format_day(a.start)}: check the "
                       "RAG or the When", a.rag_text, a.id)
 
@@ -211,7 +218,10 @@ def _complete_early(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
 @_rule("end-before-start", ERROR, "End date before start date", tags=("plan", "schedule"))
 def _end_before_start(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
     for a in plan.activities:
-        start, end = _try_date(a.raw.get("start")), _try_date(a.raw.get("end"))
+        raw = a.raw.values
+        if raw.get("start") is None or raw.get("end") is None:
+            continue
+        start, end = _try_date(raw["start"]), _try_date(raw["end"])
         if start and end and end < start:
             yield Hit(a.row, "end", f"End {format_day(end)} is before Start {format_day(start)}",
                       a.raw.get("end"), a.id)
@@ -224,9 +234,11 @@ def _outside(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
     if not lo or not hi or hi < lo:
         return  # no lifetime to check against (setting-invalid reports a reversed one)
     for a in plan.activities:
-        if a.schedule.kind in ("recurring", "ongoing"):
+        schedule = a.schedule
+        if schedule.kind in ("recurring", "ongoing"):
             continue
-        if any(day is not None and not lo <= day <= hi for day in (a.start, a.end)):
+        start, end = schedule.start, schedule.end
+        if (start is not None and not lo <= start <= hi) or (end is not None and not lo <= end <= hi):
             yield Hit(a.row, "when", f"{a.schedule.describe()} falls outside the plan's lifetime "
                       f"({format_day(lo)} – {format_day(hi)})", a.when, a.id)
 
@@ -264,7 +276,7 @@ def _not_in_list(plan: Plan, field: str, list_key: str, what: str) -> Iterator[H
         return
     for a in plan.activities:
         value = getattr(a, field)
-        if a.raw.get(field) is not None and value and value.casefold() not in allowed:
+        if value and value.casefold() not in allowed and a.raw.get(field) is not None:
             yield Hit(a.row, field, f"{what} {value!r} is not on the Lists sheet: pick one from the dropdown, or "
                       "add it to Lists", value, a.id)
 
@@ -298,8 +310,9 @@ def _rebaseline(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
 @_rule("no-recent-update", INFO, "No update for 90 days while in progress", tags=("plan", "rag"))
 def _stale_update(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
     for a in plan.activities:
-        in_progress = _started(a, as_of) and not _ended(a, as_of) and a.rag != contract.BLUE
-        if in_progress and a.last_updated and (as_of - a.last_updated).days > STALE_DAYS:
+        if not a.last_updated or (as_of - a.last_updated).days <= STALE_DAYS:
+            continue
+        if _started(a, as_of) and not _ended(a, as_of) and a.rag != contract.BLUE:
             yield Hit(a.row, "last_updated", f"in progress but last updated {format_day(a.last_updated)} "
                       f"({(as_of - a.last_updated).days} days ago): add a progress note",
                       a.last_updated, a.id)
@@ -497,15 +510,11 @@ def check_plan(plan: Plan, as_of: dt.date | None = None, select: Iterable[str] =
         for hit in rule.check(plan, as_of):
             findings.append(_finding(plan, rule, hit))
     order = {s.name: i for i, s in enumerate(contract.ALL_SHEETS)}
-    findings.sort(key=lambda f: (order.get(_spec_name(plan, f.sheet), 99), f.row or 0, f.column or "", f.code))
-    return findings
-
-
-def _spec_name(plan: Plan, sheet: str | None) -> str | None:
+    spec_names: dict[str | None, str] = {}  # a sheet as named in the workbook -> its contract name
     for name, table in plan.source.tables.items():
-        if table.sheet == sheet:
-            return name
-    return sheet
+        spec_names.setdefault(table.sheet, name)
+    findings.sort(key=lambda f: (order.get(spec_names.get(f.sheet, f.sheet), 99), f.row or 0, f.column or "", f.code))
+    return findings
 
 
 def _finding(plan: Plan, rule: Rule, hit: Hit) -> Finding:
