@@ -11,13 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any, Iterable, Iterator, NamedTuple, Sequence
 
 from . import contract
 from .contract import AMBER, BLUE, GREEN, GREY, RAG_MEANING, RAG_SEVERITY_ORDER, RAG_VALUES, RED
 from .period import quarter_of
 from .plan import Activity, Plan, as_date
 from .when import Schedule, format_day, occurrences, parse_when
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs a cold start ~10 ms
+if TYPE_CHECKING:
+    from typing import Any, Iterable, Iterator, Sequence
 
 GROUPS = ("section", "theme", "owner", "phase", "quarter")
 NO_KEY = "(none)"
@@ -337,13 +340,17 @@ class Change:
                 "previous_rag": self.previous_rag, "derived_rag": self.derived_rag}
 
 
-class _Entry(NamedTuple):
+class _Entry:
     """What the rules make of one distinct (schedule, RAG, evidence) combination, shared by its rows."""
 
-    fields: dict[str, Any]  # every ActivityStatus field (id, activity and row are placeholders)
-    rag_index: int  # position of the derived RAG in RAG_VALUES
-    quarter: str  # the quarter group key
-    upcoming: tuple[dt.date, str] | None  # (date, "starts" or "due") within the horizon
+    __slots__ = ("fields", "rag_index", "quarter", "upcoming")
+
+    def __init__(self, fields: dict[str, Any], rag_index: int, quarter: str,
+                 upcoming: tuple[dt.date, str] | None) -> None:
+        self.fields = fields  # every ActivityStatus field (id, activity and row are placeholders)
+        self.rag_index = rag_index  # position of the derived RAG in RAG_VALUES
+        self.quarter = quarter  # the quarter group key
+        self.upcoming = upcoming  # (date, "starts" or "due") within the horizon
 
 
 @dataclass(frozen=True)

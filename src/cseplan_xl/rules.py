@@ -10,7 +10,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Iterable, Iterator
 
 from . import contract
 from .contract import SheetSpec
@@ -18,6 +17,10 @@ from .findings import ERROR, INFO, WARNING, Finding
 from .plan import Activity, Plan, as_date, as_number, as_text
 from .read import CellError
 from .when import format_day
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs a cold start ~10 ms
+if TYPE_CHECKING:
+    from typing import Any, Callable, Iterable, Iterator
 
 STALE_DAYS = 90
 _MONEY = re.compile(r"^\s*£\s*\d{1,3}(?:,?\d{3})*(?:\.\d{1,2})?\s*(?:k)?\s*$", re.IGNORECASE)
