@@ -377,6 +377,7 @@ def _read_table(
     keys = tuple(best)
     pick = _picker(tuple(best.values()))
     needed = max(best.values()) + 1
+    texts: dict[str, str] = {}
     errors_by_row: dict[int, dict[int, str]] = {}
     for (rr, cc), err in errors.items():
         errors_by_row.setdefault(rr, {})[cc] = err
@@ -404,7 +405,9 @@ def _read_table(
         else:
             values = {key: cells[index] if index < len(cells) else None for key, index in items}
         for key, value in values.items():
-            if type(value) is not str or not value:  # most cells are non-empty text, which stays as it is
+            if type(value) is str and value:
+                values[key] = texts.setdefault(value, value)  # one copy of a text that repeats down the column
+            else:
                 values[key] = _clean(value)
         for index, err in row_errors.items():
             for key, col in items:
