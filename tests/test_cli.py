@@ -174,3 +174,14 @@ def test_rollup_and_evaluate_leave_the_input_unchanged(book, capsys):
         for fmt in ("text", "json", "csv"):
             assert run(command, path, "--format", fmt, capsys=capsys)[0] == 0
     assert path.read_bytes() == before
+
+
+def test_build_parser_for_one_command_parses_as_the_full_parser():
+    argv = ["validate", "a.xlsx", "--as-of", "2018-03-31", "--format", "json", "--select", "plan", "-j", "1"]
+    one, full = build_parser("validate").parse_args(argv), build_parser().parse_args(argv)
+    assert vars(one) == vars(full)
+    names = {a.dest for a in build_parser("build-workbook")._actions} | set(
+        next(a for a in build_parser("build-workbook")._actions if a.dest == "command").choices)
+    assert "build-workbook" in names and "validate" not in names
+    assert set(next(a for a in build_parser("nonsense")._actions if a.dest == "command").choices) == {
+        "validate", "when", "rules", "rollup", "build-workbook", "evaluate", "newsletter"}

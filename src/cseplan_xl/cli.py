@@ -328,22 +328,26 @@ class _VersionAction(argparse.Action):
         parser.exit(message=f"cseplan-xl {__version__}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every command."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every command, or only `command`'s when it names one (a cold start then builds one
+    command's parser, not seven)."""
     parser = argparse.ArgumentParser(
         prog="cseplan",
         description="Validate, roll up, evaluate and brief on a CSE communications plan kept in Excel.",
     )
     parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for add in COMMANDS:
+    # _add_build_workbook adds "build-workbook"; anything else (--help, a typo) gets every command.
+    chosen = [add for add in COMMANDS if add.__name__.removeprefix("_add_").replace("_", "-") == command]
+    for add in chosen or COMMANDS:
         add(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; return its exit code."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv[0] if argv else None)
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
