@@ -166,3 +166,31 @@ def test_a_lone_activity_below_the_header_stays_a_row(book):
     table = read_workbook(book({"Plan": rows})).tables["Plan"]
     assert [(r.row, r.get("activity"), r.section) for r in table.rows] == [
         (3, "New assembly talks in schools", "6.1 Internal"), (4, "a", "6.1 Internal")]
+
+
+def test_a_table_away_from_a1_keeps_its_column_letters_and_error_cells(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "offset.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Plan")
+    ws.write_row("C3", ["Activity", "When", "Who"])
+    ws.write_row("C5", ["Poster", "Nov 2017", "CT"])
+    ws.write("C6", "Leaflet")
+    ws.write_formula("D6", "=1/0", None, "#DIV/0!")
+    ws.write("E6", "LW")
+    wb.close()
+    table = read_workbook(path).tables["Plan"]
+    assert (table.header_row, table.columns) == (3, {"activity": "C", "when": "D", "who": "E"})
+    assert [(r.row, r.get("activity"), r.get("when")) for r in table.rows] == [(5, "Poster", "Nov 2017"),
+                                                                               (6, "Leaflet", "#DIV/0!")]
+    assert isinstance(table.rows[1].get("when"), CellError)
+    assert table.errors == ((6, "when", "#DIV/0!"),)
+
+
+def test_repeated_cell_text_is_one_object_and_unique_text_is_kept(book):
+    rows = [["Activity", "When", "Who"]] + [[f"Poster {i}", "Nov" + " 2017", "C" + "T"] for i in range(3)]
+    table = read_workbook(book({"Plan": rows})).tables["Plan"]
+    whens = [r.get("when") for r in table.rows]
+    assert whens == ["Nov 2017"] * 3 and all(w is whens[0] for w in whens)
+    assert [r.get("activity") for r in table.rows] == ["Poster 0", "Poster 1", "Poster 2"]
