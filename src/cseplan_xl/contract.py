@@ -22,12 +22,8 @@ _NOT_ALNUM = re.compile(r"[^0-9a-z]")
 
 def normalise_header(text: object) -> str:
     """A header reduced for matching: lower case, letters and digits only ("RAG Status" -> "ragstatus")."""
-    return _normalise(text if type(text) is str else str(text))
-
-
-@lru_cache(maxsize=8192)
-def _normalise(text: str) -> str:
-    return _NOT_ALNUM.sub("", text.casefold())
+    # Not cached: most texts checked are cells that differ on every row (IDs, activities), where a cache only costs.
+    return _NOT_ALNUM.sub("", (text if type(text) is str else str(text)).casefold())
 
 
 @dataclass(frozen=True)
