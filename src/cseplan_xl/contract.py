@@ -42,7 +42,11 @@ class Column:
     def matches(self, text: object) -> bool:
         """True when a header cell's text names this column."""
         wanted = normalise_header(text)
-        return bool(wanted) and wanted in {normalise_header(a) for a in (self.header, self.key, *self.aliases)}
+        return bool(wanted) and wanted in self._names
+
+    @cached_property
+    def _names(self) -> frozenset[str]:
+        return frozenset(normalise_header(a) for a in (self.header, self.key, *self.aliases))
 
 
 @dataclass(frozen=True)
