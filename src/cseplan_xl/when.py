@@ -136,6 +136,8 @@ _FILLER = set("of the in during on around approx approximately circa about betwe
 
 @dataclass(frozen=True)
 class _Tok:
+    """One token of a When text: its kind, value and the text it came from."""
+
     kind: str
     value: object = None
     text: str = ""
@@ -190,6 +192,8 @@ def _part_of_month(y: int, m: int, r: int) -> tuple[date, date]:
 
 @dataclass(frozen=True)
 class _Period:
+    """A period read from the text, its dates a function of the year (the text may not give one)."""
+
     fn: Callable[[int], tuple[date, date]]  # year -> (start, end)
     year: int | None = None  # None: the text gave no year
     dates: tuple[date, ...] = ()
