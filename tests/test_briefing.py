@@ -498,3 +498,13 @@ def test_cli_newsletter_exit_codes(tmp_path, capsys):
     assert main(["newsletter", str(unsafe), "--dump-context", "-", "--allow", "Plan!I3"]) == 0
     context = json.loads(capsys.readouterr().out)
     assert context["board_short"] == "TSCP" and context["overall"]["total"] == 5
+
+
+def test_an_allow_that_matches_nothing_is_said(tmp_path):
+    from cseplan_xl import briefing
+    from cseplan_xl.plan import load_plan
+
+    demo = Path(__file__).resolve().parents[1] / "workbook" / "examples" / "cseplan_demo.xlsm"
+    result = briefing.draft_newsletter(load_plan(demo), out=tmp_path / "d.docx", allow=["Plan!Z99"])
+    assert result.path is not None and result.unmatched_allow == ["Plan!Z99"]
+    assert "--allow Plan!Z99: the screen found nothing in that cell (check the address)." in result.to_text()

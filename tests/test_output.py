@@ -48,3 +48,21 @@ def test_next_free_and_backup(tmp_path):
     copy = backup(path, now=dt.datetime(2018, 3, 31, 9, 5, 7))
     assert copy == tmp_path / "draft.backup-20180331-090507.docx" and copy.read_text() == "a"
     assert backup(path, now=dt.datetime(2018, 3, 31, 9, 5, 7)).name == "draft.backup-20180331-090507-2.docx"
+
+
+def test_links_pipes_and_devices_are_never_replaced(tmp_path):
+    import os
+
+    target = tmp_path / "target.txt"
+    target.write_text("kept")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    broken = tmp_path / "broken.txt"
+    broken.symlink_to(tmp_path / "nowhere" / "x")
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    for path in (link, broken, pipe):
+        with pytest.raises(OutputExistsError, match="is a link, pipe or device, not a plain file"):
+            write_new(path, "text", force=True)
+    assert link.is_symlink() and target.read_text() == "kept"
+    assert broken.is_symlink() and not pipe.is_file()

@@ -194,3 +194,10 @@ def test_repeated_cell_text_is_one_object_and_unique_text_is_kept(book):
     whens = [r.get("when") for r in table.rows]
     assert whens == ["Nov 2017"] * 3 and all(w is whens[0] for w in whens)
     assert [r.get("activity") for r in table.rows] == ["Poster 0", "Poster 1", "Poster 2"]
+
+
+def test_excel_lock_file_named_directly(tmp_path):
+    path = tmp_path / "~$plan.xlsm"
+    path.write_bytes(b"\x0bofficer   " + b"\0" * 150)
+    with pytest.raises(UnreadableWorkbookError, match="Excel's lock file for an open workbook"):
+        read_workbook(path)

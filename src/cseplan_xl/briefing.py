@@ -23,7 +23,7 @@ from .findings import ERROR, Finding
 from .output import check_writable, next_free, write_new
 from .period import Period, default_period, make_period, month_end, parse_period
 from .plan import Activity, Plan
-from .privacy import TextItem, phone_numbers, screen
+from .privacy import TextItem, phone_numbers, screen, unmatched_allows
 from .when import format_day
 
 TEMPLATE_NAME = "nscb_newsletter.docx"
@@ -571,6 +571,7 @@ class NewsletterResult:
     word_count: int = 0
     requested: Path | None = None  # the name asked for, when it existed and the next free name was used
     context: dict[str, Any] = field(default_factory=dict, repr=False)
+    unmatched_allow: list[str] = field(default_factory=list)  # --allow cells the screen found nothing in
 
     @property
     def blocked(self) -> bool:
@@ -602,6 +603,8 @@ class NewsletterResult:
         if self.allowed:
             lines.append("Allowed after checking (listed in the document's properties, Comments): "
                          + ", ".join(self.allowed))
+        lines += [f"--allow {cell}: the screen found nothing in that cell (check the address)."
+                  for cell in self.unmatched_allow]
         return "\n".join(lines) + "\n"
 
 
@@ -642,7 +645,8 @@ def draft_newsletter(
     comments = ("Privacy screen: cells allowed by the officer after checking: " + "; ".join(allowed)) if allowed else ""
     doc = render(context, template_path, path, images, comments=comments)
     words = _running_words(doc)
-    return NewsletterResult(path, findings, allowed, words, requested if path != requested else None, context)
+    return NewsletterResult(path, findings, allowed, words, requested if path != requested else None, context,
+                            result.unmatched_allow)
 
 
 def newsletter_context(plan: Plan, period: Period | str | None = None, as_of: dt.date | None = None,
@@ -660,7 +664,8 @@ def _screened(plan: Plan, period: Period | str | None, as_of: dt.date | None,
     findings = screen(content.items, mailboxes=[s.contact_mailbox or ""], numbers=phone_numbers(s.referral_route),
                       allow=allow)
     allowed = sorted({f"{f.address} ({f.code})" for f in findings if f.severity != ERROR})
-    return content, NewsletterResult(None, findings, allowed, context=content.context)
+    return content, NewsletterResult(None, findings, allowed, context=content.context,
+                                     unmatched_allow=unmatched_allows(allow, findings))
 
 
 def _check_output(path: Path, plan: Plan) -> None:

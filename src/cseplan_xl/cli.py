@@ -290,7 +290,7 @@ def _cmd_newsletter(args: argparse.Namespace) -> int:
 
 def _add_newsletter(sub) -> None:
     p = _command(sub, "newsletter", "Draft the partner newsletter article in Word, screened for personal data.",
-                 "cseplan newsletter workbook/examples/cseplan_demo.xlsm --period 2018Q1 --allow Anecdotes!D5")
+                 "cseplan newsletter workbook/examples/cseplan_demo.xlsm --period 2018Q1 --output draft.docx")
     p.add_argument("workbook", metavar="WORKBOOK", help="the plan workbook (.xlsx or .xlsm)")
     p.add_argument("--period", metavar="P", help="2018Q1, Q1 2018, 2018-03, 2018/19 or 2018-01-01..2018-03-31 "
                    "(default: the Control sheet's Reporting period, else the last complete quarter)")

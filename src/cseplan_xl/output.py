@@ -38,6 +38,9 @@ def check_writable(path: str | Path, force: bool = False, inputs: Iterable[str |
             raise OutputExistsError(f"{path} is an input workbook: write the output somewhere else")
     if path.is_dir():
         raise OutputExistsError(f"{path} is a folder: give a file name")
+    # Writing goes through a temp file and a rename, which would replace a link, pipe or device with a plain file.
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise OutputExistsError(f"{path} is a link, pipe or device, not a plain file: give a plain file name")
     if path.exists() and not force:
         raise OutputExistsError(f"{path} already exists: choose another name, or add --force to replace it")
 

@@ -292,5 +292,11 @@ def _is_name(candidate: str) -> bool:
     return bool(words) and words[-1].casefold() not in _NOT_NAMES
 
 
+def unmatched_allows(allow: Iterable[str], findings: Iterable[Finding]) -> list[str]:
+    """The --allow cells that name no cell the screen found anything in (most likely a mistyped address)."""
+    found = {_allow_key(f.sheet or "", f.column or "", f.row or 0) for f in findings}
+    return [cell for cell in allow if not parse_allow([cell]) <= found]
+
+
 def _allow_key(sheet: str, column: str, row: int) -> str:
     return f"{sheet.strip().casefold()}!{column.upper()}{row}"

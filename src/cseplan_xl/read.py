@@ -168,6 +168,8 @@ def _open(path: Path):
     if not head:
         raise UnreadableWorkbookError(f"{path}: the file is empty (0 bytes)")
     suffix = path.suffix.lower()
+    if path.name.startswith("~$"):
+        raise UnreadableWorkbookError(f"{path}: this is Excel's lock file for an open workbook, not a workbook")
     if suffix not in READABLE_SUFFIXES:
         raise UnreadableWorkbookError(f"{path}: not a workbook (expected .xlsx or .xlsm)")
     if suffix in (".xlsx", ".xlsm", ".xlsb"):
