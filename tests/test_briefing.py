@@ -288,12 +288,7 @@ def test_second_draft_sees_a_changed_template(book, tmp_path):
     plan = load_plan(book)
     first = draft_newsletter(plan, out=tmp_path / "a.docx")
     changed = tmp_path / "changed.docx"
-    with zipfile.ZipFile(briefing.DEFAULT_TEMPLATE) as src, zipfile.ZipFile(changed, "w") as dst:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "word/document.xml":
-                data = data.replace(b"What partners can do", b"How partners can help", 1)
-            dst.writestr(item, data)
+    _template_with(changed, b"How partners can help", old=b"What partners can do")
     second = draft_newsletter(plan, out=tmp_path / "b.docx", template=changed)
     assert "What partners can do" in _text(first.path) and "How partners can help" not in _text(first.path)
     assert "How partners can help" in _text(second.path) and "What partners can do" not in _text(second.path)
@@ -369,27 +364,26 @@ def test_evaluate_and_newsletter_default_to_the_same_period(tmp_path):
     assert build_context(plan)["period"]["label"] == evaluate(plan).period.label == "2018Q1"
 
 
-def test_misspelt_tag_fails_naming_template_and_tag(book, tmp_path):
-    bad = tmp_path / "bad.docx"
-    with zipfile.ZipFile(briefing.DEFAULT_TEMPLATE) as src, zipfile.ZipFile(bad, "w") as dst:
+def _template_with(path: Path, new: bytes, old: bytes = b"{{ board_name }}") -> Path:
+    """A copy of the default template with the first `old` in its document text replaced by `new`."""
+    with zipfile.ZipFile(briefing.DEFAULT_TEMPLATE) as src, zipfile.ZipFile(path, "w") as dst:
         for item in src.infolist():
             data = src.read(item.filename)
             if item.filename == "word/document.xml":
-                data = data.replace(b"{{ board_name }}", b"{{ board_nmae }}", 1)
+                data = data.replace(old, new, 1)
             dst.writestr(item, data)
+    return path
+
+
+def test_misspelt_tag_fails_naming_template_and_tag(book, tmp_path):
+    bad = _template_with(tmp_path / "bad.docx", b"{{ board_nmae }}")
     with pytest.raises(TemplateError) as err:
         draft_newsletter(load_plan(book), template=bad)
     assert str(bad) in str(err.value) and "board_nmae" in str(err.value)
 
 
 def test_malformed_tag_fails_clearly(book, tmp_path):
-    bad = tmp_path / "malformed.docx"
-    with zipfile.ZipFile(briefing.DEFAULT_TEMPLATE) as src, zipfile.ZipFile(bad, "w") as dst:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "word/document.xml":
-                data = data.replace(b"{{ board_name }}", b"{{ board name }}", 1)
-            dst.writestr(item, data)
+    bad = _template_with(tmp_path / "malformed.docx", b"{{ board name }}")
     with pytest.raises(TemplateError, match="a tag is malformed .*curly ones"):
         draft_newsletter(load_plan(book), template=bad)
 
