@@ -9,12 +9,9 @@ import pytest
 from cseplan_xl.errors import UsageError
 from cseplan_xl.period import (
     Period,
-    add_months,
     default_period,
     last_complete_quarter,
     make_period,
-    month_end,
-    month_span,
     parse_period,
     quarter_of,
 )
@@ -114,16 +111,6 @@ def test_next_period():
     assert parse_period("2018Q1").previous(1)[0].next() == parse_period("2018Q1")
 
 
-def test_month_helpers():
-    assert month_end(D(2016, 2, 3)) == D(2016, 2, 29)
-    assert add_months(D(2018, 11, 1), 3) == D(2019, 2, 1)
-    assert add_months(D(2018, 1, 1), -1) == D(2017, 12, 1)
-    assert month_span(2018, 3) == (D(2018, 3, 1), D(2018, 3, 31))
-    assert month_span(2018, 12, 3) == (D(2018, 12, 1), D(2019, 2, 28))  # Winter 2018
-    assert month_span(2018, 13, 2) == (D(2019, 1, 1), D(2019, 2, 28))
-    assert month_span(2018, 0) == (D(2017, 12, 1), D(2017, 12, 31))
-
-
 @pytest.mark.parametrize("text, words, labelled", [
     ("2018Q1", "January to March 2018", "Q1 2018 (January to March 2018)"),
     ("2018-03", "March 2018", "March 2018"),
@@ -144,3 +131,26 @@ def test_default_period_is_the_setting_else_the_last_complete_quarter():
     assert default_period("  ", D(2018, 4, 1)).label == "2018Q1"
     with pytest.raises(UsageError, match="^the Control sheet's Reporting period: cannot understand the period 'spring'"):
         default_period("spring", D(2018, 4, 1))
+
+
+@pytest.mark.parametrize("text, start, end, label", [
+    ("Autumn 2018", D(2018, 9, 1), D(2018, 11, 30), "Autumn 2018"),
+    ("dec-2018", D(2018, 12, 1), D(2018, 12, 31), "2018-12"),
+    ("q1-2019", D(2019, 1, 1), D(2019, 3, 31), "2019Q1"),
+    ("2017/11", D(2017, 11, 1), D(2017, 11, 30), "2017-11"),
+    ("Q2 FY2018/19", D(2018, 7, 1), D(2018, 9, 30), "2018Q3"),
+])
+def test_periods_read_by_the_when_grammar(text, start, end, label):
+    p = parse_period(text)
+    assert (p.start, p.end, p.label) == (start, end, label)
+
+
+@pytest.mark.parametrize("text, why", [
+    ("Quarterly", "not one fixed window"),
+    ("by March 2018", "not one fixed window"),
+    ("2018 TBC", "not one fixed window"),
+    ("2011-12", "could be December 2011 or the financial year 2011/12"),
+])
+def test_periods_that_are_not_one_window(text, why):
+    with pytest.raises(UsageError, match=f"^cannot understand the period '{text}': .*{why}"):
+        parse_period(text)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cseplan_xl.when import KINDS, Schedule, format_day, occurrences, parse_when, with_dates
+from cseplan_xl.when import KINDS, Schedule, occurrences, parse_when, with_dates
 
 D = date.fromisoformat
 PS, PE = D("2017-09-01"), D("2019-08-31")
@@ -546,9 +546,23 @@ def test_marker_characters_in_input_are_not_trusted():
     assert parse_when("@rec:quarterly").kind == "unknown"
 
 
-def test_format_day():
-    assert format_day(D("2017-09-19")) == "19 Sep 2017"
-    assert format_day(D("2017-09-05"), long=True) == "5 September 2017"
-    assert format_day(D("2018-05-01")) == "1 May 2018"
-    assert format_day(None) == "?"
-    assert format_day(None, long=True) == "?"
+
+@pytest.mark.parametrize("text, start, end", [
+    ("dec-2018", "2018-12-01", "2018-12-31"),  # was read as December 2017 to December 2018
+    ("q1-2019", "2019-01-01", "2019-03-31"),  # was read as the whole of 2019
+    ("nov/2017", "2017-11-01", "2017-11-30"),
+    ("Autumn-2018", "2018-09-01", "2018-11-30"),
+    ("2017-11", "2017-11-01", "2017-11-30"),
+    ("2017/11", "2017-11-01", "2017-11-30"),
+    ("2017.11", "2017-11-01", "2017-11-30"),
+    ("2018-19", "2018-04-01", "2019-03-31"),
+])
+def test_a_period_joined_to_its_year_is_that_period(text, start, end):
+    s = parse_when(text)
+    assert (s.kind, s.start, s.end) == ("window", D(start), D(end))
+
+
+def test_a_month_that_is_also_a_financial_year_is_refused_with_both_readings():
+    s = parse_when("2011-12")
+    assert s.kind == "unknown"
+    assert "December 2011" in s.note and "2011/12" in s.note

@@ -17,14 +17,15 @@ from typing import Any, Callable, Iterable, Mapping
 
 from . import contract
 from .contract import BLUE, RAG_COLOURS, RAG_MEANING, RAG_VALUES
+from .dates import format_day, month_end
 from .disclosure import THRESHOLD, publishable_count
 from .errors import TemplateError, UsageError
 from .findings import ERROR, Finding
 from .output import check_writable, next_free, write_new
-from .period import Period, default_period, make_period, month_end, parse_period
+from .period import Period, default_period, make_period, parse_period
 from .plan import Activity, Plan
 from .privacy import TextItem, phone_numbers, screen, unmatched_allows
-from .when import format_day
+from .words import plural
 
 TEMPLATE_NAME = "nscb_newsletter.docx"
 # Shipped inside the package (package data), so a normal `pip install .` finds it; templates/ at the repo root
@@ -216,7 +217,7 @@ class _Content:
             out.append({
                 "id": status.id or "", "activity": _short(status.activity, TITLE_WORDS),
                 "due": format_day(status.end, long=True) if status.end else "",
-                "days": days, "days_text": _n(days, "day", "days"),
+                "days": days, "days_text": plural(days, "day", "days"),
             })
         return out
 
@@ -267,7 +268,7 @@ class _Content:
         if media and media.get("items"):
             route = media.get("reporting_route", {}).get("given")
             route_words = f"; {route} gave the reporting route." if route is not None else "."
-            out.append(f"{_n(media['items'], 'media item', 'media items').capitalize()}, net tone "
+            out.append(f"{plural(media['items'], 'media item', 'media items').capitalize()}, net tone "
                        f"{media['net_tone']:+d}{route_words}")
         return out or ["There are no evaluation figures for this period yet."], partner
 
@@ -295,7 +296,7 @@ class _Content:
     def _headline(self, delivered: int) -> str:
         when = "this quarter" if _is_quarter(self.period) else f"in {self.period.describe()}"
         if delivered:
-            return f"CSE communications: {_n(delivered, 'activity', 'activities')} delivered {when}"
+            return f"CSE communications: {plural(delivered, 'activity', 'activities')} delivered {when}"
         return f"CSE communications: an update for {self.period.describe()}"
 
     def _summary(self, overall: Any) -> str:
@@ -586,7 +587,7 @@ class NewsletterResult:
     def to_text(self, for_excel: bool = False) -> str:
         """The lines the CLI shows; for_excel words what to do for the Draft newsletter button (no options there)."""
         if self.blocked:
-            lines = [f"Not written: the privacy screen found {_n(len(self.blocking), 'problem', 'problems')} "
+            lines = [f"Not written: the privacy screen found {plural(len(self.blocking), 'problem', 'problems')} "
                      "in text the newsletter would quote:"]
             lines += [f"  {f.address}: {f.message}" for f in self.blocking]
             lines.append(
@@ -711,10 +712,6 @@ def _day_in(day: dt.date, period: Period) -> str:
 
 def _pct(share: float, digits: int = 0) -> str:
     return f"{100 * share:.{digits}f}%"
-
-
-def _n(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
 
 
 def _is_quarter(period: Period) -> bool:

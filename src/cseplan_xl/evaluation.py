@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import contract
+from .dates import format_day
 from .disclosure import WITHHELD, Relation, protect
 from .errors import UsageError
 from .period import Period, default_period, parse_period
 from .stats import RateRatio, plain_words, rate_ratio, wilson_interval
-from .when import format_day
+from .words import plural
 
 SAME_PERIOD_LAST_YEAR = "same-period-last-year"
 PRE_PERIOD = "pre-period"
@@ -135,7 +136,7 @@ class Evaluation:
             for p in soc["platforms"]:
                 rate = "no rate (no denominator)" if p["engagement_rate"] is None else (
                     f"{100 * p['engagement_rate']:.2f}% of {p['denominator']}")
-                lines.append(f"  {p['platform']}: {_n(p['posts'], 'post')}, {p['engagements']} engagements, {rate}")
+                lines.append(f"  {p['platform']}: {plural(p['posts'], 'post')}, {p['engagements']} engagements, {rate}")
             lines += [f"  Note: {n}" for n in soc["notes"]]
         lines += ["", "Traditional media"]
         med = d["media"]
@@ -146,14 +147,14 @@ class Evaluation:
             tones = " ".join(f"{k}:{v}" for k, v in t["tone_counts"].items())
             messages = "-" if t["mean_key_messages"] is None else f"{t['mean_key_messages']:.1f}"
             lines.append(
-                f"  {_n(t['items'], 'item')}; tone {tones}; net tone {t['net_tone']:+d}; "
+                f"  {plural(t['items'], 'item')}; tone {tones}; net tone {t['net_tone']:+d}; "
                 f"prominence-weighted {t['prominence_weighted']}; broadcast {t['broadcast_seconds']:g} s; "
                 f"key messages per item {messages}; reporting route given in {t['reporting_route']['given']} "
                 f"of {t['items']}"
             )
             for name in ("by_tier", "by_campaign"):
                 for g in med[name]:
-                    lines.append(f"    {name[3:]} {g['key']}: {_n(g['items'], 'item')}, net tone {g['net_tone']:+d}")
+                    lines.append(f"    {name[3:]} {g['key']}: {plural(g['items'], 'item')}, net tone {g['net_tone']:+d}")
             lines += [f"  Note: {n}" for n in med["notes"]]
         lines += ["", "Anecdotal evidence"]
         an = d["anecdotes"]
@@ -569,10 +570,6 @@ def _protect_anecdotes(section: dict[str, Any]) -> dict[str, Any]:
                              for s in section["by_source_type"]]
     out["notes"] = [n for n in section["notes"] if "rows" not in n]
     return out
-
-
-def _n(count: Any, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def _shown_words(value: Any) -> str:

@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import contract
+from .dates import format_day
 from .errors import CseplanError
 from .findings import ERROR, WARNING, Finding, cell_address, column_index, column_letter
 from .plan import Plan, build_plan
 from .read import workbook_from_grids
-from .when import format_day
+from .words import plural
 
 TITLE = "cseplan-xl"
 _CHOOSE = "Choose an action in the Action cell on Control, then click Run."
@@ -172,10 +173,6 @@ def _cell(value: Any) -> Any:
     return str(value)
 
 
-def _n(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
 # --- Validate plan -------------------------------------------------------------------------------
 
 
@@ -192,7 +189,7 @@ def _validate(session: _Session) -> tuple[str, int, int]:
     if not findings:
         return f"No problems found (as of {format_day(plan.as_of())}).", 0, 0
     verdict = "Fix the errors" if errors else "No errors"
-    message = (f"{_n(errors, 'error', 'errors')}, {_n(warnings, 'warning', 'warnings')} "
+    message = (f"{plural(errors, 'error', 'errors')}, {plural(warnings, 'warning', 'warnings')} "
                f"(as of {format_day(plan.as_of())}). {verdict}: the list is on the Validation sheet "
                "(click a cell address to go there); the cells are marked on the Plan.")
     first = [f for f in findings if f.severity == ERROR][:5]
@@ -235,7 +232,7 @@ def _refresh(session: _Session) -> tuple[str, int | None, int | None]:
     notes += _append_history(session, plan, result)
     overall = result.overall
     message = (f"Dashboard refreshed as of {format_day(result.as_of)}: overall {overall.summary} "
-               f"({_n(overall.total, 'activity', 'activities')}); {len(result.overdue)} overdue, "
+               f"({plural(overall.total, 'activity', 'activities')}); {len(result.overdue)} overdue, "
                f"{len(result.upcoming)} coming up in the next {result.upcoming_days} days.")
     return "\n".join([message, *notes]), None, None
 

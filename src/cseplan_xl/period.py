@@ -1,26 +1,17 @@
-"""Reporting periods (parse "2018Q1", "2018-03" or a date range) and the one home of month arithmetic."""
+"""Reporting periods: a window read from text such as "2018Q1", "2018-03" or a date range, with its label."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .dates import MONTH_NAMES, add_months, format_day, month_end, month_span, shift_months
 from .errors import UsageError
+from .when import parse_when
 
-_QUARTER_FIRST = re.compile(r"^(\d{4})\s*[-/ ]?\s*q([1-4])$")  # 2018Q1, 2018-Q1, 2018 Q1
-_QUARTER_LAST = re.compile(r"^q([1-4])\s*[-/ ]?\s*(\d{4})$")  # Q1 2018, Q1-2018
-_FY_QUARTER = re.compile(r"^q([1-4])\s*(?:fy)?\s*(\d{4})\s*[/-]\s*(\d{2}|\d{4})$")  # Q1 2018/19
-_FY = re.compile(r"^(?:fy\s*)?(\d{4})\s*[/-]\s*(\d{2}|\d{4})$")  # 2018/19, FY2018-19
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")  # 2018-03
-_YEAR = re.compile(r"^(\d{4})$")
-_RANGE = re.compile(r"^(.+?)\s*(?:\.\.|\s:\s|:|\s+to\s+)\s*(.+)$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_MONTH_NAMES = {name.casefold(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTH_NAMES.update({name.casefold(): i for i, name in enumerate(calendar.month_abbr) if name})
-_MONTH_NAMES["sept"] = 9
+_RANGE_COLON = re.compile(r"^(\S+?)\s*:\s*(\S+)$")  # 2018-01-01:2018-03-31, a range as the CLI once wrote it
+_NUMERIC_DAY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}")
 
 EXAMPLES = "2018Q1, Q1 2018, 2018-03, March 2018, 2018/19 or 2018-01-01..2018-03-31"
 
@@ -72,8 +63,8 @@ class Period:
 
     def shift_years(self, n: int) -> Period:
         """The same window n years later (n < 0: earlier); a month-end stays a month-end."""
-        start = _shift_date(self.start, 12 * n)
-        end = _shift_date(self.end, 12 * n, keep_month_end=self.end == month_end(self.end))
+        start = shift_months(self.start, 12 * n)
+        end = shift_months(self.end, 12 * n, keep_month_end=self.end == month_end(self.end))
         return make_period(start, end)
 
     def previous(self, k: int = 1) -> list[Period]:
@@ -109,23 +100,21 @@ class Period:
 
         With label, a quarter or a financial year leads with its label: "Q1 2018 (January to March 2018)".
         """
-        from .when import format_day  # when imports this module: the import waits until a period is described
-
         months = self.month_starts()
         first, last = months[0], months[-1]
         if not self.whole_months:
             start = (format_day(self.start, long=True) if self.start.year != self.end.year
-                     else f"{self.start.day} {calendar.month_name[self.start.month]}")
+                     else f"{self.start.day} {MONTH_NAMES[self.start.month - 1]}")
             words = f"{start} to {format_day(self.end, long=True)}"
         elif first == last:
-            words = f"{calendar.month_name[first.month]} {first.year}"
+            words = f"{MONTH_NAMES[first.month - 1]} {first.year}"
         elif first.month == 1 and last.month == 12 and first.year == last.year:
             words = str(first.year)
         elif first.year == last.year:
-            words = f"{calendar.month_name[first.month]} to {calendar.month_name[last.month]} {last.year}"
+            words = f"{MONTH_NAMES[first.month - 1]} to {MONTH_NAMES[last.month - 1]} {last.year}"
         else:
-            words = (f"{calendar.month_name[first.month]} {first.year} to "
-                     f"{calendar.month_name[last.month]} {last.year}")
+            words = (f"{MONTH_NAMES[first.month - 1]} {first.year} to "
+                     f"{MONTH_NAMES[last.month - 1]} {last.year}")
         if not label or ".." in self.label or self.label in (words, f"{first.year}-{first.month:02d}"):
             return words
         if m := re.fullmatch(r"(\d{4})Q([1-4])", self.label):
@@ -165,63 +154,24 @@ def default_period(setting: str | None, as_of: dt.date) -> Period:
 
 
 def parse_period(text: str) -> Period:
-    """A reporting period from text such as 2018Q1, Q1 2018, 2018-03, 2018/19 or 2018-01-01..2018-03-31."""
+    """A reporting period from text such as 2018Q1, Q1 2018, 2018-03, 2018/19 or 2018-01-01..2018-03-31.
+
+    The text is read by the When grammar (parse_when), so a period can be written as any dated window a plan
+    uses ("Autumn 2018", "Q1 2018/19"); it must name a fixed window: no repeats, open ends or missing years.
+    """
     raw = " ".join(str(text).split())
-    s = raw.casefold()
-    if not s:
+    if not raw:
         raise UsageError(f"no period given; use a quarter or a date range, e.g. {EXAMPLES}")
-    if m := _QUARTER_FIRST.match(s):
-        return _quarter(int(m.group(1)), int(m.group(2)))
-    if m := _QUARTER_LAST.match(s):
-        return _quarter(int(m.group(2)), int(m.group(1)))
-    if m := _FY_QUARTER.match(s):
-        year = _fy_start(m.group(2), m.group(3), raw)
-        return Period(*month_span(year, 3 * int(m.group(1)) + 1, 3), raw)
-    if m := _MONTH.match(s):
-        month = int(m.group(2))
-        if 1 <= month <= 12:
-            start = dt.date(int(m.group(1)), month, 1)
-            return make_period(start, month_end(start))
-    if m := _FY.match(s):
-        year = _fy_start(m.group(1), m.group(2), raw)
-        return Period(dt.date(year, 4, 1), dt.date(year + 1, 3, 31), raw)
-    if m := _YEAR.match(s):
-        year = int(m.group(1))
-        return make_period(dt.date(year, 1, 1), dt.date(year, 12, 31))
-    parts = s.split()
-    if len(parts) == 2 and parts[0] in _MONTH_NAMES and _YEAR.match(parts[1]):
-        start = dt.date(int(parts[1]), _MONTH_NAMES[parts[0]], 1)
-        return make_period(start, month_end(start))
-    if m := _RANGE.match(s):
-        start, end = _date(m.group(1), raw), _date(m.group(2), raw)
-        if end < start:
-            raise UsageError(f"period {raw!r} ends before it starts")
-        return make_period(start, end)
-    raise UsageError(f"cannot understand the period {raw!r}; use e.g. {EXAMPLES}")
-
-
-def _quarter(year: int, q: int) -> Period:
-    return make_period(*month_span(year, 3 * q - 2, 3))
-
-
-def _fy_start(first: str, second: str, raw: str) -> int:
-    year = int(first)
-    follows = int(second) if len(second) == 4 else (year // 100) * 100 + int(second)
-    if follows != year + 1:
-        raise UsageError(f"cannot understand the period {raw!r}: a financial year is written like 2018/19")
-    return year
-
-
-def _date(text: str, raw: str) -> dt.date:
-    text = text.strip()
-    try:
-        if m := _ISO.match(text):
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        if m := _UK.match(text):
-            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-    except ValueError:
-        pass
-    raise UsageError(f"cannot understand the date {text!r} in the period {raw!r}; write dates as 2018-01-31")
+    schedule = parse_when(_RANGE_COLON.sub(r"\1..\2", raw))
+    if schedule.kind not in ("day", "window") or schedule.start is None or schedule.end is None \
+            or schedule.provisional or schedule.note:
+        why = schedule.note if schedule.kind == "unknown" else f"it is not one fixed window ({schedule.describe()})"
+        raise UsageError(f"cannot understand the period {raw!r}: {why}; use e.g. {EXAMPLES}")
+    start, end = schedule.start, schedule.end
+    label = _label(start, end)
+    if ".." in label and not _NUMERIC_DAY.search(raw):  # "2018/19", "Autumn 2018": the words name it best
+        label = raw
+    return Period(start, end, label)
 
 
 def _label(start: dt.date, end: dt.date) -> str:
@@ -234,29 +184,3 @@ def _label(start: dt.date, end: dt.date) -> str:
         if months == 12 and start.month == 1:
             return str(start.year)
     return f"{start.isoformat()}..{end.isoformat()}"
-
-
-def month_end(day: dt.date) -> dt.date:
-    """The last day of the day's month."""
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def add_months(day: dt.date, n: int) -> dt.date:
-    """The same day n months later (n < 0: earlier), for a day that exists in every month (used with 1sts)."""
-    index = day.year * 12 + day.month - 1 + n
-    return day.replace(year=index // 12, month=index % 12 + 1)
-
-
-def month_span(year: int, month: int, n: int = 1) -> tuple[dt.date, dt.date]:
-    """The first day of a month (month may run past 12 or below 1) to the last day of the n-th month from it."""
-    y0, m0 = divmod(year * 12 + month - 1, 12)
-    y1, m1 = divmod(year * 12 + month + n - 2, 12)
-    return dt.date(y0, m0 + 1, 1), dt.date(y1, m1 + 1, calendar.monthrange(y1, m1 + 1)[1])
-
-
-def _shift_date(day: dt.date, n_months: int, keep_month_end: bool = False) -> dt.date:
-    first = add_months(day.replace(day=1), n_months)
-    last = month_end(first)
-    if keep_month_end:
-        return last
-    return first.replace(day=min(day.day, last.day))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import contract
+from .dates import parse_day
 from .read import CellError, Row, Table, WorkbookData, read_workbook
 from .when import Schedule, parse_when, with_dates
 
@@ -15,8 +15,6 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which co
 if TYPE_CHECKING:
     from typing import Any
 
-_UK_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\s*$")
-_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T][\d:.]+)?\s*$")
 
 
 def as_date(value: Any) -> dt.date | None:
@@ -28,15 +26,7 @@ def as_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        if not value.strip():
-            return None
-        m = _ISO_DATE.match(value)
-        if m:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        m = _UK_DATE.match(value)
-        if m:
-            year = int(m.group(3))
-            return dt.date(year + 2000 if year < 100 else year, int(m.group(2)), int(m.group(1)))
+        return parse_day(value) if value.strip() else None
     raise ValueError(f"not a date: {value!r}")
 
 

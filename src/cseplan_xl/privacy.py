@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from .dates import MONTH_PATTERN
 from .errors import UsageError
 from .findings import ERROR, INFO, Finding, cell_address
 
@@ -68,10 +69,7 @@ _EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+'-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9
 # A UK number: 0 or +44 then 9-10 more digits, with spaces, hyphens, dots or brackets between.
 _PHONE = re.compile(r"(?<![\w/+])(?:\+\s?44\s?\(?0?\)?|\(?0)\d(?:[\s.()-]{0,2}\d){7,10}(?![\w/])")
 _POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE)
-_MONTHS = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
+_MONTHS = MONTH_PATTERN + r"\.?"
 _FULL_DATE = (
     r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS},?\s+\d{{4}}"

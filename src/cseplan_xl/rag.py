@@ -14,9 +14,11 @@ from functools import cached_property, lru_cache
 
 from . import contract
 from .contract import AMBER, BLUE, GREEN, GREY, RAG_MEANING, RAG_SEVERITY_ORDER, RAG_VALUES, RED
+from .dates import format_day, iso
 from .period import quarter_of
 from .plan import Activity, Plan, as_date
-from .when import Schedule, format_day, occurrences, parse_when
+from .when import Schedule, occurrences, parse_when
+from .words import plural
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs a cold start ~10 ms
 if TYPE_CHECKING:
@@ -69,8 +71,8 @@ class ActivityStatus:
             "derived_rag": self.derived_rag,
             "overdue": self.overdue,
             "overdue_days": self.overdue_days,
-            "start": _iso(self.start),
-            "end": _iso(self.end),
+            "start": iso(self.start),
+            "end": iso(self.end),
         }
 
 
@@ -410,7 +412,7 @@ class Rollup:
                 {**s.to_dict(), "row": s.row, "disagreement": s.disagreement} for s in self.disagreements
             ],
             "changes": {
-                "previous_snapshot": _iso(self.previous_snapshot),
+                "previous_snapshot": iso(self.previous_snapshot),
                 "items": [c.to_dict() for c in self.changes],
             },
             "legend": dict(RAG_MEANING),
@@ -427,14 +429,14 @@ class Rollup:
     def to_text(self) -> str:
         """A readable summary for the terminal."""
         lines = [f"RAG rollup as of {format_day(self.as_of)}", ""]
-        lines.append(f"Overall  {self.overall.summary}  ({_n(self.overall.total, 'activity', 'activities')})")
+        lines.append(f"Overall  {self.overall.summary}  ({plural(self.overall.total, 'activity', 'activities')})")
         for name, groups in self.groups.items():
             lines += ["", f"By {name}:"]
             width = max((len(g.key) for g in groups), default=0)
             for g in groups:
                 lines.append(f"  {g.key:<{width}}  {g.summary}  ({g.total})")
         lines += ["", f"Overdue ({len(self.overdue)}):"]
-        lines += [f"  {s.label} {_short(s.activity)}: {_n(s.overdue_days, 'day', 'days')} overdue "
+        lines += [f"  {s.label} {_short(s.activity)}: {plural(s.overdue_days, 'day', 'days')} overdue "
                   f"(ended {format_day(s.end)})" for s in self.overdue] or ["  none"]
         lines += ["", f"Coming up in the next {self.upcoming_days} days ({len(self.upcoming)}):"]
         lines += [f"  {format_day(u.date)}  {u.status.label} {_short(u.status.activity)} {u.event}"
@@ -637,20 +639,12 @@ def _change_words(change: Change) -> str:
 # --- words -------------------------------------------------------------------------------------
 
 
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day is not None else None
-
-
 def _span(start: dt.date, end: dt.date) -> str:
     return format_day(start) if start == end else f"{format_day(start)}–{format_day(end)}"
 
 
 def _ago(as_of: dt.date, day: dt.date) -> str:
-    return _n((as_of - day).days, "day", "days") + " ago"
-
-
-def _n(count: int | None, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
+    return plural((as_of - day).days, "day", "days") + " ago"
 
 
 def _quote(text: str | None) -> str:

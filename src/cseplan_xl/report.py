@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .dates import iso
 from .findings import ERROR, INFO, SEVERITIES, WARNING, Finding, json_value
+from .words import plural
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs a cold start ~10 ms
 if TYPE_CHECKING:
@@ -46,7 +48,7 @@ class FileReport:
         c = self.counts
         word = "valid" if self.valid else "INVALID"
         when = f" (as of {self.as_of.isoformat()})" if self.as_of else ""
-        return (f"{self.path}: {word}, {_n(c[ERROR], 'error')}, {_n(c[WARNING], 'warning')}, "
+        return (f"{self.path}: {word}, {plural(c[ERROR], 'error')}, {plural(c[WARNING], 'warning')}, "
                 f"{c[INFO]} info{when}")
 
     def to_dict(self) -> dict[str, Any]:
@@ -54,7 +56,7 @@ class FileReport:
             "path": self.path,
             "valid": self.valid,
             "error": self.error,
-            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "as_of": iso(self.as_of),
             "counts": self.counts,
             "findings": [f.to_dict() for f in self.findings],
         }
@@ -83,7 +85,7 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "as_of": iso(self.as_of),
             "files": [f.to_dict() for f in self.files],
             "summary": self.summary,
         }
@@ -116,10 +118,6 @@ class Report:
             for f in report.findings:
                 rows.append({"path": report.path, **{k: json_value(v) for k, v in f.to_dict().items()}})
         return rows
-
-
-def _n(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _strip_path(message: str, path: str) -> str:

@@ -16,7 +16,7 @@ from .contract import SheetSpec
 from .findings import ERROR, INFO, WARNING, Finding
 from .plan import Activity, Plan, as_date, as_number, as_text
 from .read import CellError
-from .when import format_day
+from .dates import format_day
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs a cold start ~10 ms
 if TYPE_CHECKING:

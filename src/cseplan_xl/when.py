@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from .period import month_end, month_span
+from .dates import MONTH_NAMES, MONTH_NUMBERS, as_day, format_day, iso, month_end, month_span, parse_day
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs a cold start ~10 ms
 if TYPE_CHECKING:
@@ -15,7 +15,6 @@ if TYPE_CHECKING:
 
 KINDS = ("day", "days", "window", "from", "recurring", "ongoing", "tbc", "unknown")
 RECURRENCES = ("weekly", "monthly", "quarterly", "twice-yearly", "annually")
-_MONTH_NAMES = ("January February March April May June July August September October November December").split()
 _UNTIL = ("until", "till", "til", "to")  # a leading one makes a deadline: "until March 2018"
 
 
@@ -37,10 +36,9 @@ class Schedule:
 
     def to_dict(self) -> dict:
         """A JSON-able dict with ISO dates (keys as in `cseplan when --format json`)."""
-        iso = lambda d: d.isoformat() if d else None  # noqa: E731
         return {"text": self.text, "kind": self.kind, "start": iso(self.start), "end": iso(self.end),
                 "provisional": self.provisional, "recurrence": self.recurrence,
-                "dates": [d.isoformat() for d in self.dates], "note": self.note}
+                "dates": [iso(d) for d in self.dates], "note": self.note}
 
     def describe(self) -> str:
         """One human line, e.g. "window 1 Sep 2017 – 30 Apr 2018"."""
@@ -63,16 +61,12 @@ class Schedule:
         return f"{line}; {self.note}" if self.note else line
 
 
-def format_day(d: date | None, long: bool = False) -> str:
-    """A day as officers write it: "19 Sep 2017" (long: "19 September 2017"); "?" for None."""
-    if d is None:
-        return "?"
-    name = _MONTH_NAMES[d.month - 1]
-    return f"{d.day} {name if long else name[:3]} {d.year}"
-
-
 class _NotUnderstood(Exception):
     """Raised inside the parser; parse_when turns it into kind 'unknown'."""
+
+
+class _Ambiguous(_NotUnderstood):
+    """The text has two plausible readings; the message names both."""
 
 
 # --- Normalising and tokenising -------------------------------------------------------------
@@ -102,6 +96,7 @@ _TOKEN = re.compile(r"""
   | (?P<iso>\d{4}-\d{1,2}-\d{1,2})(?!\d)
   | (?P<dmy>\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2}))(?!\d)
   | (?P<my>(?:0?[1-9]|1[0-2])[/.-](?:19|20)\d{2})(?!\d)
+  | (?P<ym>(?:19|20)\d{2}[/.-](?:0[1-9]|1[0-2]))(?!\d)
   | (?P<fyspan>\d{4}\s*[/-]\s*\d{2})(?!\d)
   | (?P<ord>\d{1,2}(?:st|nd|rd|th))(?![a-z])
   | (?P<year>(?:19|20)\d{2})(?!\d)
@@ -114,14 +109,11 @@ _TOKEN = re.compile(r"""
   | (?P<skip>[\s,.;:()\[\]'"!*]+)
   | (?P<bad>\d+|\S)
 """, re.X)
-_MONTHS = {name: i + 1 for i, names in enumerate(
-    ["january jan", "february feb", "march mar", "april apr", "may", "june jun", "july jul",
-     "august aug", "september sept sep", "october oct", "november nov", "december dec"]) for name in names.split()}
 _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}  # meteorological starts
 _TERMS = {"autumn": (9, 4), "spring": (1, 3), "summer": (4, 4)}  # England school terms, approximate
 # word -> (token kind, value); words not here and not filler are 'unk' and make the text not understood
 _LEXICON = {
-    **{w: ("month", m) for w, m in _MONTHS.items()}, **{w: ("season", w) for w in _SEASONS},
+    **{w: ("month", m) for w, m in MONTH_NUMBERS.items()}, **{w: ("season", w) for w in _SEASONS},
     **{w: ("rel", r) for w, r in dict(early=0, beginning=0, start=0, mid=1, middle=1, late=2, end=2).items()},
     **{w: ("nth", n) for w, n in dict(first=1, second=2, third=3, fourth=4).items()},
     **{w: ("from", w) for w in "from starts starting commencing commences begins".split()},
@@ -145,7 +137,7 @@ class _Tok:
 
 _END = _Tok("end")
 _DIGITS = re.compile(r"\d+")
-_NUMERIC = {"my", "fyspan", "dmy", "iso", "year", "num", "ord", "q", "h"}
+_NUMERIC = {"my", "ym", "fyspan", "dmy", "iso", "year", "num", "ord", "q", "h"}
 
 
 def _tokenize(text: str) -> list[_Tok]:
@@ -169,13 +161,16 @@ def _tokenize(text: str) -> list[_Tok]:
         elif kind == "fyspan":
             ok = nums[1] == (nums[0] + 1) % 100
             toks.append(_Tok("fyspan", nums[0], s) if ok else _Tok("unk", s, s))
+        elif kind == "ym":  # 2017-11, 2017/11, 2017.11: a month, unless it is also a financial year (2011-12)
+            if nums[1] == (nums[0] + 1) % 100 and "." not in s:
+                raise _Ambiguous(f"'{s}' could be {MONTH_NAMES[nums[1] - 1]} {nums[0]} or the financial year "
+                                 f"{nums[0]}/{nums[1]:02d}: write one of them in full")
+            toks.append(_Tok("my", (nums[0], nums[1]), s))
         elif kind == "my":  # 12/2018: a month, as UK plans write it
             toks.append(_Tok("my", (nums[1], nums[0]), s))
-        elif kind == "dmy":
-            d, mo, y = nums
-            toks.append(_Tok("date", (y + 2000 if y < 100 else y, mo, d), s))
-        elif kind == "iso":
-            toks.append(_Tok("date", tuple(nums), s))
+        elif kind in ("dmy", "iso"):
+            day = parse_day(s)
+            toks.append(_Tok("date", (day.year, day.month, day.day), s))
         elif kind in ("year", "num", "ord", "q", "h"):
             toks.append(_Tok(kind, nums[0], s))
         else:
@@ -329,6 +324,10 @@ class _Parser:
         return y
 
     def _with_year(self, fn: Callable, fy_fn: Callable | None = None, notes: tuple[str, ...] = ()) -> _Period:
+        t1 = self.peek(1)
+        if self.peek().kind == "sep" and self.peek().value in ("-", "/") and (
+                t1.kind == "year" or (fy_fn is not None and t1.kind == "fyspan")):
+            self.i += 1  # "dec-2018", "q1-2019", "nov/2017": the year of the period, never a range up to it
         if (t := self.take("year")) is not None:
             return _Period(fn, t.value, notes=notes)
         if fy_fn is not None and (y := self._fy()) is not None:
@@ -492,13 +491,13 @@ def _each_year(p: _Period) -> tuple[tuple[tuple[int, int], tuple[int, int]], str
         return None
     whole = s.day == 1 and e == month_end(e)
     if whole and (s.month, s.year) == (e.month, e.year):
-        words = f"each year in {_MONTH_NAMES[s.month - 1]}"
+        words = f"each year in {MONTH_NAMES[s.month - 1]}"
     elif whole:
-        words = f"each year, {_MONTH_NAMES[s.month - 1]} to {_MONTH_NAMES[e.month - 1]}"
+        words = f"each year, {MONTH_NAMES[s.month - 1]} to {MONTH_NAMES[e.month - 1]}"
     elif s == e:
-        words = f"each year on {s.day} {_MONTH_NAMES[s.month - 1]}"
+        words = f"each year on {s.day} {MONTH_NAMES[s.month - 1]}"
     else:
-        words = f"each year, {s.day} {_MONTH_NAMES[s.month - 1][:3]} to {e.day} {_MONTH_NAMES[e.month - 1][:3]}"
+        words = f"each year, {s.day} {MONTH_NAMES[s.month - 1][:3]} to {e.day} {MONTH_NAMES[e.month - 1][:3]}"
     return ((s.month, s.day), (e.month, e.day)), words
 
 
@@ -559,15 +558,11 @@ def _parse(text: object, ps: date | None, pe: date | None) -> Schedule:
     return Schedule(raw, kind, s, e, provisional, recurrence, note=note())
 
 
-def _as_date(d: object) -> date | None:
-    return d.date() if isinstance(d, datetime) else d if isinstance(d, date) else None
-
-
 def parse_when(text: object, plan_start: date | None = None, plan_end: date | None = None) -> Schedule:
     """The Schedule a When cell means; never raises (anything not understood is kind 'unknown' with a note)."""
     if isinstance(text, str):  # a plan repeats its When texts: parse each (text, lifetime) once
-        return _parse_text(text, _as_date(plan_start), _as_date(plan_end))
-    return _parse_safe(text, _as_date(plan_start), _as_date(plan_end))
+        return _parse_text(text, as_day(plan_start), as_day(plan_end))
+    return _parse_safe(text, as_day(plan_start), as_day(plan_end))
 
 
 @lru_cache(maxsize=8192)
@@ -592,7 +587,7 @@ def _parse_safe(text: object, ps: date | None, pe: date | None) -> Schedule:
 
 def with_dates(schedule: Schedule, start: date | None, end: date | None) -> Schedule:
     """The schedule with explicit Start/End overrides applied (None keeps the schedule's own date)."""
-    start, end = _as_date(start), _as_date(end)
+    start, end = as_day(start), as_day(end)
     if start is None and end is None:
         return schedule
     s = start if start is not None else schedule.start
@@ -639,7 +634,7 @@ def _each_year_periods(part: tuple[tuple[int, int], tuple[int, int]], lo: date, 
 
 def occurrences(schedule: Schedule, plan_start: date | None, plan_end: date | None) -> list[tuple[date, date]]:
     """Inclusive (start, end) windows of each occurrence, clipped to the plan's lifetime."""
-    plan_start, plan_end = _as_date(plan_start), _as_date(plan_end)
+    plan_start, plan_end = as_day(plan_start), as_day(plan_end)
     if schedule.kind == "days":
         return [(d, d) for d in schedule.dates]
     if schedule.kind in ("recurring", "ongoing"):
