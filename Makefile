@@ -7,12 +7,12 @@ DEMO := workbook/examples/cseplan_demo.xlsm
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench clean
+.PHONY: run test lint bench clean
 
 $(BIN)/cseplan: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
 	$(BIN)/python -m compileall -q src
 	touch $@
 
@@ -31,6 +31,11 @@ run: $(BIN)/cseplan
 
 test: $(BIN)/cseplan
 	$(BIN)/python -m pytest -q
+
+# Lint and type check (settings in pyproject.toml); CI runs this before the tests.
+lint: $(BIN)/cseplan
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 
 bench: $(BIN)/cseplan
 	$(BIN)/python bench/run.py

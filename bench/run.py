@@ -96,15 +96,16 @@ def bench_validate(runs: int, sizes: list[int]) -> None:
         if n < 10_000:
             continue
         path = str(paths[n])
-        read = inproc(lambda: CalamineWorkbook.from_path(path).get_sheet_by_name("Plan").to_python(), max(1, runs // 2))
+        read = inproc(lambda path=path: CalamineWorkbook.from_path(path).get_sheet_by_name("Plan").to_python(),
+                      max(1, runs // 2))
         data = read_workbook(path)
         plan = build_plan(data)
-        ours_read = inproc(lambda: build_plan(read_workbook(path)), max(1, runs // 2))
-        checks = inproc(lambda: (check_plan(plan), rollup(plan)), max(1, runs // 2))
+        ours_read = inproc(lambda path=path: build_plan(read_workbook(path)), max(1, runs // 2))
+        checks = inproc(lambda plan=plan: (check_plan(plan), rollup(plan)), max(1, runs // 2))
         report(f"rules+rollup {n:,} rows in-process vs bare calamine read", checks, read, 0.5)
         report(f"rules+rollup {n:,} rows in-process vs our read (workbook -> records)", checks, ours_read, 0.5)
-        report(f"rollup {n:,} activities in-process vs read", inproc(lambda: rollup(plan), max(1, runs // 2)), read,
-               0.5)
+        alone = inproc(lambda plan=plan: rollup(plan), max(1, runs // 2))
+        report(f"rollup {n:,} activities in-process vs read", alone, read, 0.5)
     if 100_000 in sizes:
         path = str(paths[100_000])
         report("peak memory validating 100,000 rows vs bare read (MB)",

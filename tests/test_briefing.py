@@ -14,7 +14,13 @@ from docx import Document
 
 from cseplan_xl import briefing, contract
 from cseplan_xl.briefing import (
-    awareness_dates, build_context, default_output, draft_newsletter, next_free, render, safer_internet_day,
+    awareness_dates,
+    build_context,
+    default_output,
+    draft_newsletter,
+    next_free,
+    render,
+    safer_internet_day,
 )
 from cseplan_xl.errors import CseplanError, OutputExistsError, TemplateError, UsageError
 from cseplan_xl.period import parse_period
@@ -149,7 +155,8 @@ def test_lists_keep_five_items_complete_ones_first_and_count_the_rest():
 
 def test_short_titles_cut_at_a_clause_break():
     text = "Lecture Theatre, HQ. Presentations: Senior investigating officers – tackling CSE and more"
-    assert briefing._short(text, briefing.TITLE_WORDS) == "Lecture Theatre, HQ. Presentations: Senior investigating officers…"
+    assert (briefing._short(text, briefing.TITLE_WORDS)
+            == "Lecture Theatre, HQ. Presentations: Senior investigating officers…")
     assert briefing._short("Support national CSE Awareness Days", briefing.TITLE_WORDS) == (
         "Support national CSE Awareness Days")
 
@@ -162,7 +169,7 @@ def test_rag_table_equals_rollup(book):
         (g.key, g.rag, g.counts, g.total) for g in result.groups["theme"]]
     assert ctx["overall"]["counts"] == result.overall.counts == {"Red": 1, "Amber": 0, "Green": 1, "Blue": 2, "Grey": 1}
     assert ctx["overall"]["colour"] == "C00000"
-    assert [(l["rag"], l["meaning"], l["short"]) for l in ctx["legend"]][3:] == [
+    assert [(line["rag"], line["meaning"], line["short"]) for line in ctx["legend"]][3:] == [
         ("Blue", "complete", "complete"), ("Grey", "unscheduled or not yet rated", "not yet scheduled or rated")]
 
 

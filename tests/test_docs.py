@@ -1,4 +1,4 @@
-"""The README stays true: its two commands, its command list and its rule table match the code."""
+"""The README stays true: its make commands, its command list and its rule table match the code."""
 
 from __future__ import annotations
 
@@ -11,9 +11,18 @@ from cseplan_xl.rules import CATALOGUE
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
 
-def test_readme_opens_with_the_two_commands():
+def test_readme_opens_with_the_make_commands():
     block = README.split("```")[1].strip().splitlines()
-    assert [line.split("#")[0].strip() for line in block] == ["make run", "make test"]
+    assert [line.split("#")[0].strip() for line in block] == ["make run", "make test", "make lint"]
+
+
+def test_ci_lints_before_it_tests():
+    root = Path(__file__).resolve().parents[1]
+    targets = re.findall(r"^([a-z]+):", (root / "Makefile").read_text(encoding="utf-8"), re.MULTILINE)
+    assert {"run", "test", "lint"} <= set(targets)
+    steps = [line for line in (root / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+             if line.startswith("make ")]
+    assert steps == ["make lint", "make test"]
 
 
 def test_rule_table_matches_the_catalogue():

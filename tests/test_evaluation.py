@@ -174,7 +174,8 @@ def test_social_per_platform(full):
         ("Breck", 2, "views", 0.015), ("DBAA", 1, "impressions", 0.01)]
     assert fb["baseline"] == {"posts": 1, "engagements": 10, "denominator": "views", "denominator_total": 500,
                               "posts_in_rate": 1, "engagement_rate": 0.02}
-    assert (x["platform"], x["engagements"], x["denominator"], x["denominator_total"]) == ("X (Twitter)", 18, "impressions", 3000)
+    assert ((x["platform"], x["engagements"], x["denominator"], x["denominator_total"])
+            == ("X (Twitter)", 18, "impressions", 3000))
     assert x["engagement_rate"] == 0.006
     assert x["baseline"] is None
 

@@ -20,3 +20,9 @@ def test_validate_path_keeps_heavy_imports_away():
             " 'xlwings', 'importlib.metadata') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_package_ships_its_type_hints():
+    from importlib import resources
+
+    assert resources.files("cseplan_xl").joinpath("py.typed").is_file()

@@ -129,7 +129,8 @@ def test_default_period_is_the_setting_else_the_last_complete_quarter():
     assert default_period("2018Q2", D(2018, 3, 31)).label == "2018Q2"
     assert default_period(None, D(2018, 3, 31)).label == "2017Q4"
     assert default_period("  ", D(2018, 4, 1)).label == "2018Q1"
-    with pytest.raises(UsageError, match="^the Control sheet's Reporting period: cannot understand the period 'spring'"):
+    message = "^the Control sheet's Reporting period: cannot understand the period 'spring'"
+    with pytest.raises(UsageError, match=message):
         default_period("spring", D(2018, 4, 1))
 
 

@@ -6,12 +6,10 @@ import datetime as dt
 
 import pytest
 
-from cseplan_xl import contract
+from conftest import CONTROL_ROWS
 from cseplan_xl.errors import UsageError
 from cseplan_xl.plan import load_plan
 from cseplan_xl.rules import CATALOGUE, check_plan, select_rules
-
-from conftest import CONTROL_ROWS
 
 AS_OF = dt.date(2018, 3, 31)
 HEADER = ["ID", "Section", "Theme", "Activity", "When", "Who", "Cost", "RAG", "Progress notes", "Last updated",

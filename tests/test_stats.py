@@ -8,7 +8,6 @@ import pytest
 
 from cseplan_xl.stats import plain_words, rate_ratio, wilson_interval
 
-
 # --- independent helpers: binomial tails summed by hand --------------------------------------
 
 
@@ -176,7 +175,7 @@ def test_binomial_tails_do_not_overflow_for_large_counts():
 
 def test_wilson_interval_by_hand():
     # 14 of 30: centre (p + z^2/2n) / (1 + z^2/n), half-width z sqrt(p(1-p)/n + z^2/4n^2) / (1 + z^2/n)
-    z, n, p = 1.959963984540054, 30, 14 / 30
+    z, p = 1.959963984540054, 14 / 30
     centre = (p + z * z / 60) / (1 + z * z / 30)
     half = z * math.sqrt(p * (1 - p) / 30 + z * z / 3600) / (1 + z * z / 30)
     lo, hi = wilson_interval(14, 30)

@@ -1,4 +1,4 @@
-"""The shipped workbooks through the validator: the real plan is clean of errors; the demo's planted mistakes are found."""
+"""The shipped workbooks through the validator: the real plan is clean of errors; the demo's mistakes are found."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from .report import FileReport, Report
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs a cold start ~10 ms
 if TYPE_CHECKING:
-    from typing import Callable, Iterable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 # Below this much estimated work, starting worker processes costs more than it saves.
@@ -42,7 +42,7 @@ def discover(paths: Iterable[str]) -> list[Path]:
 
 
 def _walk(folder: Path) -> list[Path]:
-    out = []
+    out: list[Path] = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         out.extend(Path(root) / name for name in sorted(files) if _is_workbook_name(name))
@@ -68,7 +68,7 @@ def validate_file(path: Path, as_of: dt.date | None = None, select: Sequence[str
     return FileReport(str(path), check_plan(plan, effective, select, ignore), as_of=effective)
 
 
-def _validate_args(args: tuple) -> FileReport:
+def _validate_args(args: tuple[Path, dt.date | None, Sequence[str], Sequence[str]]) -> FileReport:
     return validate_file(*args)
 
 
@@ -97,14 +97,15 @@ def validate_files(paths: Sequence[Path], as_of: dt.date | None = None, select: 
     return Report(reports, as_of=as_of)
 
 
-def _parallel(paths, as_of, select, ignore, workers, progress, total) -> list[FileReport]:
+def _parallel(paths: Sequence[Path], as_of: dt.date | None, select: Sequence[str], ignore: Sequence[str],
+              workers: int, progress: Callable[[int, int], None] | None, total: int) -> list[FileReport]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     args = [(p, as_of, tuple(select), tuple(ignore)) for p in paths]
     chunk = max(1, len(args) // (workers * 4))
-    out = []
+    out: list[FileReport] = []
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         for done, report in enumerate(pool.map(_validate_args, args, chunksize=chunk), start=total - len(paths)):
             out.append(report)

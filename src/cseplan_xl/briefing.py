@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from . import contract
 from .contract import BLUE, RAG_COLOURS, RAG_MEANING, RAG_VALUES
@@ -234,7 +235,7 @@ class _Content:
                 continue
             if schedule.kind == "days" and not days:
                 continue
-            when = days[0] if days else max(start, nxt.start)
+            when = days[0] if days else max(start or nxt.start, nxt.start)
             out.append({"id": activity.id or "", "activity": _short(activity.activity, TITLE_WORDS),
                         "when": activity.when or "", "sort": when.isoformat(), "row": activity.row})
         out.sort(key=lambda d: (d["sort"], d["id"]))
@@ -281,6 +282,7 @@ class _Content:
             if not (record.get("consent") and record.get("anonymised") and record.get("publish")):
                 held += 1
                 continue
+            assert table is not None  # records came from it
             self.items.append(TextItem(record["text"], table.sheet, record["row"], table.letter("text"), "text"))
             quotes.append({"text": record["text"], "source": record.get("source_type") or "a partner",
                            "date": format_day(record["date"], long=True) if record.get("date") else "",
@@ -387,11 +389,11 @@ def _template_class() -> Any:
     """docxtpl's DocxTemplate, keeping its (pure) tag clean-up by source XML and skipping a no-op pass."""
     from docxtpl import DocxTemplate
 
-    class _Template(DocxTemplate):
+    class _Template(DocxTemplate):  # type: ignore[misc]  # docxtpl has no type information
         patched: dict[str, str] = {}
 
         def patch_xml(self, src_xml: str) -> str:
-            return _remember(self.patched, src_xml, lambda: super(_Template, self).patch_xml(src_xml))
+            return str(_remember(self.patched, src_xml, lambda: super(_Template, self).patch_xml(src_xml)))
 
         def resolve_listing(self, xml: str) -> str:
             # docxtpl turns tab, bell, newline and form feed inside text into Word runs; without any of them its
@@ -472,9 +474,10 @@ def _tag_of(exc: Exception) -> str:
 
 CHART_DPI = 150  # at the inserted width this prints at 150 pixels per inch
 _NAVY, _MUTED = "#1F4E79", "#595959"
-_RC = {"font.size": 8, "font.family": "DejaVu Sans", "text.color": "#262626", "axes.edgecolor": _MUTED,
-       "xtick.color": _MUTED, "ytick.color": _MUTED, "axes.spines.top": False, "axes.spines.right": False,
-       "figure.dpi": 100}
+# Any: matplotlib types rc_context's keys as a Literal of every setting name, which a plain dict is not.
+_RC: Any = {"font.size": 8, "font.family": "DejaVu Sans", "text.color": "#262626", "axes.edgecolor": _MUTED,
+            "xtick.color": _MUTED, "ytick.color": _MUTED, "axes.spines.top": False, "axes.spines.right": False,
+            "figure.dpi": 100}
 
 
 def _figure(name: str, height_in: float) -> Any:

@@ -10,6 +10,7 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -23,7 +24,7 @@ from cseplan_xl.findings import column_letter
 from cseplan_xl.vba import vba_sources
 
 DEMO_BANNER = "ILLUSTRATIVE DEMO DATA, invented for training: not real progress or figures (as at 31 March 2018)"
-CREATED = dt.datetime(2017, 9, 1, 0, 0, 0, tzinfo=dt.timezone.utc)  # fixed, so builds are byte-for-byte equal
+CREATED = dt.datetime(2017, 9, 1, 0, 0, 0, tzinfo=dt.UTC)  # fixed, so builds are byte-for-byte equal
 FALLBACK_MACRO = "SampleCall"
 HEADER_ROW = c.HEADER_ROW - 1  # 0-based, as XlsxWriter counts: the contract's layout is 1-based
 LAST_INPUT_ROW = 999  # dropdowns and colours reach down to row 1000
@@ -82,7 +83,8 @@ def demo_mistakes() -> list[dict[str, str]]:
 
 @cache
 def _lookups() -> dict[str, Any]:
-    return json.loads(_data("lookups.json"))
+    lookups: dict[str, Any] = json.loads(_data("lookups.json"))
+    return lookups
 
 
 def _list_values() -> dict[str, list[str]]:
@@ -283,7 +285,7 @@ class _Writer:
         ws.set_footer("&L&A&R&P of &N")
         return ws
 
-    def _title_row(self, ws: Any, text: str, widths: list[float]) -> None:
+    def _title_row(self, ws: Any, text: str, widths: Sequence[float]) -> None:
         """Row 1: what the sheet is for (prefixed by the demo banner in the demo), merged over the columns."""
         if self.demo:
             text, fmt = f"{DEMO_BANNER}. {text}", self.banner
@@ -619,7 +621,7 @@ class _Writer:
             return f"=COUNTIFS({criteria})"
 
         for first, key in ((1, "derived_rag"), (9, "rag")):
-            for i, rag in enumerate(c.RAG_VALUES):
+            for i in range(len(c.RAG_VALUES)):
                 col = first + 1 + i
                 ws.write_formula(r, col, count(f"{rng(key)},{column_letter(col)}${head + 1}", col), self.count)
             cells = {rag: f"{column_letter(first + 1 + i)}{r + 1}" for i, rag in enumerate(c.RAG_VALUES)}

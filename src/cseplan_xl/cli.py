@@ -14,7 +14,10 @@ from .errors import CseplanError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs a cold start ~10 ms
 if TYPE_CHECKING:
-    from typing import Any, Callable, Sequence
+    from collections.abc import Callable, Sequence
+    from typing import Any
+
+    _SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -58,7 +61,7 @@ def _add_format(p: argparse.ArgumentParser, formats: Sequence[str] = ("text", "j
     p.add_argument("--force", action="store_true", help="allow --output to replace an existing file")
 
 
-def _command(sub, name: str, summary: str, example: str) -> argparse.ArgumentParser:
+def _command(sub: _SubParsers, name: str, summary: str, example: str) -> argparse.ArgumentParser:
     return sub.add_parser(name, help=summary, description=f"{summary}\n\nExample:\n  {example}",
                           formatter_class=argparse.RawDescriptionHelpFormatter)
 
@@ -97,7 +100,7 @@ def _split(values: list[str] | None) -> list[str]:
     return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
 
 
-def _add_validate(sub) -> None:
+def _add_validate(sub: _SubParsers) -> None:
     p = _command(sub, "validate", "Check every row of one or many plan workbooks.",
                  "cseplan validate workbook/cseplan.xlsm plans/ --format json --output report.json")
     p.add_argument("paths", nargs="+", metavar="PATH", help="workbooks, folders (searched recursively) or globs")
@@ -129,7 +132,7 @@ def _cmd_when(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _add_when(sub) -> None:
+def _add_when(sub: _SubParsers) -> None:
     p = _command(sub, "when", "Show how When texts are read as dates.",
                  "cseplan when 'Autumn 2017/ Early 2018' 'March 18 2018/19' --format json")
     p.add_argument("texts", nargs="+", metavar="TEXT")
@@ -156,7 +159,7 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _add_rules(sub) -> None:
+def _add_rules(sub: _SubParsers) -> None:
     p = _command(sub, "rules", "List the validation rules: code, severity, title and tags.", "cseplan rules")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(handler=_cmd_rules)
@@ -185,7 +188,7 @@ def _cmd_rollup(args: argparse.Namespace) -> int:
 _ROLLUP_GROUPS = ("section", "theme", "owner", "phase", "quarter")  # rag.GROUPS, kept here so --help stays light
 
 
-def _add_rollup(sub) -> None:
+def _add_rollup(sub: _SubParsers) -> None:
     p = _command(sub, "rollup", "Where the plan stands: derived RAG, worst-of counts by group, overdue and upcoming.",
                  "cseplan rollup workbook/cseplan.xlsm --as-of 2018-03-31 --by theme --by owner --format json")
     p.add_argument("workbook", metavar="WORKBOOK", help="the plan workbook (.xlsx or .xlsm)")
@@ -212,7 +215,7 @@ def _cmd_build_workbook(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _add_build_workbook(sub) -> None:
+def _add_build_workbook(sub: _SubParsers) -> None:
     p = _command(sub, "build-workbook", "Build the plan workbook (.xlsm) from the plan's source rows, reproducibly.",
                  "cseplan build-workbook --demo -o training.xlsm")
     p.add_argument("--demo", action="store_true",
@@ -245,7 +248,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _add_evaluate(sub) -> None:
+def _add_evaluate(sub: _SubParsers) -> None:
     p = _command(sub, "evaluate", "The plan's four measures for a period against a baseline, with honest uncertainty.",
                  "cseplan evaluate workbook/cseplan.xlsm --period 2018Q1 --baseline pre-period:4 --partner-facing")
     p.add_argument("workbook", metavar="WORKBOOK", help="the plan workbook (.xlsx or .xlsm)")
@@ -288,7 +291,7 @@ def _cmd_newsletter(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _add_newsletter(sub) -> None:
+def _add_newsletter(sub: _SubParsers) -> None:
     p = _command(sub, "newsletter", "Draft the partner newsletter article in Word, screened for personal data.",
                  "cseplan newsletter workbook/examples/cseplan_demo.xlsm --period 2018Q1 --output draft.docx")
     p.add_argument("workbook", metavar="WORKBOOK", help="the plan workbook (.xlsx or .xlsm)")
@@ -312,17 +315,19 @@ def _add_newsletter(sub) -> None:
 # --- entry point -------------------------------------------------------------------------------
 
 # The function that adds each command's parser, in the order --help lists them.
-COMMANDS: list[Callable] = [_add_validate, _add_when, _add_rules, _add_rollup, _add_build_workbook, _add_evaluate,
-                           _add_newsletter]
+COMMANDS: list[Callable[[_SubParsers], None]] = [
+    _add_validate, _add_when, _add_rules, _add_rollup, _add_build_workbook, _add_evaluate, _add_newsletter,
+]
 
 
 class _VersionAction(argparse.Action):
     """--version, looked up only when asked (the lookup costs a cold start tens of milliseconds)."""
 
-    def __init__(self, option_strings, dest, **kwargs):
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
         super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
 
-    def __call__(self, parser, namespace, values, option_string=None):
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
         from . import __version__
 
         parser.exit(message=f"cseplan-xl {__version__}\n")
@@ -350,7 +355,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(argv[0] if argv else None)
     args = parser.parse_args(argv)
     try:
-        return args.handler(args)
+        handler: Callable[[argparse.Namespace], int] = args.handler
+        return handler(args)
     except CseplanError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE

@@ -95,7 +95,8 @@ class Evaluation:
         if partner_facing:
             out["referrals"] = _protect_referrals(self.referrals, self.raw.get("referrals"))
             out["anecdotes"] = _protect_anecdotes(self.anecdotes)
-        return _plain(out)
+        plain: dict[str, Any] = _plain(out)
+        return plain
 
     def partner_view(self) -> dict[str, Any]:
         """The figures as they may go to partners: small counts hidden and not recoverable by subtraction."""
@@ -154,7 +155,8 @@ class Evaluation:
             )
             for name in ("by_tier", "by_campaign"):
                 for g in med[name]:
-                    lines.append(f"    {name[3:]} {g['key']}: {plural(g['items'], 'item')}, net tone {g['net_tone']:+d}")
+                    items = plural(g["items"], "item")
+                    lines.append(f"    {name[3:]} {g['key']}: {items}, net tone {g['net_tone']:+d}")
             lines += [f"  Note: {n}" for n in med["notes"]]
         lines += ["", "Anecdotal evidence"]
         an = d["anecdotes"]
@@ -364,7 +366,8 @@ def _social(records: list[dict[str, Any]], period: Period, baselines: tuple[Peri
         campaigns: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for r in posts:
             campaigns[r.get("campaign") or "(no campaign)"].append(r)
-        entry["campaigns"] = [{"campaign": c, **_social_tally(campaigns[c])} for c in sorted(campaigns, key=str.casefold)]
+        entry["campaigns"] = [{"campaign": c, **_social_tally(campaigns[c])}
+                              for c in sorted(campaigns, key=str.casefold)]
         base = base_by_platform.get(name)
         entry["baseline"] = None if not base else {
             k: v for k, v in _social_tally(base).items()
@@ -461,7 +464,7 @@ def _media_tally(items: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _coded(value: Any, bounds: tuple[int, int]) -> bool:
     """True when a coded value lies in the contract's range (tone -2..+2, prominence 1..3)."""
-    return bounds[0] <= value <= bounds[1]
+    return bool(bounds[0] <= value <= bounds[1])
 
 
 # --- anecdotes -------------------------------------------------------------------------------
@@ -522,7 +525,8 @@ def _protect_referrals(section: dict[str, Any], raw: dict[str, Any] | None) -> d
             hidden.append(f"younger_{w}")
             relations.append(Relation(f"boys_{w}", (f"teen_{w}", f"younger_{w}")))
     # The headline comparisons (all, teenage boys) keep their counts when another figure can go instead.
-    guard = protect(figures, relations, hidden, keep=[f"{f}_{w}" for f in ("all", "teen") for w in ("period", "baseline")])
+    keep = [f"{f}_{w}" for f in ("all", "teen") for w in ("period", "baseline")]
+    guard = protect(figures, relations, hidden, keep=keep)
     for key, fig in (("all", "all"), ("teen_boys", "teen")):
         comp = dict(section[key])
         ok = guard.published(f"{fig}_period") and guard.published(f"{fig}_baseline")
@@ -613,7 +617,8 @@ def _section_rows(section: str, d: dict[str, Any]) -> list[dict[str, Any]]:
                 _add(rows, section, key, w, d[key][w])
     elif section == "social":
         for p in d["platforms"]:
-            _add(rows, section, "platform", p["platform"], {k: v for k, v in p.items() if k not in ("platform", "campaigns")})
+            fields = {k: v for k, v in p.items() if k not in ("platform", "campaigns")}
+            _add(rows, section, "platform", p["platform"], fields)
             for c in p["campaigns"]:
                 _add(rows, section, "platform campaign", f"{p['platform']} / {c['campaign']}",
                      {k: v for k, v in c.items() if k != "campaign"})
@@ -630,7 +635,8 @@ def _section_rows(section: str, d: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _add(rows: list[dict[str, Any]], section: str, group: str, key: str, fields: dict[str, Any], prefix: str = "") -> None:
+def _add(rows: list[dict[str, Any]], section: str, group: str, key: str, fields: dict[str, Any],
+         prefix: str = "") -> None:
     """One row per field; nested dicts become prefixed fields, lists are joined with "; "."""
     for name, value in fields.items():
         if isinstance(value, dict):

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from . import contract
 from .dates import format_day
@@ -238,7 +239,7 @@ def _refresh(session: _Session) -> tuple[str, int | None, int | None]:
 
 
 def _sheet_name(session: _Session, spec: contract.SheetSpec) -> str:
-    return session.sheet(spec).name
+    return str(session.sheet(spec).name)
 
 
 def _write_derived(session: _Session, plan: Plan, result: Any) -> list[str]:
@@ -330,7 +331,8 @@ def _append_history(session: _Session, plan: Plan, result: Any) -> list[str]:
 
 
 def _newsletter(session: _Session) -> tuple[str, int, int]:
-    from .briefing import default_output, draft_newsletter as draft
+    from .briefing import default_output
+    from .briefing import draft_newsletter as draft
     from .period import default_period
 
     plan = session.plan()

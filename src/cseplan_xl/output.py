@@ -6,8 +6,8 @@ import contextlib
 import datetime as dt
 import os
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from .errors import CseplanError, OutputExistsError
 

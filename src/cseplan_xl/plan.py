@@ -13,6 +13,7 @@ from .when import Schedule, parse_when, with_dates
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs a cold start ~10 ms
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 
@@ -58,7 +59,7 @@ def as_text(value: Any) -> str | None:
     return text or None
 
 
-def _lenient(convert, value: Any) -> Any:
+def _lenient(convert: Callable[[Any], Any], value: Any) -> Any:
     if value is None:
         return None
     try:
@@ -188,25 +189,20 @@ class _Cells:
     def text(self, value: Any) -> str | None:
         if type(value) is not str:  # a str key only: 1 == 1.0 == True would share an entry
             return as_text(value)
-        text = self._texts.get(value, _UNSEEN)
-        if text is _UNSEEN:
-            text = self._texts[value] = as_text(value)
-        return text
+        if value not in self._texts:
+            self._texts[value] = as_text(value)
+        return self._texts[value]
 
     def rag(self, text: str | None) -> str | None:
-        rag = self._rags.get(text, _UNSEEN)
-        if rag is _UNSEEN:
-            rag = self._rags[text] = _lenient(contract.parse_rag, text)
-        return rag
+        if text not in self._rags:
+            self._rags[text] = _lenient(contract.parse_rag, text)
+        return self._rags[text]
 
     def owners(self, who: str | None) -> tuple[str, ...]:
         owners = self._owners.get(who)
         if owners is None:
             owners = self._owners[who] = tuple(contract.split_owners(who))
         return owners
-
-
-_UNSEEN = object()
 
 
 def _activity(row: Row, settings: Settings, cells: _Cells) -> Activity:

@@ -22,7 +22,8 @@ from .words import plural
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs a cold start ~10 ms
 if TYPE_CHECKING:
-    from typing import Any, Iterable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from typing import Any
 
 GROUPS = ("section", "theme", "owner", "phase", "quarter")
 NO_KEY = "(none)"
@@ -158,7 +159,7 @@ def stale_statuses(
 ) -> Iterator[tuple[Activity, ActivityStatus]]:
     """(activity, stale_status) for each activity whose stale_status is not None, in order; rows alike share one
     verdict."""
-    verdicts: dict[tuple, dict[str, Any] | None] = {}
+    verdicts: dict[tuple[Any, ...], dict[str, Any] | None] = {}
     for activity in activities:
         if activity.rag not in (GREEN, AMBER):
             continue
@@ -172,7 +173,7 @@ def stale_statuses(
             yield activity, _status(activity, fields)
 
 
-def _verdict_key(activity: Activity) -> tuple:
+def _verdict_key(activity: Activity) -> tuple[Any, ...]:
     """Everything _verdict reads from an activity: rows with equal keys get the same verdict."""
     return (id(activity.schedule), activity.rag, activity.last_updated, not activity.progress,
             activity.original_when, activity.rebaseline_reason)
@@ -486,7 +487,7 @@ def rollup(
     owner_tally, quarter_tally = tallies.get("owner"), tallies.get("quarter")
     # Many rows share a When and a RAG: the rules run once per distinct combination (the speed budget is
     # a fraction of the time it takes to read the workbook).
-    cache: dict[tuple, _Entry] = {}
+    cache: dict[tuple[Any, ...], _Entry] = {}
     entries: list[_Entry] = []
     for activity in plan.activities:
         key = _verdict_key(activity)
@@ -568,10 +569,9 @@ def _upcoming(
     """The first start or end date (of the window or one of its occurrences) within the horizon, not complete."""
     if fields["unscheduled"] or fields["derived_rag"] == BLUE:
         return None
+    windows: Sequence[tuple[dt.date | None, dt.date | None]] = [(fields["start"], fields["end"])]
     if schedule.kind in _REPEATING_KINDS:
         windows = _occurrences(schedule, plan_start, plan_end)
-    else:
-        windows = [(fields["start"], fields["end"])]
     for start, end in windows:
         for day, event in ((start, "starts"), (end, "due")):
             if day is not None and as_of <= day <= horizon:
@@ -621,7 +621,7 @@ def _id_text(value: Any) -> str:
     return " ".join(str(value).split())
 
 
-def _lenient(convert, value: Any) -> Any:
+def _lenient(convert: Callable[[Any], Any], value: Any) -> Any:
     try:
         return convert(value)
     except (ValueError, TypeError):

@@ -19,7 +19,9 @@ from .findings import INFO, WARNING, Finding, column_index, column_letter
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs a cold start ~10 ms
 if TYPE_CHECKING:
-    from typing import Any, Iterator
+    import zipfile
+    from collections.abc import Callable, Iterator
+    from typing import Any
 
 READABLE_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 _HEADER_SCAN_ROWS = 30
@@ -117,7 +119,8 @@ _ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#
                            "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!"})
 
 
-def _assemble(path: Path, names: list[str], grid, error_cells) -> WorkbookData:
+def _assemble(path: Path, names: list[str], grid: Callable[[str], Iterator[list[Any]]],
+              error_cells: Callable[[list[str]], dict[str, dict[tuple[int, int], str]]]) -> WorkbookData:
     """Read every contract sheet from grid(name), an iterator of rows from A1; error_cells(names) gives Excel error
     values by sheet."""
     data = WorkbookData(path=path, sheet_names=names)
@@ -140,19 +143,20 @@ def _assemble(path: Path, names: list[str], grid, error_cells) -> WorkbookData:
             data.notes.append(
                 Finding("sheet-unreadable", WARNING, f"{exc}; the checks on this sheet are skipped", sheet=name)
             )
-    if by_spec[contract.CONTROL.name]:
-        data.settings_sheet = by_spec[contract.CONTROL.name]
-        _read_settings(list(grid(data.settings_sheet)), data)
-    if by_spec[contract.LISTS.name]:
-        data.lists_sheet = by_spec[contract.LISTS.name]
-        data.lists = _read_lists(list(grid(data.lists_sheet)))
+    control, lists = by_spec[contract.CONTROL.name], by_spec[contract.LISTS.name]
+    if control:
+        data.settings_sheet = control
+        _read_settings(list(grid(control)), data)
+    if lists:
+        data.lists_sheet = lists
+        data.lists = _read_lists(list(grid(lists)))
     return data
 
 
 # --- opening -----------------------------------------------------------------------------------
 
 
-def _open(path: Path):
+def _open(path: Path) -> Any:
     """Open with calamine, translating every way a file can be unusable into one plain line."""
     from python_calamine import CalamineWorkbook
 
@@ -214,12 +218,12 @@ def _find_sheet(names: list[str], spec: SheetSpec) -> str | None:
     return None
 
 
-def _rows(book, path: Path, name: str) -> Iterator[list[Any]]:
+def _rows(book: Any, path: Path, name: str) -> Iterator[list[Any]]:
     """A sheet's rows from row 1 and column A, read lazily so a large sheet is never held twice."""
     try:
         sheet = book.get_sheet_by_name(name)
         skipped = sheet.start[1] if sheet.start else 0  # iter_rows starts at the first used column
-        rows = sheet.iter_rows()
+        rows: Iterator[list[Any]] = sheet.iter_rows()
     except Exception as exc:  # a damaged sheet part inside an otherwise readable file
         raise UnreadableWorkbookError(f"{path}: sheet {name!r} cannot be read ({_reason(exc)})") from None
     if not skipped:
@@ -238,7 +242,7 @@ def _error_cells(path: Path, names: list[str]) -> dict[str, dict[tuple[int, int]
     try:
         with zipfile.ZipFile(path) as zf:
             # Most workbooks hold no error value: look for one before working out which part is which sheet.
-            marked = {}
+            marked: dict[str, bytes] = {}
             for part in zf.namelist():
                 if part.startswith("xl/worksheets/") and part.endswith(".xml"):
                     xml = zf.read(part)
@@ -248,11 +252,11 @@ def _error_cells(path: Path, names: list[str]) -> dict[str, dict[tuple[int, int]
                 return {}
             parts = _sheet_parts(zf)
             for name in names:
-                xml = marked.get(parts.get(name, ""))
-                if xml is None:
+                sheet_xml = marked.get(parts.get(name, ""))
+                if sheet_xml is None:
                     continue
                 cells = {}
-                for m in re.finditer(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>.*?<v>([^<]*)</v>', xml):
+                for m in re.finditer(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>.*?<v>([^<]*)</v>', sheet_xml):
                     cells[(int(m.group(2)) - 1, column_index(m.group(1).decode()))] = m.group(3).decode()
                 found[name] = cells
     except (zipfile.BadZipFile, KeyError, OSError):
@@ -329,7 +333,8 @@ def _read_table(
     grid: Iterator[list[Any]], sheet: str, spec: SheetSpec, errors: dict[tuple[int, int], str], notes: list[Finding]
 ) -> Table:
     head = list(islice(grid, _HEADER_SCAN_ROWS))
-    best_row, best = -1, {}
+    best_row = -1
+    best: dict[str, int] = {}
     for r, cells in enumerate(head):
         if len(cells) - cells.count("") - cells.count(None) <= len(best):
             continue  # too few filled cells to name more columns than the best row so far
@@ -423,7 +428,7 @@ def _read_table(
                  errors=tuple(cell_errors))
 
 
-def _picker(indexes: tuple[int, ...]):
+def _picker(indexes: tuple[int, ...]) -> Callable[[list[Any]], tuple[Any, ...]]:
     """A function giving a row's cells at these indexes as a tuple (operator.itemgetter, also for one index)."""
     if len(indexes) == 1:
         index = indexes[0]

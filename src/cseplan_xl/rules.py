@@ -13,14 +13,15 @@ from functools import lru_cache
 
 from . import contract
 from .contract import SheetSpec
+from .dates import format_day
 from .findings import ERROR, INFO, WARNING, Finding
 from .plan import Activity, Plan, as_date, as_number, as_text
 from .read import CellError
-from .dates import format_day
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs a cold start ~10 ms
 if TYPE_CHECKING:
-    from typing import Any, Callable, Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
+    from typing import Any
 
 STALE_DAYS = 90
 _MONEY = re.compile(r"^\s*£\s*\d{1,3}(?:,?\d{3})*(?:\.\d{1,2})?\s*(?:k)?\s*$", re.IGNORECASE)
@@ -57,10 +58,13 @@ class Rule:
 
 CATALOGUE: dict[str, Rule] = {}
 
+if TYPE_CHECKING:
+    _Check = Callable[[Plan, dt.date], Iterable[Hit]]
+
 
 def _rule(code: str, severity: str, title: str, sheet: SheetSpec = contract.PLAN,
-          tags: tuple[str, ...] = (), needs: tuple[SheetSpec, ...] = ()):
-    def register(check):
+          tags: tuple[str, ...] = (), needs: tuple[SheetSpec, ...] = ()) -> Callable[[_Check], _Check]:
+    def register(check: _Check) -> _Check:
         CATALOGUE[code] = Rule(code, severity, title, sheet, tags, needs, check)
         return check
     return register
@@ -90,7 +94,7 @@ def _ended(a: Activity, as_of: dt.date) -> bool:
 
 def _holds_error(a: Activity, key: str) -> bool:
     """True when the cell shows an Excel error: cell-error reports it, so 'blank' rules keep quiet."""
-    return isinstance(a.raw.get(key), CellError)
+    return a.raw is not None and isinstance(a.raw.get(key), CellError)
 
 
 @_rule("activity-missing", ERROR, "Activity text is blank", tags=("plan",))
@@ -112,8 +116,9 @@ def _when_missing(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
 @_rule("when-not-understood", ERROR, "When text cannot be read as a date or period", tags=("plan", "schedule"))
 def _when_unknown(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
     for a in plan.activities:
-        if a.when and a.when_schedule.kind == "unknown":
-            why = f" ({a.when_schedule.note})" if a.when_schedule.note else ""
+        schedule = a.when_schedule
+        if a.when and schedule and schedule.kind == "unknown":
+            why = f" ({schedule.note})" if schedule.note else ""
             yield Hit(a.row, "when", f"When {a.when!r} is not understood{why}: write a date or period such as "
                       "'Feb 2018', 'Autumn 2018', 'Q3 2018', '2018/19' or 'TBC'", a.when, a.id)
 
@@ -121,8 +126,9 @@ def _when_unknown(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
 @_rule("when-assumption", INFO, "When was read with an assumption (for example the year)", tags=("plan", "schedule"))
 def _when_assumption(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
     for a in plan.activities:
-        if a.when and a.when_schedule.kind != "unknown" and a.when_schedule.note:
-            yield Hit(a.row, "when", f"When {a.when!r} read as {a.when_schedule.describe()}", a.when, a.id)
+        schedule = a.when_schedule
+        if a.when and schedule and schedule.kind != "unknown" and schedule.note:
+            yield Hit(a.row, "when", f"When {a.when!r} read as {schedule.describe()}", a.when, a.id)
 
 
 @_rule("who-missing", WARNING, "Who is blank or TBC", tags=("plan", "owners"))
@@ -221,13 +227,12 @@ def _complete_early(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
 @_rule("end-before-start", ERROR, "End date before start date", tags=("plan", "schedule"))
 def _end_before_start(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
     for a in plan.activities:
-        raw = a.raw.values
+        raw = a.raw.values if a.raw is not None else {}
         if raw.get("start") is None or raw.get("end") is None:
             continue
         start, end = _try_date(raw["start"]), _try_date(raw["end"])
         if start and end and end < start:
-            yield Hit(a.row, "end", f"End {format_day(end)} is before Start {format_day(start)}",
-                      a.raw.get("end"), a.id)
+            yield Hit(a.row, "end", f"End {format_day(end)} is before Start {format_day(start)}", raw["end"], a.id)
 
 
 @_rule("outside-plan-lifetime", WARNING, "Dates outside the plan's lifetime", tags=("plan", "schedule"),
@@ -279,7 +284,7 @@ def _not_in_list(plan: Plan, field: str, list_key: str, what: str) -> Iterator[H
         return
     for a in plan.activities:
         value = getattr(a, field)
-        if value and value.casefold() not in allowed and a.raw.get(field) is not None:
+        if value and value.casefold() not in allowed and a.raw is not None and a.raw.get(field) is not None:
             yield Hit(a.row, field, f"{what} {value!r} is not on the Lists sheet: pick one from the dropdown, or "
                       "add it to Lists", value, a.id)
 
@@ -513,7 +518,7 @@ def check_plan(plan: Plan, as_of: dt.date | None = None, select: Iterable[str] =
             continue
         for hit in rule.check(plan, as_of):
             findings.append(_finding(plan, rule, hit))
-    order = {s.name: i for i, s in enumerate(contract.ALL_SHEETS)}
+    order: dict[str | None, int] = {s.name: i for i, s in enumerate(contract.ALL_SHEETS)}
     spec_names: dict[str | None, str] = {}  # a sheet as named in the workbook -> its contract name
     for name, table in plan.source.tables.items():
         spec_names.setdefault(table.sheet, name)

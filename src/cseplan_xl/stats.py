@@ -16,8 +16,9 @@ newsletter and evaluate commands); tests cross-check them against scipy.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 ALPHA = 0.05
 Z95 = 1.959963984540054
@@ -87,11 +88,17 @@ def rate_ratio(y1: int, t1: float, y0: int, t0: float) -> RateRatio:
                                     guess[0], rising=True)
     hi = 1.0 if y1 == n else _solve(lambda p: _lower_tail(y1, n, p), lambda p: -n * _pmf(y1, n - 1, p), half,
                                     guess[1], rising=False)
-    mid_slope = lambda p: n / 2 * (_pmf(y1 - 1, n - 1, p) + _pmf(y1, n - 1, p))  # noqa: E731
+
+    def mid_slope(p: float) -> float:
+        return n / 2 * (_pmf(y1 - 1, n - 1, p) + _pmf(y1, n - 1, p))
+
     mid_lo = 0.0 if y1 == 0 else _solve(lambda p: _upper_mid(y1, n, p), mid_slope, half, guess[0], rising=True)
     mid_hi = 1.0 if y1 == n else _solve(lambda p: _lower_mid(y1, n, p), lambda p: -mid_slope(p), half, guess[1],
                                         rising=False)
-    to_rr = lambda p: math.inf if p >= 1 else p / (1 - p) * t0 / t1  # noqa: E731
+
+    def to_rr(p: float) -> float:
+        return math.inf if p >= 1 else p / (1 - p) * t0 / t1
+
     p_inc = _upper_tail(y1, n, p0)
     return RateRatio(
         y1, t1, y0, t0, rr, pct,

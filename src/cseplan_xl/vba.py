@@ -21,7 +21,8 @@ def vba_sources(project: bytes) -> dict[str, str]:
     base = dir_key[: -len("dir")]
     info = ovba_decompress(streams[dir_key])
     modules: dict[str, str] = {}
-    pos, module = 0, {}
+    pos = 0
+    name, stream, offset = "", None, 0  # the module being read: its name, stream and where its source starts
     while pos + 6 <= len(info):
         rid, size = struct.unpack_from("<HI", info, pos)
         pos += 6
@@ -30,14 +31,14 @@ def vba_sources(project: bytes) -> dict[str, str]:
         value = info[pos:pos + size]
         pos += size
         if rid == 0x0019:  # MODULENAME
-            module = {"name": value.decode("latin-1")}
+            name, stream, offset = value.decode("latin-1"), None, 0
         elif rid == 0x001A:  # MODULESTREAMNAME
-            module["stream"] = value.decode("latin-1")
+            stream = value.decode("latin-1")
         elif rid == 0x0031:  # MODULEOFFSET: where the compressed source starts in the module's stream
-            module["offset"] = struct.unpack("<I", value)[0]
-        elif rid == 0x002B and "stream" in module:  # the module record's terminator
-            code = streams[base + module["stream"]][module["offset"]:]
-            modules[module["name"]] = ovba_decompress(code).decode("cp1252")
+            offset = struct.unpack("<I", value)[0]
+        elif rid == 0x002B and stream is not None:  # the module record's terminator
+            code = streams[base + stream][offset:]
+            modules[name] = ovba_decompress(code).decode("cp1252")
     return modules
 
 

@@ -11,7 +11,10 @@ from .dates import MONTH_NAMES, MONTH_NUMBERS, as_day, format_day, iso, month_en
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs a cold start ~10 ms
 if TYPE_CHECKING:
-    from typing import Callable
+    from collections.abc import Callable
+    from typing import Any
+
+    _Span = Callable[[int], tuple[date, date]]  # year -> (start, end) of a period in that year
 
 KINDS = ("day", "days", "window", "from", "recurring", "ongoing", "tbc", "unknown")
 RECURRENCES = ("weekly", "monthly", "quarterly", "twice-yearly", "annually")
@@ -34,7 +37,7 @@ class Schedule:
     # part; occurrences() gives it in each year of the plan's lifetime. None for any other schedule.
     each_year: tuple[tuple[int, int], tuple[int, int]] | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """A JSON-able dict with ISO dates (keys as in `cseplan when --format json`)."""
         return {"text": self.text, "kind": self.kind, "start": iso(self.start), "end": iso(self.end),
                 "provisional": self.provisional, "recurrence": self.recurrence,
@@ -72,7 +75,7 @@ class _Ambiguous(_NotUnderstood):
 # --- Normalising and tokenising -------------------------------------------------------------
 
 # Multi-word phrases become one marker token before tokenising (order matters: longest first).
-_PHRASES = [
+_PHRASE_PATTERNS = [
     (r"\bto be (?:confirmed|arranged|agreed|decided|announced|determined)\b|\bt\.?b\.?[cad]\b\.?", " \x00tbc "),
     (r"\bweek (?:commencing|beginning|starting)\b|\bw\s?/\s?c\b|\bw\.c\b\.?", " \x00wc "),
     (r"\bfinancial year\b|\bf\.?y\.?(?=\s*\d)", " fy "),
@@ -90,7 +93,7 @@ _PHRASES = [
     (r"\bon-?\s?going\b|\bthroughout(?: the (?:plan|year|campaign|period))?\b|\bcontinu(?:ous|al)(?:ly)?\b"
      r"|\ball year(?: round)?\b|\byear-?\s?round\b", " \x00ongoing "),
 ]
-_PHRASES = [(re.compile(p), m) for p, m in _PHRASES]
+_PHRASES = [(re.compile(p), m) for p, m in _PHRASE_PATTERNS]
 _TOKEN = re.compile(r"""
     (?P<marker>\x00[a-z:_]+)
   | (?P<iso>\d{4}-\d{1,2}-\d{1,2})(?!\d)
@@ -112,7 +115,7 @@ _TOKEN = re.compile(r"""
 _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}  # meteorological starts
 _TERMS = {"autumn": (9, 4), "spring": (1, 3), "summer": (4, 4)}  # England school terms, approximate
 # word -> (token kind, value); words not here and not filler are 'unk' and make the text not understood
-_LEXICON = {
+_LEXICON: dict[str, tuple[str, Any]] = {
     **{w: ("month", m) for w, m in MONTH_NUMBERS.items()}, **{w: ("season", w) for w in _SEASONS},
     **{w: ("rel", r) for w, r in dict(early=0, beginning=0, start=0, mid=1, middle=1, late=2, end=2).items()},
     **{w: ("nth", n) for w, n in dict(first=1, second=2, third=3, fourth=4).items()},
@@ -131,7 +134,7 @@ class _Tok:
     """One token of a When text: its kind, value and the text it came from."""
 
     kind: str
-    value: object = None
+    value: Any = None  # by kind: a month or year number, a (y, m, d) tuple, a word
     text: str = ""
 
 
@@ -145,10 +148,12 @@ def _tokenize(text: str) -> list[_Tok]:
     text = re.sub(r"[\u2010-\u2015\u2212]", "-", text.replace("\x00", "\ufffd")).casefold()
     for pattern, marker in _PHRASES:
         text = pattern.sub(marker, text)
-    toks, i = [], 0
+    toks: list[_Tok] = []
+    i = 0
     while i < len(text):
         m = _TOKEN.match(text, i)
-        i, kind, s = m.end(), m.lastgroup, m.group()
+        assert m is not None  # the last alternative, "bad", takes any character
+        i, kind, s = m.end(), m.lastgroup or "bad", m.group()
         if kind == "skip":
             continue
         nums = [int(n) for n in _DIGITS.findall(s)] if kind in _NUMERIC else []
@@ -157,7 +162,8 @@ def _tokenize(text: str) -> list[_Tok]:
             toks.append(_Tok(name, value.replace("_", "-") or None, name))
         elif kind == "word":
             if s not in _FILLER:
-                toks.append(_Tok(*_LEXICON.get(s, ("unk", s)), s))
+                word_kind, value = _LEXICON.get(s, ("unk", s))
+                toks.append(_Tok(word_kind, value, s))
         elif kind == "fyspan":
             ok = nums[1] == (nums[0] + 1) % 100
             toks.append(_Tok("fyspan", nums[0], s) if ok else _Tok("unk", s, s))
@@ -291,7 +297,11 @@ class _Parser:
             b = self.period()
             if b is None or not _is_day(b):
                 raise _NotUnderstood("a day range needs a full day after the separator")
-            fn = lambda y: (b.fn(y)[0].replace(day=d1), b.fn(y)[1])  # noqa: E731
+            span = b.fn
+
+            def fn(y: int) -> tuple[date, date]:
+                return span(y)[0].replace(day=d1), span(y)[1]
+
             if both:  # 5 & 12 March 2018: two days
                 return _two_days(_Period(fn, b.year, notes=b.notes))
             if b.year is not None:
@@ -323,7 +333,7 @@ class _Parser:
             self.take("fy")  # "2018/19 financial year"
         return y
 
-    def _with_year(self, fn: Callable, fy_fn: Callable | None = None, notes: tuple[str, ...] = ()) -> _Period:
+    def _with_year(self, fn: _Span, fy_fn: _Span | None = None, notes: tuple[str, ...] = ()) -> _Period:
         t1 = self.peek(1)
         if self.peek().kind == "sep" and self.peek().value in ("-", "/") and (
                 t1.kind == "year" or (fy_fn is not None and t1.kind == "fyspan")):
@@ -345,7 +355,10 @@ class _Parser:
         return 0
 
     def _day(self, m: int, d: int) -> _Period:
-        fn = lambda y: (date(y, m, d),) * 2  # noqa: E731
+
+        def fn(y: int) -> tuple[date, date]:
+            return date(y, m, d), date(y, m, d)
+
         t, t1, t2 = self.peek(), self.peek(1), self.peek(2)
         years = None
         if t.kind == "fyspan":  # March 18 2018/19: that day in each year
@@ -380,7 +393,8 @@ class _Parser:
             return self._with_year(lambda y: month_span(y, t.value, 1))
         if self.take("rel"):
             if (m := self.take("month")) is not None:
-                return self._with_year(lambda y: _part_of_month(y, m.value, t.value))
+                month = m.value
+                return self._with_year(lambda y: _part_of_month(y, month, t.value))
             if (y := self.take("year")) is not None:
                 return _Period(lambda y: month_span(y, 1 + 4 * t.value, 4), y.value)
             raise _NotUnderstood(f"'{t.text}' needs a month or a year after it")
@@ -388,8 +402,9 @@ class _Parser:
             if self.take("term"):
                 if t.value not in _TERMS:
                     raise _NotUnderstood(f"there is no {t.value} school term")
-                m, n = _TERMS[t.value]
-                return self._with_year(lambda y: month_span(y, m, n), notes=("school term dates are approximate",))
+                first, count = _TERMS[t.value]
+                return self._with_year(lambda y: month_span(y, first, count),
+                                       notes=("school term dates are approximate",))
             return self._with_year(lambda y: month_span(y, _SEASONS[t.value], 3))
         if t.kind == "q" or (t.kind in ("nth", "ord") and t1.kind == "quarter" and 1 <= t.value <= 4):
             self.i += 1 if t.kind == "q" else 2
@@ -408,7 +423,7 @@ class _Parser:
         return None
 
 
-def _part_of_year(months: int, n: int) -> tuple[Callable, Callable]:
+def _part_of_year(months: int, n: int) -> tuple[_Span, _Span]:
     """The n-th quarter (months=3) or half (6): (of a calendar year, of a financial year)."""
     return (lambda y: month_span(y, months * (n - 1) + 1, months),
             lambda y: month_span(y, months * (n - 1) + 4, months))
@@ -462,7 +477,7 @@ def _read(toks: list[_Tok], notes: list[str]) -> tuple[str | None, _Period]:
 
 
 def _dated(mode: str | None, p: _Period, ps: date | None, pe: date | None, notes: list[str],
-           bound: bool = False) -> tuple:
+           bound: bool = False) -> tuple[str, date | None, date | None, tuple[date, ...]]:
     """(kind, start, end, dates) of a period read by _read; 'by' and 'before' are deadlines from the plan start.
 
     bound: the period bounds a repeat ("Monthly until March 2018"), so 'until' is an end, not a deadline.
@@ -527,7 +542,10 @@ def _parse(text: object, ps: date | None, pe: date | None) -> Schedule:
     provisional = any(t.kind in ("tbc", "query") for t in toks)
     only_query = provisional and not any(t.kind == "tbc" for t in toks)
     toks = _strip_seps([t for t in toks if t.kind not in ("tbc", "query")])
-    note = lambda: "; ".join(notes) or None  # noqa: E731
+
+    def note() -> str | None:
+        return "; ".join(notes) or None
+
     if not toks:
         if not provisional or only_query:
             raise _NotUnderstood("no date, period or schedule word found")
@@ -597,7 +615,8 @@ def with_dates(schedule: Schedule, start: date | None, end: date | None) -> Sche
     if schedule.kind == "recurring":  # the overrides bound the repeats; it still repeats
         return replace(schedule, start=s, end=e, note=note)
     kind = "from" if e is None else "window" if s is None or s != e else "day"
-    return replace(schedule, kind=kind, start=s, end=e, dates=(s,) if kind == "day" else (), note=note)
+    dates = (s,) if s is not None and kind == "day" else ()
+    return replace(schedule, kind=kind, start=s, end=e, dates=dates, note=note)
 
 
 def _periods(rec: str, lo: date, hi: date) -> list[tuple[date, date]]:
