@@ -22,7 +22,7 @@ from cseplan_xl.briefing import (
     render,
     safer_internet_day,
 )
-from cseplan_xl.errors import CseplanError, OutputExistsError, TemplateError, UsageError
+from cseplan_xl.errors import CseplanError, InvalidValue, OutputExistsError, TemplateError
 from cseplan_xl.period import parse_period
 from cseplan_xl.plan import load_plan
 from cseplan_xl.privacy import TextItem, screen
@@ -323,7 +323,7 @@ def test_never_writes_over_the_workbook_even_with_force(book):
 
 
 def test_output_must_be_a_docx(book, tmp_path):
-    with pytest.raises(UsageError, match=r"n\.pdf: a newsletter draft is a Word file; give a name ending in \.docx"):
+    with pytest.raises(InvalidValue, match=r"n\.pdf: a newsletter draft is a Word file; give a name ending in \.docx"):
         draft_newsletter(load_plan(book), out=tmp_path / "n.pdf")
     assert not (tmp_path / "n.pdf").exists()
 

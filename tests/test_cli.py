@@ -37,14 +37,24 @@ def test_exit_codes(book, tmp_path, capsys):
     assert run("validate", tbc, "--strict", capsys=capsys)[0] == 1
 
 
-def test_usage_errors_exit_2_with_one_line(book, capsys):
+def test_usage_errors_exit_2_with_one_line(book, tmp_path, capsys):
     good = book(GOOD)
     with pytest.raises(SystemExit) as info:
         main(["validate", str(good), "--as-of", "31/03/2018"])
     assert info.value.code == 2
     assert "is not a date: use YYYY-MM-DD" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as info:
+        main(["validate", str(good), "--jobs", "-1"])
+    assert info.value.code == 2
+    assert "'-1': give 0 (automatic) or a number of worker processes" in capsys.readouterr().err
+    # the library's InvalidValue (a rule code, a period) and the CLI's UsageError: exit 2, one line
     code, out, err = run("validate", good, "--select", "nonsense", capsys=capsys)
     assert code == 2 and err == "Error: unknown rule code or tag: nonsense (see `cseplan rules`)\n"
+    code, out, err = run("evaluate", good, "--period", "whenever", capsys=capsys)
+    assert code == 2 and err.startswith("Error: cannot understand the period 'whenever'") and err.count("\n") == 1
+    (tmp_path / "empty").mkdir()
+    code, out, err = run("validate", tmp_path / "empty", capsys=capsys)
+    assert code == 2 and err == "Error: no workbooks found (looked for .xlsx and .xlsm files)\n"
 
 
 def test_json_report_keys(book, tmp_path, capsys):

@@ -9,7 +9,7 @@ import math
 import pytest
 
 from cseplan_xl.disclosure import FEWER_THAN, WITHHELD
-from cseplan_xl.errors import UsageError
+from cseplan_xl.errors import InvalidValue
 from cseplan_xl.evaluation import CSV_COLUMNS, evaluate, parse_baseline
 from cseplan_xl.plan import load_plan
 
@@ -26,7 +26,7 @@ def test_parse_baseline():
     assert parse_baseline("Same period last year") == ("same-period-last-year", 1)
     assert parse_baseline("pre-period:4") == ("pre-period", 4)
     for bad in ("pre-period", "pre-period:0", "pre-period:x", "last month", ""):
-        with pytest.raises(UsageError):
+        with pytest.raises(InvalidValue):
             parse_baseline(bad)
 
 
@@ -151,9 +151,9 @@ def test_default_period_from_control_then_last_complete_quarter(full, book):
     plan = load_plan(book({"Plan": PLAN, "Referrals": _referrals()}, name="nocontrol.xlsx"))
     assert evaluate(plan, as_of=D(2018, 5, 2)).period.label == "2018Q1"
     assert evaluate(plan, as_of=D(2018, 3, 31)).period.label == "2017Q4"
-    with pytest.raises(UsageError):
+    with pytest.raises(InvalidValue):
         evaluate(plan, period="spring")
-    with pytest.raises(UsageError):
+    with pytest.raises(InvalidValue):
         evaluate(plan, period="2018Q1", baseline="pre-period")
 
 

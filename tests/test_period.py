@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from cseplan_xl.errors import UsageError
+from cseplan_xl.errors import InvalidValue
 from cseplan_xl.period import (
     Period,
     default_period,
@@ -62,7 +62,7 @@ def test_partial_month_range_counts_fractional_months():
 @pytest.mark.parametrize("text", ["", "2018Q5", "Q0 2018", "spring", "2018-03-31..2018-01-01", "2018-02-30..2018-03-01",
                                   "2018/20", "2018-13"])
 def test_bad_periods_raise_usage_error(text):
-    with pytest.raises(UsageError) as err:
+    with pytest.raises(InvalidValue) as err:
         parse_period(text)
     assert "\n" not in str(err.value)
 
@@ -89,7 +89,7 @@ def test_previous_periods():
     assert [p.label for p in parse_period("2018-03").previous(2)] == ["2018-01", "2018-02"]
     days = make_period(D(2018, 1, 11), D(2018, 1, 20)).previous(2)
     assert [(p.start, p.end) for p in days] == [(D(2017, 12, 22), D(2017, 12, 31)), (D(2018, 1, 1), D(2018, 1, 10))]
-    with pytest.raises(UsageError):
+    with pytest.raises(InvalidValue):
         parse_period("2018Q1").previous(0)
 
 
@@ -130,7 +130,7 @@ def test_default_period_is_the_setting_else_the_last_complete_quarter():
     assert default_period(None, D(2018, 3, 31)).label == "2017Q4"
     assert default_period("  ", D(2018, 4, 1)).label == "2018Q1"
     message = "^the Control sheet's Reporting period: cannot understand the period 'spring'"
-    with pytest.raises(UsageError, match=message):
+    with pytest.raises(InvalidValue, match=message):
         default_period("spring", D(2018, 4, 1))
 
 
@@ -153,5 +153,5 @@ def test_periods_read_by_the_when_grammar(text, start, end, label):
     ("2011-12", "could be December 2011 or the financial year 2011/12"),
 ])
 def test_periods_that_are_not_one_window(text, why):
-    with pytest.raises(UsageError, match=f"^cannot understand the period '{text}': .*{why}"):
+    with pytest.raises(InvalidValue, match=f"^cannot understand the period '{text}': .*{why}"):
         parse_period(text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cseplan_xl.errors import UsageError
+from cseplan_xl.errors import InvalidValue
 from cseplan_xl.findings import ERROR, INFO
 from cseplan_xl.privacy import RULES, TextItem, is_role_mailbox, parse_allow, phone_numbers, screen
 
@@ -97,7 +97,7 @@ def test_allowed_cells_do_not_block_but_are_listed():
 
 def test_parse_allow():
     assert parse_allow(["Anecdotes!D5", "'Social media'!$B$2"]) == {"anecdotes!D5", "social media!B2"}
-    with pytest.raises(UsageError, match="such as Anecdotes!D5"):
+    with pytest.raises(InvalidValue, match="such as Anecdotes!D5"):
         parse_allow(["D5"])
 
 

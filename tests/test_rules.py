@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from conftest import CONTROL_ROWS
-from cseplan_xl.errors import UsageError
+from cseplan_xl.errors import InvalidValue
 from cseplan_xl.plan import load_plan
 from cseplan_xl.rules import CATALOGUE, check_plan, select_rules
 
@@ -145,7 +145,7 @@ def test_select_and_ignore_by_code_and_tag(book):
     rows = [row(rag="Gren", cost="about 500")]
     assert {f.code for f in findings_for(book, rows, select=["rag"])} == {"rag-invalid"}
     assert {f.code for f in findings_for(book, rows, ignore=["cost-invalid"])} == {"rag-invalid"}
-    with pytest.raises(UsageError, match="unknown rule code or tag: nonsense"):
+    with pytest.raises(InvalidValue, match="unknown rule code or tag: nonsense"):
         select_rules(["nonsense"])
 
 

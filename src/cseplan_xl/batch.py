@@ -8,7 +8,7 @@ import os
 import time
 from pathlib import Path
 
-from .errors import CseplanError, UsageError
+from .errors import CseplanError, InvalidValue
 from .report import FileReport, Report
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs a cold start ~10 ms
@@ -32,7 +32,7 @@ def discover(paths: Iterable[str]) -> list[Path]:
         else:
             matches = sorted(Path(p) for p in glob.glob(text, recursive=True))
             if not matches:
-                raise UsageError(f"no files match {text!r}")
+                raise InvalidValue(f"no files match {text!r}")
             for match in matches:
                 found.extend(_walk(match) if match.is_dir() else [match] if _is_workbook_name(match.name) else [])
     unique: dict[Path, None] = {}
@@ -80,7 +80,7 @@ def validate_files(paths: Sequence[Path], as_of: dt.date | None = None, select: 
 
     select_rules(select, ignore)  # a bad code or tag is a usage error before any file is read
     if jobs < 0:
-        raise UsageError("--jobs must be 0 (automatic) or more")
+        raise InvalidValue(f"jobs must be 0 (automatic) or more, not {jobs}")
     reports: list[FileReport] = []
     started = time.perf_counter()
     for index, path in enumerate(paths):

@@ -20,7 +20,7 @@ from . import contract
 from .contract import BLUE, RAG_COLOURS, RAG_MEANING, RAG_VALUES
 from .dates import format_day, month_end
 from .disclosure import THRESHOLD, publishable_count
-from .errors import TemplateError, UsageError
+from .errors import InvalidValue, TemplateError
 from .findings import ERROR, Finding
 from .output import check_writable, next_free, write_new
 from .period import Period, default_period, make_period, parse_period
@@ -629,7 +629,7 @@ def draft_newsletter(
 ) -> NewsletterResult:
     """Build, screen and render the newsletter draft; blocked (nothing written) when the screen finds personal data.
 
-    The output must be a .docx and never the workbook itself (not even with force): UsageError or
+    The output must be a .docx and never the workbook itself (not even with force): InvalidValue or
     OutputExistsError before any work is done.
     """
     template_path = Path(template) if template else DEFAULT_TEMPLATE
@@ -676,7 +676,7 @@ def _check_output(path: Path, plan: Plan) -> None:
     """A draft goes to a .docx that is not the workbook (existing files are left to force / next_free)."""
     check_writable(path, force=True, inputs=[plan.path])
     if path.suffix.casefold() != ".docx":
-        raise UsageError(f"{path}: a newsletter draft is a Word file; give a name ending in .docx")
+        raise InvalidValue(f"{path}: a newsletter draft is a Word file; give a name ending in .docx")
 
 
 def _running_words(doc: Any) -> int:

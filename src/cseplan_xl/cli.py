@@ -1,7 +1,8 @@
 """The `cseplan` command line: each command parses its input, calls one library function, shows the result.
 
 Exit codes: 0 done and no error findings; 1 error findings (or a blocked output); 2 unusable input or usage.
-Library errors (CseplanError) become one line on stderr, never a traceback.
+Library errors (CseplanError: an unusable workbook, or an InvalidValue such as a period it cannot read) and the
+CLI's own UsageError become one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import argparse
 import datetime as dt
 import sys
 
-from .errors import CseplanError
+from .errors import CseplanError, UsageError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs a cold start ~10 ms
 if TYPE_CHECKING:
@@ -30,6 +31,12 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date: use YYYY-MM-DD, e.g. 2018-03-31") from None
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r}: give 0 (automatic) or a number of worker processes")
+    return int(text)
 
 
 def _csv_text(rows: list[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
@@ -74,7 +81,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     paths = discover(args.paths)
     if not paths:
-        raise CseplanError("no workbooks found (looked for .xlsx and .xlsm files)")
+        raise UsageError("no workbooks found (looked for .xlsx and .xlsm files)")
     show_progress = sys.stderr.isatty() and len(paths) >= 20
 
     def progress(done: int, total: int) -> None:
@@ -110,7 +117,7 @@ def _add_validate(sub: _SubParsers) -> None:
     p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
     p.add_argument("--select", action="append", metavar="CODES", help="only these rule codes or tags (comma-separated)")
     p.add_argument("--ignore", action="append", metavar="CODES", help="skip these rule codes or tags (comma-separated)")
-    p.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
+    p.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N",
                    help="worker processes; 0 = decide from the measured cost per file (default), 1 = serial")
     p.set_defaults(handler=_cmd_validate)
 

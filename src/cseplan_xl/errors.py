@@ -27,5 +27,9 @@ class OutputExistsError(CseplanError):
     """An output would replace a file that must not be replaced silently."""
 
 
+class InvalidValue(CseplanError):
+    """A value handed to the library (period, baseline, rule code, cell, file name) that it cannot understand."""
+
+
 class UsageError(CseplanError):
-    """A command-line value (date, period, option) that cannot be understood."""
+    """The command line used wrongly: raised by the CLI only (the library raises InvalidValue)."""

@@ -16,7 +16,7 @@ from typing import Any
 from . import contract
 from .dates import format_day
 from .disclosure import WITHHELD, Relation, protect
-from .errors import UsageError
+from .errors import InvalidValue
 from .period import Period, default_period, parse_period
 from .stats import RateRatio, plain_words, rate_ratio, wilson_interval
 from .words import plural
@@ -212,7 +212,7 @@ def evaluate(
 
 
 def parse_baseline(text: str) -> tuple[str, int]:
-    """("same-period-last-year", 1) or ("pre-period", K) from the --baseline text; UsageError otherwise."""
+    """("same-period-last-year", 1) or ("pre-period", K) from the --baseline text; InvalidValue otherwise."""
     s = "-".join(str(text).strip().casefold().replace("_", " ").split())
     if s in ("same-period-last-year", "last-year", "same-period"):
         return SAME_PERIOD_LAST_YEAR, 1
@@ -221,8 +221,8 @@ def parse_baseline(text: str) -> tuple[str, int]:
             rest = s[len(prefix):]
             if rest.isdigit() and 1 <= int(rest) <= 40:
                 return PRE_PERIOD, int(rest)
-            raise UsageError(f"baseline {text!r}: K must be a whole number from 1 to 40, e.g. pre-period:4")
-    raise UsageError(f"cannot understand the baseline {text!r}; use {BASELINE_EXAMPLES}")
+            raise InvalidValue(f"baseline {text!r}: K must be a whole number from 1 to 40, e.g. pre-period:4")
+    raise InvalidValue(f"cannot understand the baseline {text!r}; use {BASELINE_EXAMPLES}")
 
 
 def _baseline_words(method: str, periods: tuple[Period, ...]) -> str:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from .dates import MONTH_NAMES, add_months, format_day, month_end, month_span, shift_months
-from .errors import UsageError
+from .errors import InvalidValue
 from .when import parse_when
 
 _RANGE_COLON = re.compile(r"^(\S+?)\s*:\s*(\S+)$")  # 2018-01-01:2018-03-31, a range as the CLI once wrote it
@@ -26,7 +26,7 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.end < self.start:
-            raise UsageError(f"period {self.label}: ends ({self.end}) before it starts ({self.start})")
+            raise InvalidValue(f"period {self.label}: ends ({self.end}) before it starts ({self.start})")
 
     @property
     def days(self) -> int:
@@ -74,7 +74,7 @@ class Period:
         any other period steps back by its number of days.
         """
         if k < 1:
-            raise UsageError(f"need at least one earlier period, not {k}")
+            raise InvalidValue(f"need at least one earlier period, not {k}")
         out = []
         if self.whole_months:
             n = len(self.month_starts())
@@ -148,8 +148,8 @@ def default_period(setting: str | None, as_of: dt.date) -> Period:
     if setting is not None and str(setting).strip():
         try:
             return parse_period(str(setting))
-        except UsageError as exc:
-            raise UsageError(f"the Control sheet's Reporting period: {exc}") from None
+        except InvalidValue as exc:
+            raise InvalidValue(f"the Control sheet's Reporting period: {exc}") from None
     return last_complete_quarter(as_of)
 
 
@@ -161,12 +161,12 @@ def parse_period(text: str) -> Period:
     """
     raw = " ".join(str(text).split())
     if not raw:
-        raise UsageError(f"no period given; use a quarter or a date range, e.g. {EXAMPLES}")
+        raise InvalidValue(f"no period given; use a quarter or a date range, e.g. {EXAMPLES}")
     schedule = parse_when(_RANGE_COLON.sub(r"\1..\2", raw))
     if schedule.kind not in ("day", "window") or schedule.start is None or schedule.end is None \
             or schedule.provisional or schedule.note:
         why = schedule.note if schedule.kind == "unknown" else f"it is not one fixed window ({schedule.describe()})"
-        raise UsageError(f"cannot understand the period {raw!r}: {why}; use e.g. {EXAMPLES}")
+        raise InvalidValue(f"cannot understand the period {raw!r}: {why}; use e.g. {EXAMPLES}")
     start, end = schedule.start, schedule.end
     label = _label(start, end)
     if ".." in label and not _NUMERIC_DAY.search(raw):  # "2018/19", "Autumn 2018": the words name it best

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from .dates import MONTH_PATTERN
-from .errors import UsageError
+from .errors import InvalidValue
 from .findings import ERROR, INFO, Finding, cell_address
 
 # Published helplines that may always appear (digits only): 999, 101, Crimestoppers, Childline, NHS 111.
@@ -218,12 +218,12 @@ def is_role_mailbox(address: str, mailboxes: Iterable[str] = ()) -> bool:
 
 
 def parse_allow(cells: Iterable[str]) -> frozenset[str]:
-    """Allowed cells in canonical form (`Anecdotes!D5`); raises UsageError for one that is not `Sheet!A1`."""
+    """Allowed cells in canonical form (`Anecdotes!D5`); raises InvalidValue for one that is not `Sheet!A1`."""
     out = set()
     for cell in cells:
         m = re.fullmatch(r"\s*'?([^'!]+?)'?\s*!\s*\$?([A-Za-z]{1,3})\$?(\d+)\s*", cell or "")
         if not m:
-            raise UsageError(f"--allow {cell!r}: give a cell with its sheet, such as Anecdotes!D5")
+            raise InvalidValue(f"--allow {cell!r}: give a cell with its sheet, such as Anecdotes!D5")
         out.add(_allow_key(m.group(1), m.group(2), int(m.group(3))))
     return frozenset(out)
 

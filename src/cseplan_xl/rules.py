@@ -373,12 +373,12 @@ def _settings(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
             yield Hit(rows[key], "value", f"{label} {as_text(raw[key])!r} is not a date: write e.g. 01/09/2017",
                       raw[key])
     if raw.get("reporting_period") is not None:
-        from .errors import UsageError
+        from .errors import InvalidValue
         from .period import parse_period
 
         try:
             parse_period(as_text(raw["reporting_period"]) or "")
-        except UsageError:
+        except InvalidValue:
             yield Hit(rows["reporting_period"], "value", f"Reporting period {as_text(raw['reporting_period'])!r} "
                       "is not a quarter or period: write e.g. 2018Q1", raw["reporting_period"])
     s = plan.settings
@@ -486,9 +486,9 @@ def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list
     select, ignore = set(select), set(ignore)
     unknown = (select | ignore) - set(CATALOGUE) - {t for r in CATALOGUE.values() for t in r.tags}
     if unknown:
-        from .errors import UsageError
+        from .errors import InvalidValue
 
-        raise UsageError(f"unknown rule code or tag: {', '.join(sorted(unknown))} (see `cseplan rules`)")
+        raise InvalidValue(f"unknown rule code or tag: {', '.join(sorted(unknown))} (see `cseplan rules`)")
 
     def named(rule: Rule, names: set[str]) -> bool:
         return rule.code in names or bool(names & set(rule.tags))
