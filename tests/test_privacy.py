@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import pytest
 
 from cseplan_xl.errors import InvalidValue
 from cseplan_xl.findings import ERROR, INFO
-from cseplan_xl.privacy import RULES, TextItem, is_role_mailbox, parse_allow, phone_numbers, screen
+from cseplan_xl.privacy import (
+    RULES, TextItem, is_nhs_number, is_role_mailbox, parse_allow, phone_candidates, phone_numbers, screen,
+)
 
 
 def _hits(text: str, **kwargs) -> list[tuple[str, str]]:
@@ -32,7 +37,7 @@ def _hits(text: str, **kwargs) -> list[tuple[str, str]]:
         ("URN 4471 logged", [("privacy-crime-ref", "URN 4471")]),
         ("incident number 1234 of 12/3", [("privacy-crime-ref", "incident number 1234")]),
         ("Sam, 14, told us", [("privacy-name-age", "Sam, 14")]),
-        ("Sam (14) told us", [("privacy-name-age", "Sam (14")]),
+        ("Sam (14) told us", [("privacy-name-age", "Sam (14)")]),
         ("Sam aged 15 said", [("privacy-name-age", "Sam aged 15")]),
         ("a 14-year-old Sam said", [("privacy-name-age", "14-year-old Sam")]),
         ("Sam attends Northfield Academy", [("privacy-name-school", "Sam attends Northfield Academy")]),
@@ -104,7 +109,8 @@ def test_parse_allow():
 def test_rule_codes_are_stable():
     assert list(RULES) == [
         "privacy-email", "privacy-phone", "privacy-postcode", "privacy-dob",
-        "privacy-crime-ref", "privacy-name-age", "privacy-name-school",
+        "privacy-crime-ref", "privacy-name-age", "privacy-name-school", "privacy-nhs", "privacy-address",
+        "privacy-social-handle", "privacy-vehicle-reg", "privacy-name-quote", "privacy-name-relation",
     ]
 
 
@@ -112,3 +118,75 @@ def test_name_with_age_then_school():
     assert _hits("Sam, 14, attends Northfield Academy") == [
         ("privacy-name-age", "Sam, 14"), ("privacy-name-school", "Sam, 14, attends Northfield Academy")]
     assert _hits("Sam (14) at Northfield Academy")[1] == ("privacy-name-school", "Sam (14) at Northfield Academy")
+
+
+# --- the labelled set: recall and false blocks ---------------------------------------------------
+
+CASES = Path(__file__).parent / "data" / "privacy_cases.tsv"
+BOARD_NUMBERS = phone_numbers("MASH 0300 126 1000")  # the board's own number, as the Control sheet gives it
+
+
+def _labelled() -> list[tuple[str, str, str]]:
+    rows = [line.split("\t") for line in CASES.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")]
+    return [(label, code, text) for label, code, text in rows]
+
+
+def _blocks(text: str) -> list[str]:
+    found = screen([TextItem(text, "Anecdotes", 5, "D")], numbers=BOARD_NUMBERS, as_of=dt.date(2018, 3, 31))
+    return [f.code for f in found]
+
+
+def screen_scores() -> tuple[int, int, int, int]:
+    """(caught, personal texts, benign texts blocked, benign texts) over the labelled set."""
+    cases = _labelled()
+    personal = [text for label, _, text in cases if label == "block"]
+    benign = [text for label, _, text in cases if label == "pass"]
+    return (sum(bool(_blocks(t)) for t in personal), len(personal),
+            sum(bool(_blocks(t)) for t in benign), len(benign))
+
+
+def test_the_labelled_set_is_sizeable_and_well_formed():
+    cases = _labelled()
+    assert {label for label, _, _ in cases} == {"block", "pass"}
+    assert sum(label == "block" for label, _, _ in cases) >= 150 and sum(label == "pass" for label, _, _ in cases) >= 100
+    assert {code for label, code, _ in cases if label == "block"} == set(RULES)  # every rule has cases
+
+
+def test_recall_and_false_blocks_meet_the_target():
+    # The README's Privacy section quotes these figures: keep it in step.
+    caught, personal, blocked, benign = screen_scores()
+    assert caught / personal >= 0.95, (caught, personal)
+    assert blocked / benign <= 1 / 15, (blocked, benign)
+
+
+@pytest.mark.parametrize(("label", "code", "text"), _labelled(), ids=lambda v: v[:40] if isinstance(v, str) else v)
+def test_each_labelled_case(label, code, text):
+    codes = _blocks(text)
+    if label == "block":
+        assert code in codes, codes
+    else:
+        assert codes == []
+
+
+@pytest.mark.parametrize("text", [
+    "07700 900123", "07700900123", "07700-900-123", "+44 7700 900123", "+447700900123", "+44 (0)7700 900123",
+    "0044 7700 900123", "(01604) 888 999", "01604 888999", "020 7946 0123", "01536-555-123",
+])
+def test_phone_formats(text):
+    assert phone_candidates(f"ring {text} today") == [text]
+
+
+def test_published_helplines_pass_in_any_spacing():
+    assert _hits("NSPCC 0808 800 5000, 08088005000; Childline 0800 1111; Crimestoppers 0800-555-111") == []
+
+
+def test_nhs_check_digit():
+    assert is_nhs_number("9434765919") and not is_nhs_number("9434765918")
+    assert _hits("NHS 943 476 5919") == [("privacy-nhs", "NHS 943 476 5919")]
+    assert _hits("order 943 476 5918 is not one") == []  # wrong check digit, no NHS word
+
+
+def test_free_mail_is_never_a_role_mailbox():
+    assert not is_role_mailbox("safeguarding@gmail.com")
+    assert is_role_mailbox("safeguarding@council.example.uk")

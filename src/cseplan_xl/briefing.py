@@ -666,7 +666,7 @@ def _screened(plan: Plan, period: Period | str | None, as_of: dt.date | None,
     content = _Content(plan, period, as_of)
     s = plan.settings
     findings = screen(content.items, mailboxes=[s.contact_mailbox or ""], numbers=phone_numbers(s.referral_route),
-                      allow=allow)
+                      allow=allow, as_of=content.as_of)
     allowed = sorted({f"{f.address} ({f.code})" for f in findings if f.severity != ERROR})
     return content, NewsletterResult(None, findings, allowed, context=content.context,
                                      unmatched_allow=unmatched_allows(allow, findings))
