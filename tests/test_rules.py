@@ -191,3 +191,15 @@ def test_reporting_period_and_reversed_lifetime(book):
 def test_an_unreadable_optional_sheet_is_not_also_missing(book):
     found = findings_for(book, [row()], {"Referrals": [["Nothing", "Useful"], [1, 2]]})
     assert [f.code for f in found if f.sheet == "Referrals"] == ["sheet-unreadable"]
+
+
+def test_rules_ask_the_plan_not_the_reader():
+    import ast
+    from pathlib import Path
+
+    import cseplan_xl.rules
+
+    tree = ast.parse(Path(cseplan_xl.rules.__file__).read_text(encoding="utf-8"))
+    reached = sorted({node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)
+                      and node.attr in ("source", "raw", "settings_rows", "settings_sheet")})
+    assert reached == []

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import contract
 from .dates import parse_day
+from .findings import Finding
 from .read import CellError, Row, Table, WorkbookData, read_workbook
 from .when import Schedule, parse_when, with_dates
 
@@ -98,6 +99,14 @@ class Settings:
         return cls(**typed)
 
 
+@dataclass(frozen=True)
+class SettingCell:
+    """One Control setting as typed: its Excel row and its raw value."""
+
+    row: int
+    value: Any
+
+
 # Not frozen: a frozen dataclass's __init__ costs ~5 µs a row on large plans. Hashing and equality are as before.
 @dataclass(slots=True, unsafe_hash=True)
 class Activity:
@@ -121,7 +130,10 @@ class Activity:
     original_when: str | None = None
     rebaseline_reason: str | None = None
     when_schedule: Schedule | None = None  # what the When text alone says (before Start/End overrides)
-    raw: Row | None = field(default=None, repr=False, compare=False)
+    given_start: dt.date | None = None  # the Start column, None when blank or not a date
+    given_end: dt.date | None = None  # the End column, likewise
+    from_headings: tuple[str, ...] = ()  # fields (section, phase) taken from a heading row above, not the row
+    error_fields: frozenset[str] = frozenset()  # fields whose cell shows an Excel error (#REF! ...)
 
     @property
     def start(self) -> dt.date | None:
@@ -139,7 +151,11 @@ class Activity:
 
 @dataclass
 class Plan:
-    """A workbook understood: settings, activities, owners, lists and the evaluation tables."""
+    """A workbook understood: settings, activities, owners, lists and the evaluation tables.
+
+    What rules and reports need from the workbook is asked of the plan (its attributes and methods below), never
+    of `source`, the reader's own structure, which may change with the reader.
+    """
 
     source: WorkbookData
     settings: Settings
@@ -154,9 +170,43 @@ class Plan:
     def plan_table(self) -> Table:
         return self.source.tables[contract.PLAN.name]
 
+    @property
+    def tables(self) -> dict[str, Table]:
+        """The table sheets read, by contract name (Plan always; optional ones when present and readable)."""
+        return self.source.tables
+
     def table(self, spec: contract.SheetSpec) -> Table | None:
         """A table sheet as read, None when the workbook does not have it."""
         return self.source.tables.get(spec.name)
+
+    def has(self, spec: contract.SheetSpec) -> bool:
+        """True when the workbook holds this sheet and it could be read."""
+        return self.source.has(spec)
+
+    def present(self, spec: contract.SheetSpec) -> bool:
+        """True when the workbook has a sheet of this name, readable or not."""
+        return self.source.present(spec)
+
+    @property
+    def lists(self) -> dict[str, list[str]]:
+        """The Lists sheet: list name (its header's key) -> the values offered; empty without the sheet."""
+        return self.source.lists
+
+    @property
+    def control_sheet(self) -> str | None:
+        """The Control sheet's name as the workbook spells it, None without one."""
+        return self.source.settings_sheet
+
+    @property
+    def setting_cells(self) -> dict[str, SettingCell]:
+        """The Control sheet's settings as typed, each with its Excel row (settings are typed in `settings`)."""
+        rows = self.source.settings_rows
+        return {key: SettingCell(rows[key], value) for key, value in self.source.settings.items() if key in rows}
+
+    @property
+    def notes(self) -> list[Finding]:
+        """What the reader noticed (unknown columns, unreadable optional sheets), as findings."""
+        return self.source.notes
 
     def records(self, spec: contract.SheetSpec) -> list[dict[str, Any]]:
         """The rows of an evaluation sheet with typed values (None where blank or invalid) and `row`."""
@@ -205,7 +255,7 @@ class _Cells:
         return owners
 
 
-def _activity(row: Row, settings: Settings, cells: _Cells) -> Activity:
+def _activity(row: Row, settings: Settings, cells: _Cells, error_fields: frozenset[str]) -> Activity:
     get = row.values.get
     text = cells.text
     when_value = get("when")
@@ -213,19 +263,24 @@ def _activity(row: Row, settings: Settings, cells: _Cells) -> Activity:
     when_schedule = parse_when(when_value if isinstance(when_value, dt.date) else when_text or "",
                                settings.plan_start, settings.plan_end)
     schedule = when_schedule
-    start, end = get("start"), get("end")
-    if start is not None or end is not None:
-        start, end = _lenient(as_date, start), _lenient(as_date, end)
+    start = end = None
+    if get("start") is not None or get("end") is not None:
+        start, end = _lenient(as_date, get("start")), _lenient(as_date, get("end"))
         if start or end:
             schedule = with_dates(schedule, start, end)
+    section, phase = text(get("section")), text(get("phase"))
+    from_headings: tuple[str, ...] = ()
+    if (row.section and not section) or (row.phase and not phase):
+        from_headings = tuple(key for key, own, heading in (("section", section, row.section),
+                                                             ("phase", phase, row.phase)) if heading and not own)
     rag_text = text(get("rag"))
     who = text(get("who"))
     updated = get("last_updated")
     return Activity(
         row=row.row,
         id=as_text(get("id")),  # ID and Activity differ on every row: not worth a cache
-        section=text(get("section")) or row.section,
-        phase=text(get("phase")) or row.phase,
+        section=section or row.section,
+        phase=phase or row.phase,
         theme=text(get("theme")),
         activity=as_text(get("activity")),
         when=when_text,
@@ -240,7 +295,10 @@ def _activity(row: Row, settings: Settings, cells: _Cells) -> Activity:
         last_updated=updated if type(updated) is dt.date else _lenient(as_date, updated),
         original_when=text(get("original_when")),
         rebaseline_reason=text(get("rebaseline_reason")),
-        raw=row,
+        given_start=start,
+        given_end=end,
+        from_headings=from_headings,
+        error_fields=error_fields,
     )
 
 
@@ -248,7 +306,13 @@ def build_plan(data: WorkbookData) -> Plan:
     """The plan's records from a workbook already read."""
     settings = Settings.from_values(data.settings)
     cells = _Cells()
-    activities = tuple(_activity(row, settings, cells) for row in data.tables[contract.PLAN.name].rows)
+    table = data.tables[contract.PLAN.name]
+    errors: dict[int, set[str]] = {}  # Excel row -> fields showing an Excel error (few rows have any)
+    for excel_row, key, _ in table.errors:
+        errors.setdefault(excel_row, set()).add(key)
+    no_errors: frozenset[str] = frozenset()
+    activities = tuple(_activity(row, settings, cells, frozenset(errors[row.row]) if row.row in errors else no_errors)
+                       for row in table.rows)
     owners: dict[str, str] = {}
     owner_table = data.tables.get(contract.OWNERS.name)
     if owner_table is not None:

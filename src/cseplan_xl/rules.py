@@ -94,7 +94,7 @@ def _ended(a: Activity, as_of: dt.date) -> bool:
 
 def _holds_error(a: Activity, key: str) -> bool:
     """True when the cell shows an Excel error: cell-error reports it, so 'blank' rules keep quiet."""
-    return a.raw is not None and isinstance(a.raw.get(key), CellError)
+    return key in a.error_fields
 
 
 @_rule("activity-missing", ERROR, "Activity text is blank", tags=("plan",))
@@ -227,12 +227,9 @@ def _complete_early(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
 @_rule("end-before-start", ERROR, "End date before start date", tags=("plan", "schedule"))
 def _end_before_start(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
     for a in plan.activities:
-        raw = a.raw.values if a.raw is not None else {}
-        if raw.get("start") is None or raw.get("end") is None:
-            continue
-        start, end = _try_date(raw["start"]), _try_date(raw["end"])
+        start, end = a.given_start, a.given_end
         if start and end and end < start:
-            yield Hit(a.row, "end", f"End {format_day(end)} is before Start {format_day(start)}", raw["end"], a.id)
+            yield Hit(a.row, "end", f"End {format_day(end)} is before Start {format_day(start)}", end, a.id)
 
 
 @_rule("outside-plan-lifetime", WARNING, "Dates outside the plan's lifetime", tags=("plan", "schedule"),
@@ -279,12 +276,12 @@ def _duplicate_activity(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
 
 
 def _not_in_list(plan: Plan, field: str, list_key: str, what: str) -> Iterator[Hit]:
-    allowed = {v.casefold() for v in plan.source.lists.get(list_key, [])}
+    allowed = {v.casefold() for v in plan.lists.get(list_key, [])}
     if not allowed:
         return
     for a in plan.activities:
         value = getattr(a, field)
-        if value and value.casefold() not in allowed and a.raw is not None and a.raw.get(field) is not None:
+        if value and value.casefold() not in allowed and field not in a.from_headings:
             yield Hit(a.row, field, f"{what} {value!r} is not on the Lists sheet: pick one from the dropdown, or "
                       "add it to Lists", value, a.id)
 
@@ -338,7 +335,7 @@ def _try_date(value: Any) -> dt.date | None:
 
 @_rule("cell-error", ERROR, "A cell holds an Excel error such as #REF!", tags=("structure",))
 def _cell_errors(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
-    for table in plan.source.tables.values():
+    for table in plan.tables.values():
         for row, key, value in table.errors:
             yield Hit(row, key, f"the cell shows the Excel error {value}: fix the formula or type the value",
                       str(value), sheet=table.spec)
@@ -349,7 +346,7 @@ def _typed_values(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
     checks = {contract.DATE: (as_date, "a date such as 31/03/2018"),
               contract.INTEGER: (as_number, "a whole number"), contract.NUMBER: (as_number, "a number"),
               contract.FLAG: (contract.parse_flag, "Yes or No")}
-    for table in plan.source.tables.values():
+    for table in plan.tables.values():
         typed = [(c, *checks[c.type]) for c in table.spec.columns if c.type in checks and not c.output]
         for row in table.rows:
             for col, convert, wanted in typed:
@@ -366,25 +363,28 @@ def _typed_values(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
 @_rule("setting-invalid", ERROR, "A Control setting is not understood", sheet=contract.CONTROL,
        tags=("settings",), needs=(contract.CONTROL,))
 def _settings(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
-    raw, rows = plan.source.settings, plan.source.settings_rows
+    cells = plan.setting_cells
     for key in ("plan_start", "plan_end", "as_of"):
-        if raw.get(key) is not None and _try_date(raw[key]) is None:
+        cell = cells.get(key)
+        if cell is not None and cell.value is not None and _try_date(cell.value) is None:
             label = contract.CONTROL.column(key).header
-            yield Hit(rows[key], "value", f"{label} {as_text(raw[key])!r} is not a date: write e.g. 01/09/2017",
-                      raw[key])
-    if raw.get("reporting_period") is not None:
+            yield Hit(cell.row, "value", f"{label} {as_text(cell.value)!r} is not a date: write e.g. 01/09/2017",
+                      cell.value)
+    period = cells.get("reporting_period")
+    if period is not None and period.value is not None:
         from .errors import InvalidValue
         from .period import parse_period
 
         try:
-            parse_period(as_text(raw["reporting_period"]) or "")
+            parse_period(as_text(period.value) or "")
         except InvalidValue:
-            yield Hit(rows["reporting_period"], "value", f"Reporting period {as_text(raw['reporting_period'])!r} "
-                      "is not a quarter or period: write e.g. 2018Q1", raw["reporting_period"])
+            yield Hit(period.row, "value", f"Reporting period {as_text(period.value)!r} is not a quarter or "
+                      "period: write e.g. 2018Q1", period.value)
     s = plan.settings
     if s.plan_start and s.plan_end and s.plan_end < s.plan_start:
-        yield Hit(rows["plan_end"], "value", f"Plan end {format_day(s.plan_end)} is before Plan start "
-                  f"{format_day(s.plan_start)}", raw["plan_end"])
+        end = cells["plan_end"]
+        yield Hit(end.row, "value", f"Plan end {format_day(s.plan_end)} is before Plan start "
+                  f"{format_day(s.plan_start)}", end.value)
 
 
 # --- Evaluation sheets -------------------------------------------------------------------------
@@ -502,12 +502,12 @@ def check_plan(plan: Plan, as_of: dt.date | None = None, select: Iterable[str] =
     as_of = plan.as_of(as_of)
     rules = select_rules(select, ignore)
     chosen = {r.code for r in rules}
-    findings = [n for n in plan.source.notes if n.code in chosen]
-    missing = [spec for spec in (*contract.LOOKUP_SHEETS, *contract.EVALUATION_SHEETS) if not plan.source.has(spec)]
+    findings = [n for n in plan.notes if n.code in chosen]
+    missing = [spec for spec in (*contract.LOOKUP_SHEETS, *contract.EVALUATION_SHEETS) if not plan.has(spec)]
     missing_names = {spec.name for spec in missing}
     if "sheet-missing" in chosen:
         for spec in missing:
-            if plan.source.present(spec):
+            if plan.present(spec):
                 continue  # there but unreadable: sheet-unreadable has said so
             skipped = sorted(r.code for r in rules if spec in r.needs)
             tail = f"; skipped: {', '.join(skipped)}" if skipped else ""
@@ -520,7 +520,7 @@ def check_plan(plan: Plan, as_of: dt.date | None = None, select: Iterable[str] =
             findings.append(_finding(plan, rule, hit))
     order: dict[str | None, int] = {s.name: i for i, s in enumerate(contract.ALL_SHEETS)}
     spec_names: dict[str | None, str] = {}  # a sheet as named in the workbook -> its contract name
-    for name, table in plan.source.tables.items():
+    for name, table in plan.tables.items():
         spec_names.setdefault(table.sheet, name)
     findings.sort(key=lambda f: (order.get(spec_names.get(f.sheet, f.sheet), 99), f.row or 0, f.column or "", f.code))
     return findings
@@ -530,7 +530,7 @@ def _finding(plan: Plan, rule: Rule, hit: Hit) -> Finding:
     spec = hit.sheet or rule.sheet
     column = None
     if spec is contract.CONTROL:
-        sheet = plan.source.settings_sheet
+        sheet = plan.control_sheet
         column = "B" if hit.field == "value" else None
     else:
         table = plan.table(spec)
