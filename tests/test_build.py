@@ -16,6 +16,7 @@ from python_calamine import CalamineWorkbook
 
 from cseplan_xl import build
 from cseplan_xl import contract as c
+from cseplan_xl import excel
 from cseplan_xl.cli import main
 from cseplan_xl.errors import OutputExistsError
 
@@ -51,7 +52,7 @@ SOURCE = [
     ("P2-01", "April 2019", "CT", "N/A"),
     ("P2-02", "TBC", "LW/CT", "TBC"),
 ]
-SHEETS = [s.name for s in c.ALL_SHEETS] + ["xlwings.conf"]
+SHEETS = [s.name for s in c.ALL_SHEETS] + ["_xlwings.conf"]
 
 
 @pytest.fixture(scope="module")
@@ -167,11 +168,12 @@ def test_owners_and_lists(built):
     assert column["Key messages"][1] == "We will not tolerate those who seek to harm our children."
 
 
-def test_xlwings_conf_settings_start_in_a1(built):
-    rows = _rows(built["real"], "xlwings.conf")
-    keys = [r[0] for r in rows[: next(i for i, r in enumerate(rows) if r[0] == "")]]
+def test_xlwings_conf_sheet_ships_switched_off(built):
+    rows = _rows(built["real"], "_xlwings.conf")
+    keys = [r[0] for r in rows]
     assert keys == ["Interpreter_Win", "Interpreter_Mac", "PYTHONPATH", "Conda Path", "Conda Env", "Show Console"]
-    assert rows[0][1] == "python" and rows[5][1] is False
+    assert rows[0][1] == "" and rows[5][1] is False
+    assert "rename this sheet to xlwings.conf" in " ".join(str(r[3]) for r in rows)
 
 
 def test_evaluation_sheets_are_empty_in_the_real_workbook(built):
@@ -300,15 +302,20 @@ def test_dashboard_charts(built):
     assert "Referrals by month (shaded: months with campaign posts or coverage)" in charts[1]
 
 
-def test_buttons_carry_their_macros(built):
-    vml = html.unescape(_member(built["real"], "xl/drawings/vmlDrawing1.vml"))
-    macros = re.findall(r"<x:FmlaMacro>(.*?)</x:FmlaMacro>", vml)
-    assert macros == [
-        "[0]!SampleCall",
-        "[0]!'RunPython \"import cseplan_xl.excel as x; x.validate_plan()\"'",
-        "[0]!'RunPython \"import cseplan_xl.excel as x; x.refresh_dashboard()\"'",
-        "[0]!'RunPython \"import cseplan_xl.excel as x; x.draft_newsletter()\"'",
-    ]
+BUTTONS = ["RunChosenAction", "ValidatePlan", "RefreshDashboard", "DraftNewsletter", "CheckSetup"]
+
+
+def test_buttons_run_named_subs_of_the_workbook_module(built):
+    for path in built.values():
+        vml = html.unescape(_member(path, "xl/drawings/vmlDrawing1.vml"))
+        assert re.findall(r"<x:FmlaMacro>(.*?)</x:FmlaMacro>", vml) == [f"[0]!{sub}" for sub in BUTTONS]
+    bas = (REPO / "src" / "cseplan_xl" / "data" / "Module1.bas").read_text(encoding="utf-8")
+    subs = ["ValidatePlan", "RefreshDashboard", "DraftNewsletter", "RunChosenAction", "CheckSetup"]
+    assert re.findall(r"^Sub (\w+)\(\)$", bas, re.M) == subs  # public and parameterless: Alt+F8 lists them
+    calls = re.findall(r'^    RunButton "import cseplan_xl\.excel as x; x\.(\w+)\(', bas, re.M)
+    assert [build.macro_name(f) for f in calls] == subs
+    assert all(hasattr(excel, f) for f in calls)
+    assert "ThisWorkbook.Name" not in bas and "SampleCall" not in bas
 
 
 # --- reproducible, and never losing an officer's edits -------------------------------------------
@@ -317,15 +324,13 @@ def test_buttons_carry_their_macros(built):
 def test_committed_workbooks_equal_a_fresh_build():
     assert REAL.read_bytes() == build.workbook_bytes(demo=False)
     assert DEMO.read_bytes() == build.workbook_bytes(demo=True)
-    shim = (REPO / "src" / "cseplan_xl" / "data" / "shim.py.txt").read_text(encoding="utf-8")
-    assert (REPO / "workbook" / "cseplan.py").read_text(encoding="utf-8") == shim
-    assert (REPO / "workbook" / "examples" / "cseplan_demo.py").read_text(encoding="utf-8") == shim
+    assert build.vba_project() == build.vba_project()
 
 
 def test_rebuild_leaves_an_identical_file_and_refuses_an_edited_one(tmp_path):
     path = tmp_path / "plan.xlsm"
     first = build.build_workbook(path)
-    assert first.status == "created" and first.shim == tmp_path / "plan.py" and first.shim.exists()
+    assert first.status == "created" and [p.name for p in tmp_path.iterdir()] == ["plan.xlsm"]
     assert build.build_workbook(path).status == "unchanged"
     path.write_bytes(path.read_bytes() + b"officer's edits")
     edited = path.read_bytes()
@@ -361,35 +366,31 @@ def test_cli_build_workbook(tmp_path, capsys):
 # --- a real spreadsheet application opens it -----------------------------------------------------
 
 
-def _soffice(tmp_path: Path, target: str, source: Path) -> Path:
+def _soffice(tmp_path: Path, target: str, *sources: Path) -> list[Path]:
     profile = (tmp_path / "lo-profile").as_uri()
     subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", target,
-                    "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=180)
-    return tmp_path / f"{source.stem}.{target.split(':')[0]}"
+                    "--outdir", str(tmp_path), *map(str, sources)], check=True, capture_output=True, timeout=180)
+    return [tmp_path / f"{source.stem}.{target.split(':')[0]}" for source in sources]
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-def test_libreoffice_converts_to_pdf_and_lists_the_macros(tmp_path):
-    pdf = _soffice(tmp_path, "pdf", REAL)
+def test_libreoffice_converts_to_pdf_and_links_every_button_to_a_sub(tmp_path):
+    (pdf,) = _soffice(tmp_path, "pdf", REAL)
     assert pdf.read_bytes()[:5] == b"%PDF-"
-    ods = _soffice(tmp_path, "ods", REAL)
-    with zipfile.ZipFile(ods) as zf:
-        library = zf.read("Basic/VBAProject/script-lb.xml").decode()
-        content = zf.read("content.xml").decode()
-    assert re.findall(r'library:element library:name="(\w+)"', library) == [
-        "Dictionary", "Module1", "Sheet1", "Sheet2", "ThisWorkbook", "xlwings"]
-    assert re.findall(r'form:label="([^"]+)"', content) == [
-        "Run chosen action", "Validate plan", "Refresh dashboard", "Draft newsletter"]
-    assert "VBAProject.Module1.SampleCall" in content
+    for ods in _soffice(tmp_path, "ods", REAL, DEMO):
+        with zipfile.ZipFile(ods) as zf:
+            library = zf.read("Basic/VBAProject/script-lb.xml").decode()
+            content = zf.read("content.xml").decode()
+            module = html.unescape(zf.read("Basic/VBAProject/Module1.xml").decode())
+        assert re.findall(r'library:element library:name="(\w+)"', library) == [
+            "Dictionary", "Module1", "Sheet1", "Sheet2", "ThisWorkbook", "xlwings"]
+        labels = re.findall(r'form:label="([^"]+)"', content)
+        links = re.findall(r'script:event-name="form:performaction"[^>]*xlink:href="vnd\.sun\.star\.script:'
+                           r'VBAProject\.Module1\.(\w+)\?', content)
+        assert labels == ["Run chosen action", *c.ACTIONS, build.CHECK_SETUP]
+        assert links == BUTTONS
+        assert all(f"Sub {sub}()" in module for sub in links)
     if shutil.which("pdftoppm"):
         subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "2", str(pdf), str(tmp_path / "page")],
                        check=True, timeout=120)
         assert sorted(p.name for p in tmp_path.glob("page-*.png")) == ["page-01.png", "page-02.png"]
-
-
-def test_run_button_only_leaves_out_the_argument_buttons(tmp_path, capsys):
-    path = tmp_path / "plan.xlsm"
-    assert main(["build-workbook", "--run-button-only", "-o", str(path)]) == 0
-    vml = html.unescape(_member(path, "xl/drawings/vmlDrawing1.vml"))
-    assert re.findall(r"<x:FmlaMacro>(.*?)</x:FmlaMacro>", vml) == ["[0]!SampleCall"]
-    assert path.read_bytes() != build.workbook_bytes()

@@ -194,4 +194,4 @@ def test_build_parser_for_one_command_parses_as_the_full_parser():
         next(a for a in build_parser("build-workbook")._actions if a.dest == "command").choices)
     assert "build-workbook" in names and "validate" not in names
     assert set(next(a for a in build_parser("nonsense")._actions if a.dest == "command").choices) == {
-        "validate", "when", "rules", "rollup", "build-workbook", "evaluate", "newsletter"}
+        "validate", "when", "rules", "rollup", "build-workbook", "evaluate", "newsletter", "excel-setup"}

@@ -323,32 +323,25 @@ def test_no_book_means_the_calling_workbook(demo_path, monkeypatch):
     assert alert(book.json()["actions"]).startswith("8 errors")
 
 
-# --- the SampleCall shim -------------------------------------------------------------------------
+# --- Run chosen action ---------------------------------------------------------------------------
 
 
-def test_shim_main_runs_the_chosen_action(demo_path, monkeypatch):
-    namespace: dict[str, Any] = {}
-    exec((REPO / "workbook" / "cseplan.py").read_text(encoding="utf-8"), namespace)
+def test_run_chosen_action_runs_the_action_named_on_control(demo_path, monkeypatch):
     called = []
     monkeypatch.setattr(excel, "refresh_dashboard", called.append)
     action = f"Control!B{contract.CONTROL_ACTION_ROW}"
     book = xw.Book(json=payload(demo_path, edit={action: "Refresh dashboard"}))
     monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: book))
-    namespace["main"]()
+    excel.run_chosen_action()
     assert called == [book]
     book = xw.Book(json=payload(demo_path, edit={action: " refresh  DASHBOARD "}))
-    namespace["main"]()
+    excel.run_chosen_action()
     assert called == [called[0], book]
     for edit, drop in (({action: None}, ()), ({action: "Validate the plan"}, ()), ({}, ("Control",))):
         book = xw.Book(json=payload(demo_path, edit=edit, drop=drop))
-        namespace["main"]()
+        excel.run_chosen_action()
         assert alert(book.json()["actions"]) == "Choose an action in the Action cell on Control, then click Run."
         assert [a["func"] for a in book.json()["actions"]] == ["alert"]
-
-
-def test_shim_names_no_action_and_no_sheet():
-    shim = (REPO / "workbook" / "cseplan.py").read_text(encoding="utf-8")
-    assert not any(name in shim for name in (*contract.ACTIONS, *contract.ACTIONS.values(), '"Control"'))
 
 
 def test_only_the_adapter_imports_xlwings():
@@ -439,3 +432,21 @@ def test_live_dashboard_formulas_agree_with_the_rollup(demo_path, tmp_path):
     assert [(_month_shown(row[18]), row[19], row[20]) for row in grid[head + 1:head + 1 + len(months)]] == [
         ((m.year, m.month), str(items[m]), "1" if items[m] else "0") for m in months]
     assert sum(bool(items[m]) for m in months) == 4  # Nov 2017 and Jan-Mar 2018 in the demo
+
+
+# --- Check setup ----------------------------------------------------------------------------------
+
+
+def test_check_setup_shows_everything_in_one_alert(demo_path):
+    import sys
+
+    book, actions = run(lambda b: excel.check_setup(b, vba_version=xw.__version__), demo_path)
+    assert [a["func"] for a in actions] == ["alert"]
+    text = alert(actions)
+    assert f"OK      Python: {sys.version.split()[0]} at {sys.executable}" in text
+    assert f"OK      xlwings: {xw.__version__}" in text
+    assert f"OK      VBA of this workbook: xlwings {xw.__version__}" in text
+    assert "OK      cseplan-xl: " in text and "OK      Workbook: local: cseplan_demo.xlsm" in text
+    assert "Output folder: " in text and "xlwings configuration" not in text  # Excel has just started this Python
+    _, actions = run(lambda b: excel.check_setup(b, vba_version="0.30.0"), demo_path)
+    assert "NOT OK  VBA of this workbook: xlwings 0.30.0 (different)" in alert(actions)

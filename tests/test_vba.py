@@ -1,16 +1,18 @@
-"""Tests for the VBA project reader: MS-OVBA decompression, compound-file streams, module sources."""
+"""Tests for the VBA project: MS-OVBA (de)compression, compound files read and written, module sources."""
 
 from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
+import struct
 import zipfile
 from pathlib import Path
 
+import olefile
 import pytest
 
 from cseplan_xl.errors import CseplanError
-from cseplan_xl.vba import cfb_streams, ovba_decompress, vba_sources
+from cseplan_xl.vba import cfb_streams, cfb_write, ovba_compress, ovba_decompress, replace_module, vba_sources
 
 REPO = Path(__file__).resolve().parents[1]
 XLWINGS = Path(importlib.util.find_spec("xlwings").origin).parent
@@ -76,10 +78,144 @@ def test_module_sources_are_the_text_xlwings_ships():
     assert modules["xlwings"].replace("\r\n", "\n") == bas.replace("\r\n", "\n")
 
 
-def test_the_built_workbook_carries_the_pinned_xlwings_module():
-    with zipfile.ZipFile(REPO / "workbook" / "cseplan.xlsm") as zf:
-        modules = vba_sources(zf.read("xl/vbaProject.bin"))
+# --- writing: MS-OVBA compression ----------------------------------------------------------------
+
+
+def test_compression_matches_the_specification_example():
+    # MS-OVBA 3.2.2: copy tokens, ties going to the nearest earlier token start.
+    text = b"#aaabcdefaaaaghijaaaaaklaaamnopqaaaaaaaaaaaarstuvwxyzaaa"
+    expected = bytes.fromhex("012FB0002361616162636465826600706167686A6A01380861" "6B6C00306D6E6F7006710270"
+                             "0410727374757610777879 7A003C".replace(" ", ""))
+    expected = expected.replace(b"\x68\x6a\x6a", b"\x68\x69\x6a")  # ...67 68 69 6A: "ghij"
+    assert ovba_compress(text) == expected
+    assert ovba_decompress(expected) == text
+
+
+@pytest.mark.parametrize("data", [b"", b"a", b"abc" * 3000, bytes(range(256)) * 40, b" " * 9000,
+                                  (XLWINGS / "xlwings.bas").read_bytes()], ids=["empty", "one", "repeats", "noise",
+                                                                               "spaces", "xlwings.bas"])
+def test_compression_round_trips_with_copy_tokens(data):
+    packed = ovba_compress(data)
+    assert ovba_decompress(packed) == data
+    if len(set(data)) < 200 and len(data) > 100:
+        assert len(packed) < len(data) // 2  # real copy tokens, not literal-only chunks
+
+
+def test_every_chunk_is_compressed_and_an_incompressible_one_is_raw():
+    noise = bytes((i * 7919 + (i >> 3) * 31) % 251 for i in range(4096))
+    packed = ovba_compress(noise + b"tail")
+    assert ovba_decompress(packed) == noise + b"tail"
+    headers = [packed[1] | packed[2] << 8]
+    if not headers[0] & 0x8000:
+        assert headers[0] == 0x3FFF and len(packed) > 4096
+    assert ovba_compress(b"x" * 5000)[2] & 0x80  # text chunks: the compressed flag set
+
+
+# --- writing: the compound file ------------------------------------------------------------------
+
+
+def _strict(data: bytes) -> olefile.OleFileIO:
+    return olefile.OleFileIO(data, raise_defects=olefile.DEFECT_UNSURE)
+
+
+def test_compound_file_round_trips_through_olefile_strict():
+    streams = {"PROJECT": b"ID=1\r\n", "VBA/dir": b"\x01" * 5000, "VBA/big": bytes(range(256)) * 300,
+               "VBA/Module1": b"x" * 4095, "VBA/empty": b"", "Other/deep": b"y" * 64}
+    data = cfb_write(streams)
+    assert cfb_streams(data) == streams
+    ole = _strict(data)
+    for path, value in streams.items():
+        assert ole.openstream(path).read() == value
+    assert ole.get_size("VBA/Module1") == 4095 and ole.get_size("VBA/dir") == 5000
+    assert cfb_write(streams) == data  # reproducible
+
+
+def test_a_file_needing_several_fat_sectors_sizes_its_fat_to_a_fixed_point():
+    streams = {f"S{i}": bytes([i]) * 40_000 for i in range(3)}  # ~235 sectors: two FAT sectors
+    data = cfb_write(streams)
+    assert struct.unpack_from("<I", data, 0x2C)[0] == 2
+    ole = _strict(data)
+    assert all(ole.openstream(k).read() == v for k, v in streams.items())
+
+
+@pytest.mark.parametrize("count", range(1, 40))
+def test_siblings_form_a_red_black_tree_in_name_order(count):
+    names = [f"{'n' * (i % 5 + 1)}{i}" for i in range(count)]
+    data = cfb_write({name: b"z" for name in names})
+    entries = []
+    first_dir = struct.unpack_from("<I", data, 0x30)[0]
+    directory = data[512 * (first_dir + 1):]
+    for off in range(0, 128 * (count + 1), 128):
+        e = directory[off:off + 128]
+        name = e[:struct.unpack_from("<H", e, 64)[0] - 2].decode("utf-16-le")
+        entries.append((name, e[67], *struct.unpack_from("<III", e, 68)))
+
+    def walk(i: int) -> tuple[list[str], int]:
+        if i == 0xFFFFFFFF:
+            return [], 1
+        name, colour, left, right, _ = entries[i]
+        (lnames, lblack), (rnames, rblack) = walk(left), walk(right)
+        assert lblack == rblack  # every path has the same number of black nodes
+        if colour == 0:  # red: no red child
+            assert all(j == 0xFFFFFFFF or entries[j][1] == 1 for j in (left, right))
+        return lnames + [name] + rnames, lblack + colour
+
+    root = entries[0][4]
+    assert entries[root][1] == 1
+    ordered, _ = walk(root)
+    assert ordered == sorted(names, key=lambda n: (len(n), n.upper()))
+
+
+# --- writing: a module's source replaced ---------------------------------------------------------
+
+
+def test_replacing_a_module_keeps_the_others_and_leaves_no_old_code():
+    old = _quickstart_project()
+    new = replace_module(old, "Module1", 'Attribute VB_Name = "Module1"\nSub Hello()\n    MsgBox "hi"\nEnd Sub\n')
+    before, after = vba_sources(old), vba_sources(new)
+    assert after["Module1"] == 'Attribute VB_Name = "Module1"\r\nSub Hello()\r\n    MsgBox "hi"\r\nEnd Sub\r\n'
+    assert {k: v for k, v in after.items() if k != "Module1"} == {k: v for k, v in before.items() if k != "Module1"}
+    old_streams, new_streams = cfb_streams(old), cfb_streams(new)
+    assert new_streams["PROJECT"] == old_streams["PROJECT"]
+    assert ovba_decompress(new_streams["VBA/Module1"]).startswith(b'Attribute VB_Name = "Module1"')
+    assert {k for k in new_streams if new_streams[k] != old_streams[k]} == {"VBA/dir", "VBA/Module1"}
+    _strict(new)
+    with pytest.raises(CseplanError, match="no module Sheet9"):
+        replace_module(old, "Sheet9", "")
+
+
+def _built_project(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as zf:
+        return zf.read("xl/vbaProject.bin")
+
+
+@pytest.mark.parametrize("name", ["cseplan.xlsm", "examples/cseplan_demo.xlsm"])
+def test_the_built_workbooks_carry_the_pinned_xlwings_modules_and_ours(name):
+    project = _built_project(REPO / "workbook" / name)
+    modules, pinned = vba_sources(project), vba_sources(_quickstart_project())
     version = importlib.metadata.version("xlwings")
     assert f'Public Const XLWINGS_VERSION As String = "{version}"' in modules["xlwings"]
+    assert {k: v for k, v in modules.items() if k != "Module1"} == {k: v for k, v in pinned.items() if k != "Module1"}
     packaged = (REPO / "src" / "cseplan_xl" / "data" / "Module1.bas").read_text(encoding="utf-8")
-    assert modules["Module1"].replace("\r\n", "\n").strip() == packaged.replace("\r\n", "\n").strip()
+    assert modules["Module1"] == packaged.replace("\n", "\r\n")
+    _strict(project)
+
+
+def test_olevba_decodes_every_module_and_flags_nothing_new():
+    olevba = pytest.importorskip("oletools.olevba")
+
+    def analyse(data: bytes) -> tuple[dict[str, str], set[tuple[str, str]], bool]:
+        parser = olevba.VBA_Parser("vbaProject.bin", data=data)
+        code = {name: text for _, _, name, text in parser.extract_macros()}
+        flags = {(kind, keyword.lower()) for kind, keyword, _ in parser.analyze_macros() if kind == "Suspicious"}
+        stomped = parser.detect_vba_stomping()
+        parser.close()
+        return code, flags, stomped
+
+    built_code, built_flags, stomped = analyse(_built_project(REPO / "workbook" / "cseplan.xlsm"))
+    _, quickstart_flags, _ = analyse(_quickstart_project())
+    assert not stomped
+    assert built_flags <= quickstart_flags
+    assert sorted(built_code) == ["Dictionary.cls", "Module1.bas", "Sheet1.cls", "Sheet2.cls", "ThisWorkbook.cls",
+                                  "xlwings.bas"]
+    assert "Sub ValidatePlan()" in built_code["Module1.bas"]

@@ -21,11 +21,12 @@ from cseplan_xl import contract as c
 from cseplan_xl import output
 from cseplan_xl.errors import CseplanError, OutputExistsError
 from cseplan_xl.findings import column_letter
-from cseplan_xl.vba import vba_sources
+from cseplan_xl.vba import replace_module, vba_sources
 
 DEMO_BANNER = "ILLUSTRATIVE DEMO DATA, invented for training: not real progress or figures (as at 31 March 2018)"
+XLWINGS_CONF_SHEET = "_xlwings.conf"  # xlwings reads "xlwings.conf": the leading _ switches the sheet off
+CHECK_SETUP = "Check setup"  # the button that reports the Python set-up, for IT
 CREATED = dt.datetime(2017, 9, 1, 0, 0, 0, tzinfo=dt.UTC)  # fixed, so builds are byte-for-byte equal
-FALLBACK_MACRO = "SampleCall"
 HEADER_ROW = c.HEADER_ROW - 1  # 0-based, as XlsxWriter counts: the contract's layout is 1-based
 LAST_INPUT_ROW = 999  # dropdowns and colours reach down to row 1000
 GENERAL_CAMPAIGN = "General awareness"  # the Campaign of posts and coverage outside any campaign period
@@ -33,18 +34,18 @@ MARK_ROWS = 5000  # Plan cells are marked for findings listed on Validation rows
 QUICKSTART = "quickstart_standalone.xlsm"
 
 __all__ = [
-    "BuildResult", "DEMO_BANNER", "build_workbook", "button_macro", "demo_mistakes", "plan_rows", "workbook_bytes",
+    "BuildResult", "DEMO_BANNER", "build_workbook", "demo_mistakes", "macro_name", "plan_rows", "vba_project",
+    "workbook_bytes",
 ]
 
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What build_workbook did: created, unchanged or replaced (with a backup), and the shim beside it."""
+    """What build_workbook did: created, unchanged or replaced (with a backup)."""
 
     path: Path
     status: str
     backup: Path | None = None
-    shim: Path | None = None
 
     def summary(self) -> str:
         """One line for the terminal."""
@@ -55,9 +56,9 @@ class BuildResult:
         return line
 
 
-def button_macro(function: str) -> str:
-    """The one-argument RunPython call a button's OnAction carries for a cseplan_xl.excel function."""
-    return f"'RunPython \"import cseplan_xl.excel as x; x.{function}()\"'"
+def macro_name(function: str) -> str:
+    """The Sub of the workbook's module (data/Module1.bas) that runs a cseplan_xl.excel function: ValidatePlan."""
+    return "".join(part.title() for part in function.split("_"))
 
 
 # --- Source data ---------------------------------------------------------------------------------
@@ -114,7 +115,12 @@ def _list_name(key: str) -> str:
 # --- The VBA project -----------------------------------------------------------------------------
 
 
-def _vba_project() -> bytes:
+def vba_project() -> bytes:
+    """The workbook's xl/vbaProject.bin: the pinned xlwings quickstart's project with Module1 holding our Subs."""
+    return replace_module(_quickstart_project(), "Module1", _data("Module1.bas"))
+
+
+def _quickstart_project() -> bytes:
     """xl/vbaProject.bin of the pinned xlwings package's standalone quickstart, checked before use."""
     spec = importlib.util.find_spec("xlwings")  # locate without importing xlwings
     if spec is None or spec.origin is None:
@@ -129,24 +135,16 @@ def _vba_project() -> bytes:
     version = importlib.metadata.version("xlwings")
     if f'XLWINGS_VERSION As String = "{version}"' not in modules.get("xlwings", ""):
         raise CseplanError(f"the xlwings VBA module in {quickstart} is not version {version}")
-    if _normalise_vba(modules.get("Module1", "")) != _normalise_vba(_data("Module1.bas")):
-        raise CseplanError(f"Module1 in {quickstart} is not the SampleCall kept in data/Module1.bas")
+    if "Module1" not in modules:
+        raise CseplanError(f"the VBA project in {quickstart} has no Module1 to hold the buttons' Subs")
     return project
-
-
-def _normalise_vba(text: str) -> str:
-    return text.replace("\r\n", "\n").strip()
 
 
 # --- Writing the workbook ------------------------------------------------------------------------
 
 
-def workbook_bytes(demo: bool = False, *, argument_buttons: bool = True) -> bytes:
-    """The built workbook (.xlsm) as bytes; equal inputs give equal bytes.
-
-    argument_buttons=False leaves out the three one-argument RunPython buttons (the fallback when Excel rejects
-    them): the Action dropdown and its Run button (SampleCall) remain.
-    """
+def workbook_bytes(demo: bool = False) -> bytes:
+    """The built workbook (.xlsm) as bytes; equal inputs give equal bytes."""
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -156,22 +154,21 @@ def workbook_bytes(demo: bool = False, *, argument_buttons: bool = True) -> byte
         "author": "cseplan-xl", "company": "", "created": CREATED,
         "comments": "Built by cseplan build-workbook" + (" (demo)" if demo else ""),
     })
-    wb.add_vba_project(io.BytesIO(_vba_project()), is_stream=True)
+    wb.add_vba_project(io.BytesIO(vba_project()), is_stream=True)
     wb.set_vba_name("ThisWorkbook")
-    _Writer(wb, demo, argument_buttons).write_all()
+    _Writer(wb, demo).write_all()
     wb.close()
     return buffer.getvalue()
 
 
-def build_workbook(path: Path, *, demo: bool = False, force: bool = False,
-                   argument_buttons: bool = True) -> BuildResult:
+def build_workbook(path: Path, *, demo: bool = False, force: bool = False) -> BuildResult:
     """Build the workbook at path; an existing different file is replaced only with force, after a backup."""
     path = Path(path)
-    data = workbook_bytes(demo, argument_buttons=argument_buttons)
+    data = workbook_bytes(demo)
     saved = None
     if path.is_file():
         if path.read_bytes() == data:
-            return BuildResult(path, "unchanged", shim=_write_shim(path))
+            return BuildResult(path, "unchanged")
         if not force:
             raise OutputExistsError(
                 f"{path} differs from a fresh build (edited?): not replaced; "
@@ -179,17 +176,7 @@ def build_workbook(path: Path, *, demo: bool = False, force: bool = False,
             )
         saved = output.backup(path)
     output.write_new(path, data, force=True)
-    return BuildResult(path, "replaced" if saved else "created", backup=saved, shim=_write_shim(path))
-
-
-def _write_shim(path: Path) -> Path | None:
-    """Put the SampleCall shim (module named after the workbook) beside it, unless one is already there."""
-    shim = path.with_suffix(".py")
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", path.stem):
-        return None  # not importable by name: SampleCall cannot use it
-    if not shim.exists():
-        output.write_new(shim, _data("shim.py.txt"))
-    return shim
+    return BuildResult(path, "replaced" if saved else "created", backup=saved)
 
 
 def _lines(text: str, width: float) -> int:
@@ -210,10 +197,9 @@ def _lines(text: str, width: float) -> int:
 class _Writer:
     """Writes each sheet of one workbook; holds the formats."""
 
-    def __init__(self, wb: Any, demo: bool, argument_buttons: bool) -> None:
+    def __init__(self, wb: Any, demo: bool) -> None:
         self.wb = wb
         self.demo = demo
-        self.argument_buttons = argument_buttons
         # Narrower than the contract's defaults, wrapped, so the Plan prints legibly on A4 landscape.
         self.widths = {c.PLAN.name: {"section": 12, "phase": 10, "theme": 18, "when": 14, "who": 13}}
         f = wb.add_format
@@ -412,7 +398,7 @@ class _Writer:
             elif column.key == "action":
                 ws.data_validation(row, 1, row, 1, {"validate": "list", "source": f"={_list_name('actions')}"})
                 ws.write_string(row, 4, "Run chosen action", self.button)
-                ws.insert_button(row, 4, {"macro": FALLBACK_MACRO, "caption": "Run chosen action",
+                ws.insert_button(row, 4, {"macro": macro_name("run_chosen_action"), "caption": "Run chosen action",
                                           "width": 180, "height": 30, "x_offset": 4,
                                           "description": "Runs the Action chosen in the cell to the left"})
             elif column.type == c.DATE and not status:
@@ -422,12 +408,14 @@ class _Writer:
                 })
             row += 1
         ws.write_string(2, 4, "Buttons", self.heading)
-        for i, (caption, function) in enumerate(c.ACTIONS.items() if self.argument_buttons else ()):
+        buttons = [*c.ACTIONS.items(), (CHECK_SETUP, "check_setup")]
+        for i, (caption, function) in enumerate(buttons):
             ws.write_string(3 + 2 * i, 4, caption, self.button)  # what prints: buttons themselves do not
-            ws.insert_button(3 + 2 * i, 4, {"macro": button_macro(function), "caption": caption,
+            ws.insert_button(3 + 2 * i, 4, {"macro": macro_name(function), "caption": caption,
                                             "width": 180, "height": 30, "x_offset": 4,
                                             "description": f"Runs cseplan_xl.excel.{function}"})
-        ws.write_string(9, 4, "Buttons need Python and xlwings: see the README, 'In Excel'.", self.note)
+        ws.write_string(3 + 2 * len(buttons), 4, "Buttons need Python and xlwings: see the README, 'In Excel'.",
+                        self.note)
         ws.activate()
 
     def _plan(self) -> None:
@@ -710,13 +698,14 @@ class _Writer:
         return marked
 
     def _xlwings_conf(self) -> None:
-        ws = self._sheet("xlwings.conf", landscape=False)
+        """xlwings' settings sheet, shipped switched off (_xlwings.conf) so each user's own configuration applies."""
+        ws = self._sheet(XLWINGS_CONF_SHEET, landscape=False)
         ws.set_column(0, 0, 18)
         ws.set_column(1, 1, 30)
         ws.set_column(2, 2, 3)
         ws.set_column(3, 3, 90, self.help)
         settings: list[tuple[str, object]] = [
-            ("Interpreter_Win", "python"), ("Interpreter_Mac", ""), ("PYTHONPATH", ""),
+            ("Interpreter_Win", ""), ("Interpreter_Mac", ""), ("PYTHONPATH", ""),
             ("Conda Path", ""), ("Conda Env", ""), ("Show Console", False),
         ]
         for row, (key, value) in enumerate(settings):
@@ -724,16 +713,16 @@ class _Writer:
             if isinstance(value, bool):
                 ws.write_boolean(row, 1, value, self.value)
             else:
-                ws.write(row, 1, value, self.value)
+                ws.write_blank(row, 1, None, self.value)
         notes = [
-            DEMO_BANNER if self.demo else "About this sheet (xlwings reads it: keep the settings in A1:B6)",
-            "xlwings reads the settings in columns A:B from A1 down to the first blank cell in A.",
-            "Interpreter_Win / Interpreter_Mac: the Python that has cseplan-xl installed, e.g. "
-            r"C:\Users\you\AppData\Local\Programs\Python\Python312\pythonw.exe or /Users/you/cseplan/.venv/bin/python.",
-            "'python' (or blank) uses the Python found on the PATH. On a Mac, give the full path.",
-            "PYTHONPATH: extra folders to search; this workbook's folder (holding cseplan.py) is searched already.",
-            "A blank value here overrides the xlwings add-in and ~/.xlwings/xlwings.conf; delete the row to use them.",
-            "Rename this sheet to _xlwings.conf to switch it off.",
+            DEMO_BANNER if self.demo else "About this sheet: switched off (its name starts with _)",
+            "Each person's Python is set by `cseplan excel-setup` in their own xlwings configuration; this sheet is "
+            "not needed for that.",
+            "For a shared install (one Python for everyone, set up by IT): fill in Interpreter_Win / Interpreter_Mac, "
+            r"e.g. C:\Program Files\cseplan-xl\Scripts\pythonw.exe, then rename this sheet to xlwings.conf.",
+            "Once switched on, xlwings reads columns A:B from A1 down to the first blank cell in A, and a blank value "
+            "here overrides each person's configuration: delete the rows you leave blank.",
+            "Rename it back to _xlwings.conf to switch it off again.",
         ]
         for row, note in enumerate(notes):
             ws.write_string(row, 3, note, self.banner if self.demo and row == 0 else

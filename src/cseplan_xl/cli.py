@@ -216,8 +216,7 @@ def _cmd_build_workbook(args: argparse.Namespace) -> int:
     from .build import build_workbook
 
     default = "workbook/examples/cseplan_demo.xlsm" if args.demo else "workbook/cseplan.xlsm"
-    result = build_workbook(Path(args.output or default), demo=args.demo, force=args.force,
-                            argument_buttons=not args.run_button_only)
+    result = build_workbook(Path(args.output or default), demo=args.demo, force=args.force)
     print(result.summary())
     return EXIT_OK
 
@@ -231,9 +230,43 @@ def _add_build_workbook(sub: _SubParsers) -> None:
                    help="where to write (default: workbook/cseplan.xlsm, or workbook/examples/cseplan_demo.xlsm)")
     p.add_argument("--force", action="store_true",
                    help="replace a workbook that differs from a fresh build (the old one is kept as a backup)")
-    p.add_argument("--run-button-only", action="store_true",
-                   help="leave out the three RunPython buttons; keep the Action dropdown and its Run button")
     p.set_defaults(handler=_cmd_build_workbook)
+
+
+# --- excel-setup -------------------------------------------------------------------------------
+
+
+def _cmd_excel_setup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .plan import load_plan
+    from .xlsetup import check_setup, pinned_xlwings, workbook_vba_version, write_interpreter
+
+    if not args.check:
+        print(f"Wrote this Python into {write_interpreter()}")
+    versions = []
+    pinned = pinned_xlwings()
+    if pinned:
+        versions.append(("workbooks built by this cseplan-xl", pinned))
+    folder = None
+    for name in args.workbooks:
+        path = Path(name)
+        versions.append((path.name, workbook_vba_version(path)))
+        setting = load_plan(path).settings.output_folder
+        folder = path.resolve().parent / setting if setting else path.resolve().parent
+    workbook = str(Path(args.workbooks[-1]).resolve()) if args.workbooks else None
+    report = check_setup(vba_versions=versions, workbook=workbook, output_folder=folder)
+    sys.stdout.write(report.to_text())
+    return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
+def _add_excel_setup(sub) -> None:
+    p = _command(sub, "excel-setup", "Point xlwings at this Python for the workbook's buttons, then check the set-up.",
+                 "cseplan excel-setup workbook/cseplan.xlsm")
+    p.add_argument("workbooks", nargs="*", metavar="WORKBOOK",
+                   help="workbooks to check too: their xlwings VBA version and their Output folder")
+    p.add_argument("--check", action="store_true", help="only check: change no configuration")
+    p.set_defaults(handler=_cmd_excel_setup)
 
 
 # --- evaluate ----------------------------------------------------------------------------------
@@ -324,6 +357,7 @@ def _add_newsletter(sub: _SubParsers) -> None:
 # The function that adds each command's parser, in the order --help lists them.
 COMMANDS: list[Callable[[_SubParsers], None]] = [
     _add_validate, _add_when, _add_rules, _add_rollup, _add_build_workbook, _add_evaluate, _add_newsletter,
+    _add_excel_setup,
 ]
 
 

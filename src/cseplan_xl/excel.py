@@ -46,11 +46,8 @@ def draft_newsletter(book: Any = None) -> None:
 
 
 def run_chosen_action(book: Any = None) -> None:
-    """The Run button (xlwings' SampleCall through the workbook's shim): run the action chosen on Control."""
-    if book is None:
-        import xlwings as xw
-
-        book = xw.Book.caller()
+    """The Run chosen action button: run the action chosen on Control."""
+    book = _caller(book)
     function = None
     try:
         function = _chosen_action(_Session(book))
@@ -60,6 +57,21 @@ def run_chosen_action(book: Any = None) -> None:
         book.app.alert(_CHOOSE, title=TITLE)
         return
     globals()[function](book)
+
+
+def check_setup(book: Any = None, vba_version: str = "") -> None:
+    """Check setup: interpreter, Python, xlwings and cseplan-xl versions, VBA match, workbook, output folder."""
+    from .xlsetup import check_setup as check
+
+    book = _caller(book)
+    folder = None
+    try:
+        folder = _output_folder(_Session(book).plan())
+    except Exception:  # noqa: BLE001 - an unreadable Control sheet: the other checks still help IT
+        pass
+    report = check(vba_versions=[("this workbook", vba_version)] if vba_version else [], workbook=book.fullname,
+                   output_folder=folder, check_config=False)
+    book.app.alert(report.to_text().rstrip("\n"), title=f"{TITLE}: Check setup")
 
 
 # --- one run -------------------------------------------------------------------------------------
@@ -106,11 +118,17 @@ class _Session:
             sheet.range((first_row, 1)).value = [_pad(r, width) for r in rows]
 
 
-def _run(book: Any, action: str, work: Callable[[_Session], tuple[str, int | None, int | None]]) -> None:
+def _caller(book: Any) -> Any:
+    """The book given, else the workbook whose button called (classic RunPython)."""
     if book is None:
         import xlwings as xw
 
         book = xw.Book.caller()
+    return book
+
+
+def _run(book: Any, action: str, work: Callable[[_Session], tuple[str, int | None, int | None]]) -> None:
+    book = _caller(book)
     session = _Session(book)
     try:
         message, errors, warnings = work(session)

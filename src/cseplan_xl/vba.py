@@ -1,4 +1,4 @@
-"""Reading a VBA project: the compound file (MS-CFB) around it and its compressed module source (MS-OVBA)."""
+"""A VBA project: the compound file (MS-CFB) around it and its compressed module source (MS-OVBA), read and written."""
 
 from __future__ import annotations
 
@@ -9,37 +9,71 @@ from .errors import CseplanError
 _CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _END_OF_CHAIN = 0xFFFFFFFA  # this and above: end of chain, free or special sectors
 
-__all__ = ["cfb_streams", "ovba_decompress", "vba_sources"]
+_FREE, _END, _FAT_SECTOR, _NO_STREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+_SECTOR, _MINI, _CUTOFF = 512, 64, 4096  # a version 3 compound file
+_CANDIDATES = 128  # the latest places a 3-byte prefix was seen at, tried as matches (bounds the work on indented text)
+
+__all__ = ["cfb_streams", "cfb_write", "ovba_compress", "ovba_decompress", "replace_module", "vba_sources"]
 
 
 def vba_sources(project: bytes) -> dict[str, str]:
     """The source text of each module in a vbaProject.bin (an OLE compound file), by module name."""
     streams = cfb_streams(project)
+    base, info = _dir(streams)
+    modules: dict[str, str] = {}
+    for name, stream, offset, _ in _modules(info):
+        modules[name] = ovba_decompress(streams[base + stream][offset:]).decode("cp1252")
+    return modules
+
+
+def replace_module(project: bytes, name: str, source: str) -> bytes:
+    """The VBA project with one module's source replaced: its stream holds the compressed source only.
+
+    The module keeps its name (the PROJECT stream is unchanged); its MODULEOFFSET in the dir stream becomes 0, so
+    no compiled code of the old source stays beside the new one (what olevba calls "VBA stomping").
+    """
+    streams = cfb_streams(project)
+    base, info = _dir(streams)
+    found = [m for m in _modules(info) if m[0] == name]
+    if not found:
+        raise CseplanError(f"the VBA project has no module {name}")
+    _, stream, _, offset_at = found[0]
+    patched = info[:offset_at] + struct.pack("<I", 0) + info[offset_at + 4:]
+    text = source.replace("\r\n", "\n").replace("\n", "\r\n")
+    streams[base + "dir"] = ovba_compress(patched)
+    streams[base + stream] = ovba_compress(text.encode("cp1252"))
+    return cfb_write(streams)
+
+
+def _dir(streams: dict[str, bytes]) -> tuple[str, bytes]:
+    """The folder holding the VBA streams ("VBA/") and the decompressed dir stream."""
     dir_key = next((k for k in streams if k.upper().endswith("VBA/DIR")), None)
     if dir_key is None:
         raise CseplanError("not a VBA project: no VBA/dir stream")
-    base = dir_key[: -len("dir")]
-    info = ovba_decompress(streams[dir_key])
-    modules: dict[str, str] = {}
+    return dir_key[: -len("dir")], ovba_decompress(streams[dir_key])
+
+
+def _modules(info: bytes) -> list[tuple[str, str, int, int]]:
+    """Each module in a decompressed dir stream: name, stream name, MODULEOFFSET and where that value sits."""
+    found: list[tuple[str, str, int, int]] = []
     pos = 0
-    name, stream, offset = "", None, 0  # the module being read: its name, stream and where its source starts
+    name, stream, offset, at = "", None, 0, 0  # the module being read: its name, stream, source start and its place
     while pos + 6 <= len(info):
         rid, size = struct.unpack_from("<HI", info, pos)
         pos += 6
         if rid == 0x0009:  # PROJECTVERSION: its size field lies (6 bytes follow, not 4)
             size = 6
         value = info[pos:pos + size]
-        pos += size
         if rid == 0x0019:  # MODULENAME
             name, stream, offset = value.decode("latin-1"), None, 0
         elif rid == 0x001A:  # MODULESTREAMNAME
             stream = value.decode("latin-1")
         elif rid == 0x0031:  # MODULEOFFSET: where the compressed source starts in the module's stream
-            offset = struct.unpack("<I", value)[0]
+            offset, at = struct.unpack("<I", value)[0], pos
         elif rid == 0x002B and stream is not None:  # the module record's terminator
-            code = streams[base + stream][offset:]
-            modules[name] = ovba_decompress(code).decode("cp1252")
-    return modules
+            found.append((name, stream, offset, at))
+        pos += size
+    return found
 
 
 def cfb_streams(data: bytes) -> dict[str, bytes]:
@@ -144,3 +178,180 @@ def ovba_decompress(data: bytes) -> bytes:
                 for _ in range(length):
                     out.append(out[-offset])
     return bytes(out)
+
+
+def ovba_compress(data: bytes) -> bytes:
+    """Compress as an MS-OVBA compressed container (section 2.4.1.3), with copy tokens for repeated text."""
+    out = bytearray(b"\x01")
+    for start in range(0, len(data), 4096):
+        chunk = data[start:start + 4096]
+        body = _compress_chunk(chunk)
+        if len(body) > 4096 - 2 and len(chunk) == 4096:  # incompressible: the specification's raw chunk
+            out += struct.pack("<H", 0x3FFF) + chunk
+        else:
+            out += struct.pack("<H", 0xB000 | (len(body) + 2 - 3)) + body
+    return bytes(out)
+
+
+def _compress_chunk(chunk: bytes) -> bytes:
+    """One chunk's token sequences: each flag byte, then up to 8 literals or copy tokens (longest match)."""
+    out = bytearray()
+    pos, seen = 0, {}  # seen: 3-byte prefix -> positions in the chunk where it starts, latest last
+    while pos < len(chunk):
+        flag_at, flags = len(out), 0
+        out.append(0)
+        for bit in range(8):
+            if pos >= len(chunk):
+                break
+            bits = max((pos - 1).bit_length(), 4)
+            max_length = (0xFFFF >> bits) + 3
+            best_length, best_offset = 0, 0
+            for candidate in reversed(seen.get(chunk[pos:pos + 3], [])[-_CANDIDATES:]):  # the nearest wins a tie
+                length = 0
+                while pos + length < len(chunk) and chunk[candidate + length] == chunk[pos + length]:
+                    length += 1
+                if length > best_length:
+                    best_length, best_offset = length, pos - candidate
+            best_length = min(best_length, max_length)
+            step = 1
+            if best_length >= 3:
+                flags |= 1 << bit
+                out += struct.pack("<H", ((best_offset - 1) << (16 - bits)) | (best_length - 3))
+                step = best_length
+            else:
+                out.append(chunk[pos])
+            seen.setdefault(chunk[pos:pos + 3], []).append(pos)  # token starts only: the specification's example
+            pos += step
+        out[flag_at] = flags
+    return bytes(out)
+
+
+def cfb_write(streams: dict[str, bytes]) -> bytes:
+    """A version 3 compound file holding these streams (paths like "VBA/dir"); equal input gives equal bytes.
+
+    Streams under 4096 bytes go to the mini stream; each storage's children form a red-black tree ordered as the
+    specification compares names (length first, then upper case); the FAT is sized to a fixed point.
+    """
+    entries: list[dict] = [{"name": "Root Entry", "type": 5, "children": []}]
+    storages = {"": 0}
+    for path in sorted(streams):
+        parts = path.split("/")
+        parent = 0
+        for depth in range(len(parts) - 1):
+            key = "/".join(parts[:depth + 1])
+            if key not in storages:
+                storages[key] = len(entries)
+                entries.append({"name": parts[depth], "type": 1, "children": []})
+                entries[parent]["children"].append(storages[key])
+            parent = storages[key]
+        entries[parent]["children"].append(len(entries))
+        entries.append({"name": parts[-1], "type": 2, "data": streams[path]})
+    for entry in entries:
+        if len(entry["name"]) > 31:
+            raise CseplanError(f"compound file name too long: {entry['name']}")
+
+    sectors: list[bytes] = []  # regular sectors after the header, in order
+    fat: list[int] = []
+
+    def place(data: bytes) -> int:
+        if not data:
+            return _END
+        first = len(sectors)
+        count = -(-len(data) // _SECTOR)
+        for i in range(count):
+            sectors.append(data[i * _SECTOR:(i + 1) * _SECTOR].ljust(_SECTOR, b"\0"))
+            fat.append(first + i + 1 if i < count - 1 else _END)
+        return first
+
+    mini = bytearray()
+    minifat: list[int] = []
+    for entry in entries:
+        if entry["type"] != 2:
+            continue
+        data = entry["data"]
+        if len(data) >= _CUTOFF:
+            entry["start"] = place(data)
+        elif data:
+            first, count = len(mini) // _MINI, -(-len(data) // _MINI)
+            mini += data.ljust(count * _MINI, b"\0")
+            minifat += [first + i + 1 if i < count - 1 else _END for i in range(count)]
+            entry["start"] = first
+        else:
+            entry["start"] = _END
+        entry["size"] = len(data)
+    entries[0]["start"] = place(bytes(mini))
+    entries[0]["size"] = len(mini)
+    per = _SECTOR // 4
+    minifat_start = place(_pad_table(minifat, per)) if minifat else _END
+    minifat_count = -(-len(minifat) // per)
+    for entry in entries:
+        if entry["type"] != 2:
+            entry.setdefault("start", 0)
+            entry.setdefault("size", 0)
+        entry.setdefault("left", _NO_STREAM)
+        entry.setdefault("right", _NO_STREAM)
+        entry.setdefault("child", _NO_STREAM)
+        entry.setdefault("colour", 1)
+    for entry in entries:
+        if entry["type"] in (1, 5):
+            entry["child"] = _tree(entries, sorted(entry["children"], key=lambda i: _order(entries[i]["name"])))
+    directory = b"".join(_dir_entry(e) for e in entries)
+    directory += _dir_entry(None) * (-len(entries) % 4)
+    dir_start = place(directory)
+    n_fat = 0
+    while n_fat * per < len(fat) + n_fat:  # the FAT must also count its own sectors
+        n_fat += 1
+    if n_fat > 109:
+        raise CseplanError("compound file too large for a header-only FAT")
+    fat_start = len(sectors)
+    fat += [_FAT_SECTOR] * n_fat
+    table = _pad_table(fat, per)
+    sectors += [table[i * _SECTOR:(i + 1) * _SECTOR] for i in range(n_fat)]
+    difat = [fat_start + i for i in range(n_fat)] + [_FREE] * (109 - n_fat)
+    header = struct.pack(
+        "<8s16sHHHHH6sIIIIIIIII109I", _CFB_SIGNATURE, bytes(16), 0x3E, 3, 0xFFFE, 9, 6, bytes(6), 0, n_fat,
+        dir_start, 0, _CUTOFF, minifat_start, minifat_count, _END, 0, *difat,
+    )
+    return header + b"".join(sectors)
+
+
+def _pad_table(values: list[int], per: int) -> bytes:
+    values = values + [_FREE] * (-len(values) % per)
+    return struct.pack(f"<{len(values)}I", *values)
+
+
+def _order(name: str) -> tuple[int, str]:
+    """How the specification orders sibling names: shorter first, then by upper case."""
+    return len(name), name.upper()
+
+
+def _tree(entries: list[dict], ordered: list[int], depth: int = 0, height: int | None = None) -> int:
+    """A balanced binary search tree of the ordered siblings, coloured as a valid red-black tree; its root.
+
+    Splitting at the middle puts every empty child at depth h or h+1: black above the deepest level, red on it
+    when that level is not full."""
+    if height is None:
+        n = len(ordered)
+        height = n.bit_length()  # levels of a middle-split tree of n nodes
+        full = n == (1 << height) - 1
+        height = height if not full else height + 1  # a full tree: nothing red
+    if not ordered:
+        return _NO_STREAM
+    mid = len(ordered) // 2
+    root = ordered[mid]
+    entries[root]["colour"] = 0 if depth == height - 1 else 1
+    entries[root]["left"] = _tree(entries, ordered[:mid], depth + 1, height)
+    entries[root]["right"] = _tree(entries, ordered[mid + 1:], depth + 1, height)
+    return root
+
+
+def _dir_entry(entry: dict | None) -> bytes:
+    """One 128-byte directory entry (an unused one for None)."""
+    if entry is None:
+        return bytes(64) + struct.pack("<HBBIII16sIQQIQ", 0, 0, 0, _NO_STREAM, _NO_STREAM, _NO_STREAM, bytes(16),
+                                       0, 0, 0, 0, 0)
+    name = entry["name"].encode("utf-16-le")
+    return name.ljust(64, b"\0") + struct.pack(
+        "<HBBIII16sIQQIQ", len(name) + 2, entry["type"], entry["colour"], entry["left"], entry["right"],
+        entry["child"], bytes(16), 0, 0, 0, entry["start"], entry["size"],
+    )
