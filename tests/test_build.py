@@ -14,9 +14,8 @@ from xml.etree import ElementTree
 import pytest
 from python_calamine import CalamineWorkbook
 
-from cseplan_xl import build
+from cseplan_xl import build, excel
 from cseplan_xl import contract as c
-from cseplan_xl import excel
 from cseplan_xl.cli import main
 from cseplan_xl.errors import OutputExistsError
 

@@ -260,7 +260,7 @@ def _cmd_excel_setup(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_FINDINGS
 
 
-def _add_excel_setup(sub) -> None:
+def _add_excel_setup(sub: _SubParsers) -> None:
     p = _command(sub, "excel-setup", "Point xlwings at this Python for the workbook's buttons, then check the set-up.",
                  "cseplan excel-setup workbook/cseplan.xlsm")
     p.add_argument("workbooks", nargs="*", metavar="WORKBOOK",

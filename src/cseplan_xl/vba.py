@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+from dataclasses import dataclass, field
 
 from .errors import CseplanError
 
@@ -196,7 +197,8 @@ def ovba_compress(data: bytes) -> bytes:
 def _compress_chunk(chunk: bytes) -> bytes:
     """One chunk's token sequences: each flag byte, then up to 8 literals or copy tokens (longest match)."""
     out = bytearray()
-    pos, seen = 0, {}  # seen: 3-byte prefix -> positions in the chunk where it starts, latest last
+    pos = 0
+    seen: dict[bytes, list[int]] = {}  # 3-byte prefix -> places in the chunk where a token starts with it
     while pos < len(chunk):
         flag_at, flags = len(out), 0
         out.append(0)
@@ -226,13 +228,33 @@ def _compress_chunk(chunk: bytes) -> bytes:
     return bytes(out)
 
 
+_STORAGE, _STREAM, _ROOT = 1, 2, 5  # directory entry object types
+_RED, _BLACK = 0, 1
+
+
+@dataclass
+class _Entry:
+    """One directory entry being written: a storage, a stream or the root, and where it sits in the tree."""
+
+    name: str
+    kind: int
+    data: bytes = b""
+    children: list[int] = field(default_factory=list)
+    start: int = _END
+    size: int = 0
+    left: int = _NO_STREAM
+    right: int = _NO_STREAM
+    child: int = _NO_STREAM
+    colour: int = _BLACK
+
+
 def cfb_write(streams: dict[str, bytes]) -> bytes:
     """A version 3 compound file holding these streams (paths like "VBA/dir"); equal input gives equal bytes.
 
     Streams under 4096 bytes go to the mini stream; each storage's children form a red-black tree ordered as the
     specification compares names (length first, then upper case); the FAT is sized to a fixed point.
     """
-    entries: list[dict] = [{"name": "Root Entry", "type": 5, "children": []}]
+    entries = [_Entry("Root Entry", _ROOT)]
     storages = {"": 0}
     for path in sorted(streams):
         parts = path.split("/")
@@ -241,14 +263,14 @@ def cfb_write(streams: dict[str, bytes]) -> bytes:
             key = "/".join(parts[:depth + 1])
             if key not in storages:
                 storages[key] = len(entries)
-                entries.append({"name": parts[depth], "type": 1, "children": []})
-                entries[parent]["children"].append(storages[key])
+                entries.append(_Entry(parts[depth], _STORAGE, start=0))
+                entries[parent].children.append(storages[key])
             parent = storages[key]
-        entries[parent]["children"].append(len(entries))
-        entries.append({"name": parts[-1], "type": 2, "data": streams[path]})
+        entries[parent].children.append(len(entries))
+        entries.append(_Entry(parts[-1], _STREAM, streams[path]))
     for entry in entries:
-        if len(entry["name"]) > 31:
-            raise CseplanError(f"compound file name too long: {entry['name']}")
+        if len(entry.name) > 31:
+            raise CseplanError(f"compound file name too long: {entry.name}")
 
     sectors: list[bytes] = []  # regular sectors after the header, in order
     fat: list[int] = []
@@ -266,35 +288,25 @@ def cfb_write(streams: dict[str, bytes]) -> bytes:
     mini = bytearray()
     minifat: list[int] = []
     for entry in entries:
-        if entry["type"] != 2:
+        if entry.kind != _STREAM:
             continue
-        data = entry["data"]
+        data = entry.data
         if len(data) >= _CUTOFF:
-            entry["start"] = place(data)
+            entry.start = place(data)
         elif data:
             first, count = len(mini) // _MINI, -(-len(data) // _MINI)
             mini += data.ljust(count * _MINI, b"\0")
             minifat += [first + i + 1 if i < count - 1 else _END for i in range(count)]
-            entry["start"] = first
-        else:
-            entry["start"] = _END
-        entry["size"] = len(data)
-    entries[0]["start"] = place(bytes(mini))
-    entries[0]["size"] = len(mini)
+            entry.start = first
+        entry.size = len(data)
+    entries[0].start = place(bytes(mini))
+    entries[0].size = len(mini)
     per = _SECTOR // 4
     minifat_start = place(_pad_table(minifat, per)) if minifat else _END
     minifat_count = -(-len(minifat) // per)
     for entry in entries:
-        if entry["type"] != 2:
-            entry.setdefault("start", 0)
-            entry.setdefault("size", 0)
-        entry.setdefault("left", _NO_STREAM)
-        entry.setdefault("right", _NO_STREAM)
-        entry.setdefault("child", _NO_STREAM)
-        entry.setdefault("colour", 1)
-    for entry in entries:
-        if entry["type"] in (1, 5):
-            entry["child"] = _tree(entries, sorted(entry["children"], key=lambda i: _order(entries[i]["name"])))
+        if entry.kind != _STREAM:
+            entry.child = _tree(entries, sorted(entry.children, key=lambda i: _order(entries[i].name)))
     directory = b"".join(_dir_entry(e) for e in entries)
     directory += _dir_entry(None) * (-len(entries) % 4)
     dir_start = place(directory)
@@ -325,7 +337,7 @@ def _order(name: str) -> tuple[int, str]:
     return len(name), name.upper()
 
 
-def _tree(entries: list[dict], ordered: list[int], depth: int = 0, height: int | None = None) -> int:
+def _tree(entries: list[_Entry], ordered: list[int], depth: int = 0, height: int | None = None) -> int:
     """A balanced binary search tree of the ordered siblings, coloured as a valid red-black tree; its root.
 
     Splitting at the middle puts every empty child at depth h or h+1: black above the deepest level, red on it
@@ -339,19 +351,19 @@ def _tree(entries: list[dict], ordered: list[int], depth: int = 0, height: int |
         return _NO_STREAM
     mid = len(ordered) // 2
     root = ordered[mid]
-    entries[root]["colour"] = 0 if depth == height - 1 else 1
-    entries[root]["left"] = _tree(entries, ordered[:mid], depth + 1, height)
-    entries[root]["right"] = _tree(entries, ordered[mid + 1:], depth + 1, height)
+    entries[root].colour = _RED if depth == height - 1 else _BLACK
+    entries[root].left = _tree(entries, ordered[:mid], depth + 1, height)
+    entries[root].right = _tree(entries, ordered[mid + 1:], depth + 1, height)
     return root
 
 
-def _dir_entry(entry: dict | None) -> bytes:
+def _dir_entry(entry: _Entry | None) -> bytes:
     """One 128-byte directory entry (an unused one for None)."""
     if entry is None:
         return bytes(64) + struct.pack("<HBBIII16sIQQIQ", 0, 0, 0, _NO_STREAM, _NO_STREAM, _NO_STREAM, bytes(16),
                                        0, 0, 0, 0, 0)
-    name = entry["name"].encode("utf-16-le")
+    name = entry.name.encode("utf-16-le")
     return name.ljust(64, b"\0") + struct.pack(
-        "<HBBIII16sIQQIQ", len(name) + 2, entry["type"], entry["colour"], entry["left"], entry["right"],
-        entry["child"], bytes(16), 0, 0, 0, entry["start"], entry["size"],
+        "<HBBIII16sIQQIQ", len(name) + 2, entry.kind, entry.colour, entry.left, entry.right, entry.child,
+        bytes(16), 0, 0, 0, entry.start, entry.size,
     )

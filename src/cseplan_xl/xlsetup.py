@@ -148,7 +148,8 @@ def check_setup(*, vba_versions: Sequence[tuple[str, str]] = (), workbook: str |
     except importlib.metadata.PackageNotFoundError:
         xlwings_version = ""
     if not xlwings_version:
-        checks.append(Check("xlwings", False, "not installed", f"{here} -m pip install cseplan-xl"))
+        checks.append(Check("xlwings", False, "not installed",
+                            f"{interpreter or sys.executable} -m pip install cseplan-xl"))
     else:
         checks.append(Check("xlwings", True, xlwings_version))
         for where, version in vba_versions:
