@@ -100,9 +100,9 @@ def _list_values() -> dict[str, list[str]]:
         "audiences": extra["audiences"],
         "objectives": extra["objectives"],
         "key_messages": extra["key_messages"],
-        "platforms": list(c.PLATFORMS),
-        "outlet_tiers": list(c.OUTLET_TIERS),
-        "source_types": list(c.SOURCE_TYPES),
+        "platforms": list(c.SOCIAL.column("platform").choices),
+        "outlet_tiers": list(c.MEDIA.column("tier").choices),
+        "source_types": list(c.ANECDOTES.column("source_type").choices),
         "campaigns": extra["campaigns"],
         "actions": list(c.ACTIONS),
     }
@@ -533,12 +533,8 @@ class _Writer:
                 self._validate_list(ws, col, _lookups()["media_types"], strict=False)
             elif column.type == c.FLAG:
                 self._validate_list(ws, col, yes_no)
-            elif column.key == "tone":
-                self._validate_whole(ws, col, *c.TONE_RANGE, column.help)
-            elif column.key == "prominence":
-                self._validate_whole(ws, col, *c.PROMINENCE_RANGE, column.help)
-            elif column.key == "key_messages":
-                self._validate_whole(ws, col, 0, c.KEY_MESSAGE_COUNT, column.help)
+            elif column.bounds is not None:
+                self._validate_whole(ws, col, *column.bounds, column.help)
             elif column.type in (c.INTEGER, c.NUMBER):
                 ws.data_validation(HEADER_ROW + 1, col, LAST_INPUT_ROW, col, {
                     "validate": "decimal" if column.type == c.NUMBER else "integer",

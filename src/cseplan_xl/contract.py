@@ -38,6 +38,14 @@ class Column:
     output: bool = False  # written by cseplan-xl itself (derived columns); never the officer's
     width: float = 14
     help: str = ""
+    bounds: tuple[int, int] | None = None  # a coded whole number: lowest and highest allowed, inclusive
+    choices: tuple[str, ...] = ()  # the values offered in its dropdown (empty: free text)
+
+    def within(self, value: float) -> bool:
+        """True when a number is a whole number inside the column's bounds (any number when it has none)."""
+        if self.bounds is None:
+            return True
+        return self.bounds[0] <= value <= self.bounds[1] and float(value).is_integer()
 
     def matches(self, text: object) -> bool:
         """True when a header cell's text names this column."""
@@ -191,6 +199,10 @@ CONTROL = SheetSpec(
 
 # --- Evaluation (DOMAIN.md, "Evaluation") ------------------------------------------------------
 
+OUTLET_TIERS = ("local", "regional", "national")
+PLATFORMS = ("Facebook", "X (Twitter)", "Instagram", "Snapchat", "YouTube", "TikTok", "LinkedIn")
+SOURCE_TYPES = ("Professional", "Parent or carer", "Young person", "Partner agency", "Member of the public")
+
 REFERRALS = SheetSpec(
     "Referrals",
     evaluation=True,
@@ -214,7 +226,7 @@ SOCIAL = SheetSpec(
     description="Social media posts with engagement components and denominators, per platform.",
     columns=(
         Column("Date", "date", DATE, required=True, width=11),
-        Column("Platform", "platform", required=True, width=12),
+        Column("Platform", "platform", required=True, width=12, choices=PLATFORMS),
         Column("Campaign", "campaign", width=24),
         Column("Post", "post", aliases=("Post reference", "Description"), width=30),
         Column("Reactions", "reactions", INTEGER, aliases=("Likes",), width=10),
@@ -238,16 +250,17 @@ MEDIA = SheetSpec(
     columns=(
         Column("Date", "date", DATE, required=True, width=11),
         Column("Outlet", "outlet", width=20),
-        Column("Outlet tier", "tier", aliases=("Tier",), width=11),
+        Column("Outlet tier", "tier", aliases=("Tier",), width=11, choices=OUTLET_TIERS),
         Column("Medium", "medium", aliases=("Type",), width=11),
         Column("Campaign", "campaign", width=24),
         Column("Headline", "headline", aliases=("Title",), width=36),
-        Column("Tone", "tone", INTEGER, required=True, width=7, help="-2 very negative .. +2 very positive"),
+        Column("Tone", "tone", INTEGER, required=True, width=7, help="-2 very negative .. +2 very positive",
+               bounds=(-2, 2)),
         Column("Prominence", "prominence", INTEGER, width=11,
-               help="3 headline/lead, 2 first paragraph or picture, 1 passing mention"),
+               help="3 headline/lead, 2 first paragraph or picture, 1 passing mention", bounds=(1, 3)),
         Column("Duration seconds", "duration_seconds", NUMBER, aliases=("Duration", "Seconds"), width=10),
         Column("Key messages", "key_messages", INTEGER, aliases=("Messages",), width=9,
-               help="How many of the five core key messages (0-5)"),
+               help="How many of the five core key messages (0-5)", bounds=(0, 5)),
         Column("Reporting route given", "reporting_route", FLAG, aliases=("Route given", "Reporting route"), width=10),
     ),
 )
@@ -259,7 +272,7 @@ ANECDOTES = SheetSpec(
     description="Anecdotal evidence; only consented and anonymised items may be quoted.",
     columns=(
         Column("Date", "date", DATE, width=11),
-        Column("Source type", "source_type", aliases=("Source",), width=18),
+        Column("Source type", "source_type", aliases=("Source",), width=18, choices=SOURCE_TYPES),
         Column("Campaign", "campaign", width=24),
         Column("Anecdote", "text", required=True, aliases=("Text", "Quote", "Evidence"), width=60),
         Column("Consent to publish", "consent", FLAG, aliases=("Consent",), width=10),
@@ -353,14 +366,20 @@ DEFAULT_THEMES = (
     "Week of action: perpetrators",
     "Week of action: CSE in sport",
 )
-OUTLET_TIERS = ("local", "regional", "national")
-PLATFORMS = ("Facebook", "X (Twitter)", "Instagram", "Snapchat", "YouTube", "TikTok", "LinkedIn")
-SOURCE_TYPES = ("Professional", "Parent or carer", "Young person", "Partner agency", "Member of the public")
 FLAG_TRUE = ("yes", "y", "true", "1", "x")
 FLAG_FALSE = ("no", "n", "false", "0", "")
-TONE_RANGE = (-2, 2)
-PROMINENCE_RANGE = (1, 3)
-KEY_MESSAGE_COUNT = 5
+
+
+def _bounds(spec: SheetSpec, key: str) -> tuple[int, int]:
+    bounds = spec.column(key).bounds
+    assert bounds is not None, key
+    return bounds
+
+
+# The coding frame's ranges by name; they are defined once, on the Media sheet's columns.
+TONE_RANGE = _bounds(MEDIA, "tone")
+PROMINENCE_RANGE = _bounds(MEDIA, "prominence")
+KEY_MESSAGE_COUNT = _bounds(MEDIA, "key_messages")[1]
 
 # Words that Who may hold which are not owner codes but are allowed: "to be confirmed".
 WHO_UNASSIGNED = ("TBC",)

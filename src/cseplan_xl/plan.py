@@ -92,7 +92,7 @@ class Settings:
         typed: dict[str, Any] = {}
         for name in cls.__dataclass_fields__:
             raw = values.get(name)
-            if name in ("plan_start", "plan_end", "as_of"):
+            if contract.CONTROL.column(name).type == contract.DATE:
                 typed[name] = _lenient(as_date, raw)
             else:
                 typed[name] = as_text(raw)

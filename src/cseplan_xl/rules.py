@@ -364,7 +364,7 @@ def _typed_values(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
        tags=("settings",), needs=(contract.CONTROL,))
 def _settings(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
     cells = plan.setting_cells
-    for key in ("plan_start", "plan_end", "as_of"):
+    for key in (col.key for col in contract.CONTROL.columns if col.type == contract.DATE):
         cell = cells.get(key)
         if cell is not None and cell.value is not None and _try_date(cell.value) is None:
             label = contract.CONTROL.column(key).header
@@ -457,14 +457,14 @@ def _engagement(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
 @_rule("code-out-of-range", ERROR, "Tone outside -2..+2, prominence outside 1..3, or more than 5 key messages",
        sheet=contract.MEDIA, tags=("evaluation", "media"), needs=(contract.MEDIA,))
 def _media_codes(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
-    limits = {"tone": contract.TONE_RANGE, "prominence": contract.PROMINENCE_RANGE,
-              "key_messages": (0, contract.KEY_MESSAGE_COUNT)}
+    coded = [col for col in contract.MEDIA.columns if col.bounds is not None]
     for r in plan.records(contract.MEDIA):
-        for key, (lo, hi) in limits.items():
-            value = r[key]
-            if value is not None and not (lo <= value <= hi and float(value).is_integer()):
-                yield Hit(r["row"], key, f"{contract.MEDIA.column(key).header} {value} is outside the coding frame "
-                          f"({lo} to {hi})", value)
+        for col in coded:
+            value = r[col.key]
+            if value is not None and not col.within(value):
+                lo, hi = col.bounds or (0, 0)
+                yield Hit(r["row"], col.key, f"{col.header} {value} is outside the coding frame ({lo} to {hi})",
+                          value)
 
 
 @_rule("anecdote-not-publishable", ERROR, "An anecdote marked for publication without consent and anonymisation",
