@@ -141,7 +141,7 @@ def test_when_command_json(capsys):
     assert code == 0
     assert data[0] | {"note": None} == {"text": "Autumn 2017/ Early 2018", "kind": "window", "start": "2017-09-01",
                                         "end": "2018-04-30", "provisional": False, "recurrence": None, "dates": [],
-                                        "note": None}
+                                        "note": None, "year_from": None, "windows": [], "ambiguous": False}
     assert data[1]["kind"] == "days" and data[1]["dates"] == ["2018-03-18", "2019-03-18"]
     assert data[2]["kind"] == "unknown"
 

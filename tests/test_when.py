@@ -363,9 +363,10 @@ def test_deadline_before_the_plan_starts_has_no_start():
     ("Autumn", "window", "2017-09-01", "2017-11-30", "2017"),
     ("Winter", "window", "2017-12-01", "2018-02-28", "2017–2018"),
     ("March", "window", "2018-03-01", "2018-03-31", "2018"),
-    ("March 18", "day", "2018-03-18", "2018-03-18", "2018"),
-    ("Mar 18", "day", "2018-03-18", "2018-03-18", "2018"),
-    ("Sept 19", "day", "2017-09-19", "2017-09-19", "2017"),
+    ("March 16", "day", "2018-03-16", "2018-03-16", "2018"),
+    ("Mar 5", "day", "2018-03-05", "2018-03-05", "2018"),
+    ("Sept 25", "day", "2017-09-25", "2017-09-25", "2017"),
+    ("18 March", "day", "2018-03-18", "2018-03-18", "2018"),
     ("Q1", "window", "2018-01-01", "2018-03-31", "2018"),
     ("early March", "window", "2018-03-01", "2018-03-10", "2018"),
     ("Summer term", "window", "2018-04-01", "2018-07-31", "2018"),
@@ -379,7 +380,7 @@ def test_missing_year_taken_from_lifetime(text, kind, start, end, year):
     assert f"year taken from the plan's lifetime ({year})" in s.note
 
 
-@pytest.mark.parametrize("text", ["Autumn", "March 18", "Sept 19", "Q1", "Jan-Mar"])
+@pytest.mark.parametrize("text", ["Autumn", "18 March", "Sept 19th", "Q1", "Jan-Mar"])
 def test_missing_year_without_lifetime_is_unknown(text):
     s = parse_when(text)
     assert (s.kind, s.start, s.end) == ("unknown", None, None)
@@ -396,7 +397,6 @@ def test_missing_year_with_no_match_in_lifetime_is_unknown():
 @pytest.mark.parametrize("text,note", [
     (None, "blank"), ("", "blank"), ("   \n", "blank"),
     ("banana", "did not understand 'banana'"),
-    ("Sept 19 17", "did not understand '17'"),
     ("31 February 2018", "not a real date"),
     ("2018/20", "did not understand '2018/20'"),
     ("2019 – 2018", "the range ends before it starts"),
@@ -406,10 +406,6 @@ def test_missing_year_with_no_match_in_lifetime_is_unknown():
     ("?", "no date, period or schedule word found"),
     ("Quarterly and monthly", "more than one repeat: monthly, quarterly"),
     ("£500", "did not understand '£', '500'"),
-    ("Feb 2018 & Feb 2019", "two separate periods: split them into two rows"),
-    ("Feb 2018 and Feb 2019", "two separate periods: split them into two rows"),
-    ("Nov 2018 & Jan 2019", "two separate periods: split them into two rows"),
-    ("2018 & Autumn 2018", "two separate periods: split them into two rows"),
     ("12 & 5 March 2018", "the second day must come after the first"),
     ("13/2018", "'13/2018' is not a month and year (months run 1 to 12, e.g. 12/2018)"),
 ])
@@ -486,7 +482,8 @@ def test_with_dates_keeps_a_repeat_repeating_within_the_new_bounds():
 def test_to_dict():
     d = parse_when("March 18 2018/19").to_dict()
     assert d == {"text": "March 18 2018/19", "kind": "days", "start": "2018-03-18", "end": "2019-03-18",
-                 "provisional": False, "recurrence": None, "dates": ["2018-03-18", "2019-03-18"], "note": None}
+                 "provisional": False, "recurrence": None, "dates": ["2018-03-18", "2019-03-18"], "note": None,
+                 "year_from": None, "windows": [], "ambiguous": False}
     d = parse_when("Quarterly").to_dict()
     assert (d["kind"], d["start"], d["end"], d["recurrence"], d["dates"]) == ("recurring", None, None, "quarterly", [])
 

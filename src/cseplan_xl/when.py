@@ -36,17 +36,33 @@ class Schedule:
     # An annual repeat tied to part of the year ("Annually in March"): ((month, day), (month, day)) of that
     # part; occurrences() gives it in each year of the plan's lifetime. None for any other schedule.
     each_year: tuple[tuple[int, int], tuple[int, int]] | None = None
+    # "plan" when a year the text leaves out (or gives in two digits that could be a day) came from the plan's
+    # context: its lifetime, else the span of its dated rows, else the as-of date (the note says which).
+    year_from: str | None = None
+    # Several milestones in one cell ("Phase 1 – March 2018 Phase 2 – June 2018"): each window, in order;
+    # start and end are then their overall span.
+    windows: tuple[tuple[date, date], ...] = ()
+    ambiguous: bool = False  # not understood because two readings are plausible (the note gives both)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able dict with ISO dates (keys as in `cseplan when --format json`)."""
         return {"text": self.text, "kind": self.kind, "start": iso(self.start), "end": iso(self.end),
                 "provisional": self.provisional, "recurrence": self.recurrence,
-                "dates": [iso(d) for d in self.dates], "note": self.note}
+                "dates": [iso(d) for d in self.dates], "note": self.note, "year_from": self.year_from,
+                "windows": [[iso(a), iso(b)] for a, b in self.windows], "ambiguous": self.ambiguous}
+
+    @property
+    def status(self) -> str:
+        """How well the text was read: "understood", "inferred" (a year from context), "ambiguous" or
+        "not understood"."""
+        if self.kind == "unknown":
+            return "ambiguous" if self.ambiguous else "not understood"
+        return "inferred" if self.year_from else "understood"
 
     def describe(self) -> str:
         """One human line, e.g. "window 1 Sep 2017 – 30 Apr 2018"."""
         if self.kind == "unknown":
-            return f"not understood: {self.note or repr(self.text)}"
+            return f"{'ambiguous' if self.ambiguous else 'not understood'}: {self.note or repr(self.text)}"
         s, e = self.start, self.end
         span = (f" across {format_day(s)} – {format_day(e)}" if s and e else f" from {format_day(s)}" if s
                 else f" until {format_day(e)}" if e else "")
@@ -64,6 +80,16 @@ class Schedule:
         return f"{line}; {self.note}" if self.note else line
 
 
+@dataclass(frozen=True)
+class YearContext:
+    """Where a missing or two-digit year comes from when the plan has no lifetime: a span of dates and its name
+    ("the plan's dated rows", "the as-of date")."""
+
+    start: date
+    end: date
+    source: str
+
+
 class _NotUnderstood(Exception):
     """Raised inside the parser; parse_when turns it into kind 'unknown'."""
 
@@ -76,9 +102,17 @@ class _Ambiguous(_NotUnderstood):
 
 # Multi-word phrases become one marker token before tokenising (order matters: longest first).
 _PHRASE_PATTERNS = [
+    (r"(?<![\d.])(\d{1,2})\s+(st|nd|rd|th)\b", r"\1\2"),  # "1 st June", "26 th July": ordinals split in a PDF
+    (r"\bas (?:and when(?: (?:required|needed|necessary|appropriate))?|required|needed|necessary|appropriate)\b"
+     r"|\bwhen (?:required|needed|necessary|appropriate)\b|\bad[- ]?hoc\b|\bif (?:required|needed)\b",
+     " \x00asneeded "),
+    (r"\best(?:imated?)?\b\.?|\bcirca\b|\bexpected\b|\bprovisional(?:ly)?\b|\bpencilled(?: in)?(?: for)?\b",
+     " \x00est "),
+    (r"\bat (?:key|various|appropriate|relevant|suitable) (?:times|points|stages|dates)\b", " "),
     (r"\bto be (?:confirmed|arranged|agreed|decided|announced|determined)\b|\bt\.?b\.?[cad]\b\.?", " \x00tbc "),
     (r"\bweek (?:commencing|beginning|starting)\b|\bw\s?/\s?c\b|\bw\.c\b\.?", " \x00wc "),
     (r"\bfinancial year\b|\bf\.?y\.?(?=\s*\d)", " fy "),
+    (r"\b(?:academic|school) year\b", " \x00acad "),
     (r"\b(early|mid|late)\s*-\s*", r" \1 "),
     (r"\bbetween\s+(.+?)\s+(?:and|&)\s", r" \1 to "),  # "between A and B" is a range, not two periods
     (r"\bup (?:to|until|till)\b", " until "),
@@ -92,6 +126,7 @@ _PHRASE_PATTERNS = [
     (r"\bannual(?:ly)?\b|\byearly\b|\b(?:every|each|once a|once per) year\b", " \x00rec:annually "),
     (r"\bon-?\s?going\b|\bthroughout(?: the (?:plan|year|campaign|period))?\b|\bcontinu(?:ous|al)(?:ly)?\b"
      r"|\ball year(?: round)?\b|\byear-?\s?round\b", " \x00ongoing "),
+    (r"\b(?:calendar year|c\.?y\.?|year)\s*(?=(?:19|20)\d{2}\b)", " "),  # "calendar year 2018", "CY 2018"
 ]
 _PHRASES = [(re.compile(p), m) for p, m in _PHRASE_PATTERNS]
 _TOKEN = re.compile(r"""
@@ -109,7 +144,8 @@ _TOKEN = re.compile(r"""
   | (?P<word>[a-z]+)
   | (?P<sep>[/&-]|\.\.)
   | (?P<query>\?)
-  | (?P<skip>[\s,.;:()\[\]'"!*]+)
+  | (?P<ayear>['\u2018\u2019`\u00b4]\s?\d{2})(?!\d)
+  | (?P<skip>(?:[\s,.;:()\[\]"!*\u201c\u201d]|['\u2018\u2019](?!\s?\d{2}(?!\d)))+)
   | (?P<bad>\d+|\S)
 """, re.X)
 _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}  # meteorological starts
@@ -118,14 +154,16 @@ _TERMS = {"autumn": (9, 4), "spring": (1, 3), "summer": (4, 4)}  # England schoo
 _LEXICON: dict[str, tuple[str, Any]] = {
     **{w: ("month", m) for w, m in MONTH_NUMBERS.items()}, **{w: ("season", w) for w in _SEASONS},
     **{w: ("rel", r) for w, r in dict(early=0, beginning=0, start=0, mid=1, middle=1, late=2, end=2).items()},
-    **{w: ("nth", n) for w, n in dict(first=1, second=2, third=3, fourth=4).items()},
+    **{w: ("nth", n) for n, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth "
+                                           "eleventh twelfth".split(), 1)},
+    "month": ("monthword", None),
     **{w: ("from", w) for w in "from starts starting commencing commences begins".split()},
     **{w: ("sep", w) for w in "to until till til through thru and".split()},
     "term": ("term", None), "terms": ("term", None), "half": ("half", None), "quarter": ("quarter", None),
     "fy": ("fy", None), "by": ("by", None), "before": ("before", None),
     "onwards": ("onwards", None), "onward": ("onwards", None),
 }
-_FILLER = set("of the in during on around approx approximately circa about between sometime".split()) | set(
+_FILLER = set("of the in during on around approx approximately about between sometime over at date dates".split()) | set(
     "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun".split())
 
 
@@ -140,11 +178,43 @@ class _Tok:
 
 _END = _Tok("end")
 _DIGITS = re.compile(r"\d+")
-_NUMERIC = {"my", "ym", "fyspan", "dmy", "iso", "year", "num", "ord", "q", "h"}
+_NUMERIC = {"my", "ym", "fyspan", "dmy", "iso", "year", "num", "ord", "q", "h", "ayear"}
+# Words that change what a date means: a text holding one is never read as "a description, then a date".
+# Words that make a date among them a different time ("Easter 2018", "2nd week of March"): a text holding one is
+# not read as "a description, then a date" unless that date is a single day.
+_TIMELY = set("easter christmas xmas holiday holidays half term terms week weeks weekend fortnight fortnightly "
+              "academic school year years day days month months new eve festive season semester session deadline "
+              "latest earliest likely possibly probably maybe perhaps hopefully week's".split())
+_NEGATING = set("not no except excluding unless after instead either or if cancelled canceled postponed delayed "
+                "moved rescheduled slipped replaced superseded but".split())
+# Spellings a typing slip may be meant for (one letter added, dropped, changed or two swapped).
+_SLIP_WORDS = {**{name.casefold(): ("month", i) for i, name in enumerate(MONTH_NAMES, 1)},
+               **{w: ("season", w) for w in ("spring", "summer", "autumn", "winter")}}
 
 
-def _tokenize(text: str) -> list[_Tok]:
+def _one_slip(a: str, b: str) -> bool:
+    """True when a is b with one letter added, dropped or changed, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    i = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    return (a[i + 1:] == b[i + 1:] or a[i + 1:] == b[i:] or a[i:] == b[i + 1:]
+            or (len(a) == len(b) and a[i:i + 2] == b[i:i + 2][::-1] and a[i + 2:] == b[i + 2:]))
+
+
+def _slip(word: str, notes: list[str]) -> _Tok | None:
+    """A month or season misspelt by one slip ("Febuary", "Setpember", "Autum"), when only one fits."""
+    if len(word) < 5:
+        return None
+    fits = [k for k in _SLIP_WORDS if _one_slip(word, k)]
+    if len(fits) != 1:
+        return None
+    notes.append(f"'{word}' read as {fits[0].capitalize()} (assumed a typing slip)")
+    return _Tok(*_SLIP_WORDS[fits[0]], word)
+
+
+def _tokenize(text: str, notes: list[str] | None = None) -> list[_Tok]:
     """The When text as tokens: months, seasons, years, separators, markers, unknown words."""
+    notes = [] if notes is None else notes
     text = re.sub(r"[\u2010-\u2015\u2212]", "-", text.replace("\x00", "\ufffd")).casefold()
     for pattern, marker in _PHRASES:
         text = pattern.sub(marker, text)
@@ -162,8 +232,10 @@ def _tokenize(text: str) -> list[_Tok]:
             toks.append(_Tok(name, value.replace("_", "-") or None, name))
         elif kind == "word":
             if s not in _FILLER:
-                word_kind, value = _LEXICON.get(s, ("unk", s))
-                toks.append(_Tok(word_kind, value, s))
+                word_kind, value = _LEXICON[s] if s in _LEXICON else ("unk", s)
+                toks.append(_Tok(word_kind, value, s) if word_kind != "unk" else _slip(s, notes) or _Tok("unk", s, s))
+        elif kind == "ayear":  # '17, ’17: always a year
+            toks.append(_Tok("year", 2000 + int(s[-2:]), s))
         elif kind == "fyspan":
             ok = nums[1] == (nums[0] + 1) % 100
             toks.append(_Tok("fyspan", nums[0], s) if ok else _Tok("unk", s, s))
@@ -200,6 +272,7 @@ class _Period:
     dates: tuple[date, ...] = ()
     notes: tuple[str, ...] = ()
     joined: bool = False  # made from two periods (A/B, A to B)
+    windows: tuple[tuple[date, date], ...] = ()  # separate periods named together ("Feb 2018 & Feb 2019")
 
 
 def _fixed(s: date, e: date, year: int, notes: tuple[str, ...] = (), joined: bool = True) -> _Period:
@@ -255,8 +328,23 @@ def _both(a: _Period, b: _Period) -> _Period:
     a_end = _own(a, lambda y: a.fn(y)[0] == js, 1, js.year)
     b_start = _own(b, lambda y: b.fn(y)[1] == je, 0, je.year)
     if a_end is None or b_start is None or a_end + timedelta(days=1) != b_start:
-        raise _NotUnderstood("two separate periods: split them into two rows")
+        return _milestones([a, b])
     return j
+
+
+def _milestones(ps: list[_Period]) -> _Period:
+    """Several periods named in one cell, each with its own year: every window, and their overall span."""
+    if any(p.year is None for p in ps):
+        raise _NotUnderstood("several separate periods need a year each")
+    windows = []
+    for p in ps:
+        windows += [(d, d) for d in p.dates] if p.dates else list(p.windows) or [p.fn(p.year)]
+    notes = tuple(n for p in ps for n in p.notes)
+    lo, hi = min(w[0] for w in windows), max(w[1] for w in windows)
+    if all(a == b for a, b in windows) and len(set(windows)) == len(windows):
+        days = tuple(sorted(a for a, _ in windows))
+        return _Period(lambda _y: (lo, hi), ps[0].year, dates=days, notes=notes)
+    return _Period(lambda _y: (lo, hi), ps[0].year, notes=notes, joined=True, windows=tuple(windows))
 
 
 def _own(p: _Period, fits: Callable[[int], bool], edge: int, near: int) -> date | None:
@@ -273,8 +361,11 @@ def _own(p: _Period, fits: Callable[[int], bool], edge: int, near: int) -> date 
 class _Parser:
     """Recursive descent over tokens: range := period [sep period]."""
 
-    def __init__(self, toks: list[_Tok]) -> None:
+    def __init__(self, toks: list[_Tok], years: frozenset[int] = frozenset(), notes: list[str] | None = None) -> None:
         self.toks, self.i = toks, 0
+        self.years = years  # the years of the plan's context, which decide "March 16" and "Sept 2-18"
+        self.notes = [] if notes is None else notes
+        self.inferred = False  # a year was read with the help of the plan's context
 
     def peek(self, k: int = 0) -> _Tok:
         j = self.i + k
@@ -310,7 +401,13 @@ class _Parser:
         a = self.period()
         if a is None or (sep := self.take("sep")) is None:
             return a
-        b = self.period()
+        t, t1 = self.peek(), self.peek(1)
+        if t.kind == "num" and t1.kind in ("end", "sep") and a.year is not None and a.year < 2000 + t.value < 2100:
+            self.i += 1  # "Summer 2018 to 19": up to the end of 2019
+            self.notes.append(f"'{t.text}' read as {2000 + t.value}")
+            b = _Period(lambda y: (date(y, 1, 1), date(y, 12, 31)), 2000 + t.value)
+        else:
+            b = self.period()
         if b is None:
             raise _NotUnderstood("nothing understood after the separator")
         if sep.value in _BOTH:
@@ -333,16 +430,74 @@ class _Parser:
             self.take("fy")  # "2018/19 financial year"
         return y
 
-    def _with_year(self, fn: _Span, fy_fn: _Span | None = None, notes: tuple[str, ...] = ()) -> _Period:
-        t1 = self.peek(1)
-        if self.peek().kind == "sep" and self.peek().value in ("-", "/") and (
+    def _with_year(self, fn: _Span, fy_fn: _Span | None = None, notes: tuple[str, ...] = (),
+                   two_digit: bool = True) -> _Period:
+        t, t1 = self.peek(), self.peek(1)
+        if t.kind == "sep" and t.value in ("-", "/") and (
                 t1.kind == "year" or (fy_fn is not None and t1.kind == "fyspan")):
             self.i += 1  # "dec-2018", "q1-2019", "nov/2017": the year of the period, never a range up to it
+            t, t1 = t1, self.peek(2)
+        t2 = self.peek(2)
+        if (fy_fn is not None and t.kind == "num" and t1.kind == "sep" and t1.value in ("/", "-")
+                and t2.kind == "num" and t2.value == t.value + 1 and self.peek(3).kind != "month"):
+            self.i += 3  # "Q3 17/18": a quarter of the financial year 2017/18
+            return _Period(fy_fn, 2000 + t.value, notes=notes)
+        if two_digit and t.kind == "num" and t1.kind not in ("month", "ord", "num") and not (
+                t1.kind == "sep" and self.peek(2).kind in ("num", "ord")):  # "Spring 15", "Q2 18"
+            if not 0 <= t.value <= 79:
+                raise _NotUnderstood(f"'{t.text}' is not a year of this century")
+            self.i += 1
+            self.notes.append(f"'{t.text}' read as {2000 + t.value}")
+            return _Period(fn, 2000 + t.value, notes=notes)
         if (t := self.take("year")) is not None:
             return _Period(fn, t.value, notes=notes)
         if fy_fn is not None and (y := self._fy()) is not None:
             return _Period(fy_fn, y, notes=notes)
         return _Period(fn, None, notes=notes)
+
+    def _winter_pair(self) -> _Period | None:
+        """ "Winter 2018/19", "Winter 2018 to 2019", "winter 18-19": the one winter that spans the two years."""
+        t, t1, t2 = self.peek(), self.peek(1), self.peek(2)
+        if t.kind == "fyspan":
+            first, used = t.value, 1
+        elif t.kind in ("year", "num") and t1.kind == "sep" and t1.value in ("/", "-", "to", "&", "and") \
+                and t2.kind == t.kind and t2.value == t.value + 1:
+            first, used = t.value + (2000 if t.kind == "num" else 0), 3
+        else:
+            return None
+        self.i += used
+        return _Period(lambda y: month_span(y, 12, 3), first)
+
+    def _month_number(self, month: _Tok, num: _Tok) -> _Period | None:
+        """ "March 16": a year (March 2016) when the plan spans 2016, a day (16 March) when a context year is
+        known and 2016 is not one, else ambiguous. "Sept 2-18" in a 2018 plan: a slip for 2018. None: a day."""
+        t2, t3, t4 = self.peek(2), self.peek(3), self.peek(4)
+        name = MONTH_NAMES[month.value - 1]
+        if (num.value == 2 and t2.kind == "sep" and t2.value == "-" and t3.kind == "num" and t4.kind == "end"
+                and 2000 + t3.value in self.years):
+            self.i += 4
+            year = 2000 + t3.value
+            self.notes.append(f"'{num.text}-{t3.text}' read as {year} (assumed a typing slip; the plan spans {year})")
+            self.inferred = True
+            return _Period(lambda y: month_span(y, month.value), year)
+        if (t2.kind in ("year", "fyspan", "month", "num", "ord") or not 1 <= num.value <= 99
+                or (t2.kind == "sep" and t3.kind in ("num", "ord", "year"))):
+            return None  # "Sept 19 2017", "March 18 2018/19", "March 5-9": a day
+        year = 2000 + num.value
+        words = f"'{month.text} {num.text}'"
+        if num.value > 31:
+            self.i += 2
+            self.notes.append(f"{words} read as {name} {year}")
+            return _Period(lambda y: month_span(y, month.value), year)
+        if not self.years:
+            raise _Ambiguous(f"{words} could be {num.value} {name} or {name} {year}: give the year")
+        self.inferred = True
+        if year in self.years:
+            self.i += 2
+            self.notes.append(f"{words} read as {name} {year}, a year of the plan (not {num.value} {name})")
+            return _Period(lambda y: month_span(y, month.value), year)
+        self.notes.append(f"{words} read as {num.value} {name} ({year} is not a year of the plan)")
+        return None
 
     def _year_first_part(self) -> int:
         """How far after a year its quarter or half comes (2018 Q1: 1, 2018-Q1: 2), 0 when it does not."""
@@ -386,15 +541,40 @@ class _Parser:
         if t.kind in ("num", "ord") and t1.kind == "month":
             self.i += 2
             return self._day(t1.value, t.value)
+        if t.kind == "month" and t1.kind == "num" and (p := self._month_number(t, t1)) is not None:
+            return p
         if t.kind == "month" and t1.kind in ("num", "ord"):
             self.i += 2
             return self._day(t.value, t1.value)
+        t2, t3 = self.peek(2), self.peek(3)
+        if (t.kind == "month" and t1.kind == "sep" and t1.value in ("-", "/") and t2.kind == "num"
+                and t3.kind not in ("month", "ord") and not (t3.kind == "sep" and self.peek(4).kind in ("num", "ord"))):
+            self.i += 3  # "Sep-18", "Jun/19": Excel's mmm-yy, a month and a two-digit year
+            self.notes.append(f"'{t.text}{t1.text}{t2.text}' read as {MONTH_NAMES[t.value - 1]} {2000 + t2.value}")
+            return _Period(lambda y: month_span(y, t.value), 2000 + t2.value)
         if self.take("month"):
-            return self._with_year(lambda y: month_span(y, t.value, 1))
+            return self._with_year(lambda y: month_span(y, t.value, 1), two_digit=False)
+        if t.kind == "quarter" and t1.kind == "num" and 1 <= t1.value <= 4:
+            self.i += 2  # "Quarter 3 2018"
+            return self._with_year(*_part_of_year(3, t1.value))
+        if t.kind == "year" and t1.kind == "month" and self.peek(2).kind not in ("num", "ord", "year", "fyspan"):
+            self.i += 2  # "2017 nov", "2017, November"
+            return _Period(lambda y: month_span(y, t1.value), t.value)
+        if t.kind in ("nth", "ord") and t1.kind == "monthword" and 1 <= t.value <= 12:
+            self.i += 2  # "the fourth month of 2018"
+            return self._with_year(lambda y: month_span(y, t.value), lambda y: month_span(y, t.value + 3))
         if self.take("rel"):
             if (m := self.take("month")) is not None:
                 month = m.value
                 return self._with_year(lambda y: _part_of_month(y, month, t.value))
+            if (season := self.take("season")) is not None and season.value in _SEASONS:
+                first = _SEASONS[season.value] + t.value  # "late Summer 2018": August 2018
+                return self._with_year(lambda y: month_span(y, first))
+            q = self.peek()
+            if q.kind == "q" or (q.kind in ("nth", "ord") and self.peek(1).kind == "quarter" and 1 <= q.value <= 4):
+                self.i += 1 if q.kind == "q" else 2  # "the end of the third quarter": its last month
+                first = 3 * (q.value - 1) + 1 + t.value
+                return self._with_year(lambda y: month_span(y, first), lambda y: month_span(y, first + 3))
             if (y := self.take("year")) is not None:
                 return _Period(lambda y: month_span(y, 1 + 4 * t.value, 4), y.value)
             raise _NotUnderstood(f"'{t.text}' needs a month or a year after it")
@@ -405,6 +585,8 @@ class _Parser:
                 first, count = _TERMS[t.value]
                 return self._with_year(lambda y: month_span(y, first, count),
                                        notes=("school term dates are approximate",))
+            if t.value == "winter" and (p := self._winter_pair()) is not None:
+                return p
             return self._with_year(lambda y: month_span(y, _SEASONS[t.value], 3))
         if t.kind == "q" or (t.kind in ("nth", "ord") and t1.kind == "quarter" and 1 <= t.value <= 4):
             self.i += 1 if t.kind == "q" else 2
@@ -418,8 +600,15 @@ class _Parser:
             return _Period(_part_of_year(3 if part.kind == "q" else 6, part.value)[0], t.value)
         if self.take("year"):
             return _Period(lambda y: (date(y, 1, 1), date(y, 12, 31)), t.value)
+        if self.take("acad"):  # "academic year 2018/19": September to August
+            if (y := self._fy()) is None:
+                raise _NotUnderstood("an academic year is written like 2018/19")
+            return _Period(lambda y: month_span(y, 9, 12), y)
         if t.kind in ("fy", "fyspan"):
-            return _Period(lambda y: month_span(y, 4, 12), self._fy())
+            y = self._fy()
+            if self.take("acad"):  # "2018/19 academic year"
+                return _Period(lambda y: month_span(y, 9, 12), y)
+            return _Period(lambda y: month_span(y, 4, 12), y)
         return None
 
 
@@ -431,31 +620,74 @@ def _part_of_year(months: int, n: int) -> tuple[_Span, _Span]:
 
 # --- From tokens to a Schedule --------------------------------------------------------------
 
-def _resolve(p: _Period, ps: date | None, pe: date | None, notes: list[str]) -> tuple[date, date]:
-    """The period's dates; with no year, the first matching period inside the plan's lifetime."""
+class _Ctx:
+    """What one parse knows of the plan: its lifetime (which bounds repeats), the span that decides a missing year,
+    and the notes said so far."""
+
+    def __init__(self, ps: date | None, pe: date | None, context: YearContext | None) -> None:
+        self.notes: list[str] = []
+        if ps and pe and ps > pe:
+            ps = pe = None
+            self.notes.append("plan lifetime ignored: its start is after its end")
+        self.ps, self.pe = ps, pe
+        self.ys, self.ye, self.where = ((ps, pe, "the plan's lifetime") if ps and pe
+                                        else (context.start, context.end, context.source) if context
+                                        else (None, None, ""))
+        self.years = frozenset(range(self.ys.year, self.ye.year + 1)) if self.ys and self.ye else frozenset()
+        self.inferred = False  # a year came from the context: the schedule says year_from "plan"
+
+    def mark(self) -> tuple[int, bool]:
+        """A point to go back to when a reading is abandoned."""
+        return len(self.notes), self.inferred
+
+    def back(self, mark: tuple[int, bool]) -> None:
+        """Forget what an abandoned reading said."""
+        del self.notes[mark[0]:]
+        self.inferred = mark[1]
+
+
+def _resolve(p: _Period, ctx: _Ctx) -> tuple[date, date]:
+    """The period's dates; with no year, the first matching period inside the plan's lifetime (or context)."""
     if p.year is not None:
         return p.fn(p.year)
-    if ps is None or pe is None:
+    if ctx.ys is None or ctx.ye is None:
         raise _NotUnderstood("no year given and no plan lifetime to take it from")
-    for y in range(ps.year - 1, pe.year + 1):
+    for y in range(ctx.ys.year - 1, ctx.ye.year + 1):
         try:
             s, e = p.fn(y)
         except ValueError:  # 29 February in a non-leap year
             continue
-        if ps <= s and e <= pe:
+        if ctx.ys <= s and e <= ctx.ye:
             years = str(s.year) if s.year == e.year else f"{s.year}–{e.year}"
-            notes.append(f"year taken from the plan's lifetime ({years})")
+            ctx.notes.append(f"year taken from {ctx.where} ({years})")
+            ctx.inferred = True
             return s, e
-    raise _NotUnderstood("no year given and no such period within the plan's lifetime")
+    raise _NotUnderstood(f"no year given and no such period within {ctx.where}")
 
 
-def _read(toks: list[_Tok], notes: list[str]) -> tuple[str | None, _Period]:
+def _read(toks: list[_Tok], ctx: _Ctx) -> tuple[str | None, _Period]:
+    """(mode, period) of a dated text; failing that, several milestones, or a description with a date."""
+    mark = ctx.mark()
+    try:
+        return _read_plain(toks, ctx)
+    except _Ambiguous:
+        raise
+    except _NotUnderstood:
+        ctx.back(mark)
+        found = _read_milestones(toks, ctx) or _read_described(toks, ctx)
+        if found is None:
+            ctx.back(mark)
+            raise
+        return found
+
+
+def _read_plain(toks: list[_Tok], ctx: _Ctx) -> tuple[str | None, _Period]:
     """(mode, period) of a dated text: a period or a range, after 'from', 'by', 'until' or 'before' if any."""
     mode = None
     fi = next((i for i, t in enumerate(toks) if t.kind == "from"), None)
-    if fi is not None and all(t.kind == "unk" for t in toks[:fi]):
+    if fi is not None and all(t.kind == "unk" and t.value not in _NEGATING for t in toks[:fi]):
         if fi:  # "Tender process starts October 2017": the words before are a description
-            notes.append(f"'{' '.join(t.text for t in toks[:fi])}' read as a description")
+            ctx.notes.append(f"'{' '.join(t.text for t in toks[:fi])}' read as a description")
         toks, mode = toks[fi + 1:], "from"
     elif toks and (toks[0].kind in ("by", "before") or (toks[0].kind == "sep" and toks[0].value in _UNTIL)):
         word, toks, mode = toks[0].text, toks[1:], "before" if toks[0].kind == "before" else "by"
@@ -463,26 +695,90 @@ def _read(toks: list[_Tok], notes: list[str]) -> tuple[str | None, _Period]:
             raise _NotUnderstood(f"'{word}' needs a date or period after it")
     if toks and toks[-1].kind == "onwards" and mode is None:
         toks, mode = toks[:-1], "from"
-    stray = [t.text for t in toks
-             if t.kind in ("unk", "bad", "from", "by", "before", "onwards", "rec", "ongoing", "query")]
+    stray = [t.text for t in toks if t.kind in _STRAY]
     if stray:
         raise _NotUnderstood("did not understand " + ", ".join(f"'{s}'" for s in stray))
-    parser = _Parser(toks)
+    parser = _Parser(toks, ctx.years, ctx.notes)
     p = parser.range()
     if p is None or parser.i < len(toks):
         rest = " ".join(t.text for t in toks[parser.i:])
         raise _NotUnderstood(f"did not understand '{rest}'")
-    notes.extend(p.notes)
+    ctx.inferred |= parser.inferred
+    ctx.notes.extend(p.notes)
     return mode, p
 
 
-def _dated(mode: str | None, p: _Period, ps: date | None, pe: date | None, notes: list[str],
+_STRAY = {"unk", "bad", "from", "by", "before", "onwards", "rec", "ongoing", "query"}
+_DATED = {"date", "my", "year", "fyspan", "month", "season", "q", "h"}
+
+
+def _read_milestones(toks: list[_Tok], ctx: _Ctx) -> tuple[str | None, _Period] | None:
+    """ "Phase 1 – March 2018 Phase 2 – June 2018", "June 2018 April 2018": every period, each with its year."""
+    if any(t.kind in _STRAY - {"unk"} or t.value in _NEGATING for t in toks):
+        return None
+    periods, i, label = [], 0, False
+    while i < len(toks):
+        t = toks[i]
+        if t.kind == "unk" or (label and t.kind in ("num", "sep")):  # "Phase 2 –": a label, not a date
+            i, label = i + 1, t.kind != "sep" or label
+            continue
+        if t.kind == "sep":
+            i += 1
+            continue
+        label = False
+        parser = _Parser(toks[i:], ctx.years, ctx.notes)
+        p = parser.range()
+        if p is None or parser.i == 0 or p.year is None:
+            return None
+        ctx.inferred |= parser.inferred
+        periods.append(p)
+        i += parser.i
+    if len(periods) < 2:
+        return None
+    p = _milestones(periods)
+    ctx.notes.extend(p.notes)
+    ctx.notes.append(f"several milestones: {len(periods)} dated parts read")
+    return None, p
+
+
+def _read_described(toks: list[_Tok], ctx: _Ctx) -> tuple[str | None, _Period] | None:
+    """ "Review content every quarter December 2017": a description, then the date that is the schedule
+    (or the date, then a description)."""
+    unk = [i for i, t in enumerate(toks) if t.kind == "unk"]
+    if not unk or any(toks[i].value in _NEGATING for i in unk):
+        return None
+    tail = _strip_seps(toks[unk[-1] + 1:])
+    if tail and any(t.kind in _DATED for t in tail):
+        where, words = "before", toks[:unk[-1] + 1]
+        if any(t.kind in _DATED for t in words):  # "March's 2018": a date among the words, not before them
+            return None
+    else:
+        head = _strip_seps(toks[:unk[0]])
+        if not head or any(t.kind not in ("unk", "num", "sep") for t in toks[unk[0]:]):
+            return None
+        where, words, tail = "after", toks[unk[0]:], head
+    mark = ctx.mark()
+    try:
+        found = _read_plain(tail, ctx)
+    except _NotUnderstood:
+        ctx.back(mark)
+        return None
+    if any(t.value in _TIMELY for t in words) and not _is_day(found[1]):
+        ctx.back(mark)  # "Easter 2018", "2nd week of March 2018": the words change the date
+        return None
+    said = " ".join(t.text for t in words if t.kind == "unk")
+    ctx.notes.append(f"the words {where} the date ('{said}') read as a description")
+    return found
+
+
+def _dated(mode: str | None, p: _Period, ctx: _Ctx,
            bound: bool = False) -> tuple[str, date | None, date | None, tuple[date, ...]]:
     """(kind, start, end, dates) of a period read by _read; 'by' and 'before' are deadlines from the plan start.
 
     bound: the period bounds a repeat ("Monthly until March 2018"), so 'until' is an end, not a deadline.
     """
-    s, e = _resolve(p, ps, pe, notes)
+    s, e = _resolve(p, ctx)
+    ps, notes = ctx.ps, ctx.notes
     if p.dates:
         if mode:
             raise _NotUnderstood("separate days cannot be a start or a deadline")
@@ -525,73 +821,104 @@ def _strip_seps(toks: list[_Tok]) -> list[_Tok]:
     return toks
 
 
-def _parse(text: object, ps: date | None, pe: date | None) -> Schedule:
+def _without_described_repeats(toks: list[_Tok]) -> list[_Tok]:
+    """ "Review content every quarter December 2017": a repeat inside the words describes the activity; the
+    date after them is the schedule. A repeat before any words ("Monthly newsletter from …") stays."""
+    first = next((i for i, t in enumerate(toks) if t.kind == "unk"), None)
+    if first is None or any(t.kind == "unk" and t.value in _NEGATING for t in toks):
+        return toks
+    last = max(i for i, t in enumerate(toks) if t.kind == "unk")
+    if not any(t.kind in _DATED for t in toks[last + 1:]):
+        return toks
+    return toks[:first] + [t for t in toks[first:] if t.kind not in ("rec", "ongoing", "asneeded")]
+
+
+def _parse(text: object, ctx: _Ctx) -> Schedule:
     raw = "" if text is None else str(text)
     if isinstance(text, date):
         d = text.date() if isinstance(text, datetime) else text
         return Schedule(raw, "day", d, d, dates=(d,))
     if not raw.strip():
         return Schedule(raw, "unknown", None, None, note="blank")
-    notes: list[str] = []
+    notes = ctx.notes
+    ps, pe = ctx.ps, ctx.pe
     if isinstance(text, (int, float)) and not isinstance(text, bool) and float(text).is_integer():
         text = str(int(text))  # a year typed into a numeric cell reads back as 2018.0
-    if ps and pe and ps > pe:
-        ps = pe = None
-        notes.append("plan lifetime ignored: its start is after its end")
-    toks = _tokenize(text if isinstance(text, str) else raw)
-    provisional = any(t.kind in ("tbc", "query") for t in toks)
-    only_query = provisional and not any(t.kind == "tbc" for t in toks)
-    toks = _strip_seps([t for t in toks if t.kind not in ("tbc", "query")])
+    toks = _without_described_repeats(_tokenize(text if isinstance(text, str) else raw, notes))
+    provisional = any(t.kind in ("tbc", "query", "est") for t in toks)
+    only_query = provisional and not any(t.kind in ("tbc", "est") for t in toks)
+    if any(t.kind == "est" for t in toks):
+        notes.append("estimated")
+    as_needed = any(t.kind == "asneeded" for t in toks)
+    if as_needed:
+        notes.append("as required: no fixed dates")
+    toks = _strip_seps([t for t in toks if t.kind not in ("tbc", "query", "est", "asneeded")])
 
     def note() -> str | None:
         return "; ".join(notes) or None
 
+    def year_from() -> str | None:
+        return "plan" if ctx.inferred else None
+
     if not toks:
+        if as_needed:
+            return Schedule(raw, "ongoing", ps, pe, provisional, note=note())
         if not provisional or only_query:
             raise _NotUnderstood("no date, period or schedule word found")
         return Schedule(raw, "tbc", None, None, note=note())
     recs = {t.value for t in toks if t.kind == "rec"}
-    ongoing = any(t.kind == "ongoing" for t in toks)
+    ongoing = as_needed or any(t.kind == "ongoing" for t in toks)
     rest = _strip_seps([t for t in toks if t.kind not in ("rec", "ongoing")])
     if len(recs) > 1:
         raise _NotUnderstood("more than one repeat: " + ", ".join(sorted(recs)))
     if not recs and not ongoing:
-        kind, s, e, dates = _dated(*_read(rest, notes), ps, pe, notes)
-        return Schedule(raw, kind, s, e, provisional, dates=dates, note=note())
+        mode, p = _read(rest, ctx)
+        kind, s, e, dates = _dated(mode, p, ctx)
+        return Schedule(raw, kind, s, e, provisional, dates=dates, note=note(), year_from=year_from(),
+                        windows=p.windows if kind == "window" else ())
     # A repeat or "ongoing", across the plan's lifetime or within the period the rest of the text gives.
     kind, recurrence = ("recurring", recs.pop()) if recs else ("ongoing", None)
     if not rest:
         return Schedule(raw, kind, ps, pe, provisional, recurrence, note=note())
-    mode, p = _read(rest, notes)
+    mode, p = _read(rest, ctx)
+    if ongoing and not recs and mode is None and toks[-1].kind == "ongoing":
+        mode = "from"  # "Jan 2019 – ongoing": from then on
     if recurrence == "annually" and mode is None and p.year is None and not p.dates:
         if (part := _each_year(p)) is not None:  # "Annually in March": that part of every year
             notes.append(part[1])
             return Schedule(raw, kind, ps, pe, provisional, recurrence, note=note(), each_year=part[0])
-    _, s, e, dates = _dated(mode, p, ps, pe, notes, bound=True)
-    if dates:
+    _, s, e, dates = _dated(mode, p, ctx, bound=True)
+    if dates or p.windows:
         raise _NotUnderstood(f"{'a repeat' if recurrence else 'ongoing'} cannot be bounded by separate days")
     e = e if e is not None else pe
     if s and e and s > e:
         raise _NotUnderstood(f"the {'repeat' if recurrence else 'ongoing'} window lies outside the plan's lifetime")
-    return Schedule(raw, kind, s, e, provisional, recurrence, note=note())
+    return Schedule(raw, kind, s, e, provisional, recurrence, note=note(), year_from=year_from())
 
 
-def parse_when(text: object, plan_start: date | None = None, plan_end: date | None = None) -> Schedule:
-    """The Schedule a When cell means; never raises (anything not understood is kind 'unknown' with a note)."""
+def parse_when(text: object, plan_start: date | None = None, plan_end: date | None = None,
+               context: YearContext | None = None) -> Schedule:
+    """The Schedule a When cell means; never raises (anything not understood is kind 'unknown' with a note).
+
+    plan_start/plan_end: the plan's lifetime, which bounds repeats and decides a missing year. context: where a
+    missing year comes from when there is no lifetime (the span of the plan's dated rows, else the as-of date).
+    """
     if isinstance(text, str):  # a plan repeats its When texts: parse each (text, lifetime) once
-        return _parse_text(text, as_day(plan_start), as_day(plan_end))
-    return _parse_safe(text, as_day(plan_start), as_day(plan_end))
+        return _parse_text(text, as_day(plan_start), as_day(plan_end), context)
+    return _parse_safe(text, as_day(plan_start), as_day(plan_end), context)
 
 
 @lru_cache(maxsize=8192)
-def _parse_text(text: str, ps: date | None, pe: date | None) -> Schedule:
-    return _parse_safe(text, ps, pe)
+def _parse_text(text: str, ps: date | None, pe: date | None, context: YearContext | None) -> Schedule:
+    return _parse_safe(text, ps, pe, context)
 
 
-def _parse_safe(text: object, ps: date | None, pe: date | None) -> Schedule:
+def _parse_safe(text: object, ps: date | None, pe: date | None, context: YearContext | None = None) -> Schedule:
     raw = "" if text is None else str(text)
     try:
-        sch = _parse(text, ps, pe)
+        sch = _parse(text, _Ctx(ps, pe, context))
+    except _Ambiguous as exc:
+        return Schedule(raw, "unknown", None, None, note=str(exc), ambiguous=True)
     except _NotUnderstood as exc:
         return Schedule(raw, "unknown", None, None, note=str(exc))
     except (ValueError, OverflowError):
