@@ -163,7 +163,8 @@ _LEXICON: dict[str, tuple[str, Any]] = {
     "fy": ("fy", None), "by": ("by", None), "before": ("before", None),
     "onwards": ("onwards", None), "onward": ("onwards", None),
 }
-_FILLER = set("of the in during on around approx approximately about between sometime over at date dates".split()) | set(
+_FILLER = set("of the in during on around approx approximately about between sometime over at date dates".split())
+_FILLER |= set(
     "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun".split())
 
 
@@ -336,8 +337,9 @@ def _milestones(ps: list[_Period]) -> _Period:
     """Several periods named in one cell, each with its own year: every window, and their overall span."""
     if any(p.year is None for p in ps):
         raise _NotUnderstood("several separate periods need a year each")
-    windows = []
+    windows: list[tuple[date, date]] = []
     for p in ps:
+        assert p.year is not None
         windows += [(d, d) for d in p.dates] if p.dates else list(p.windows) or [p.fn(p.year)]
     notes = tuple(n for p in ps for n in p.notes)
     lo, hi = min(w[0] for w in windows), max(w[1] for w in windows)
@@ -449,8 +451,8 @@ class _Parser:
             self.i += 1
             self.notes.append(f"'{t.text}' read as {2000 + t.value}")
             return _Period(fn, 2000 + t.value, notes=notes)
-        if (t := self.take("year")) is not None:
-            return _Period(fn, t.value, notes=notes)
+        if (year := self.take("year")) is not None:
+            return _Period(fn, year.value, notes=notes)
         if fy_fn is not None and (y := self._fy()) is not None:
             return _Period(fy_fn, y, notes=notes)
         return _Period(fn, None, notes=notes)
@@ -541,8 +543,8 @@ class _Parser:
         if t.kind in ("num", "ord") and t1.kind == "month":
             self.i += 2
             return self._day(t1.value, t.value)
-        if t.kind == "month" and t1.kind == "num" and (p := self._month_number(t, t1)) is not None:
-            return p
+        if t.kind == "month" and t1.kind == "num" and (as_month := self._month_number(t, t1)) is not None:
+            return as_month
         if t.kind == "month" and t1.kind in ("num", "ord"):
             self.i += 2
             return self._day(t.value, t1.value)
@@ -585,8 +587,8 @@ class _Parser:
                 first, count = _TERMS[t.value]
                 return self._with_year(lambda y: month_span(y, first, count),
                                        notes=("school term dates are approximate",))
-            if t.value == "winter" and (p := self._winter_pair()) is not None:
-                return p
+            if t.value == "winter" and (winter := self._winter_pair()) is not None:
+                return winter
             return self._with_year(lambda y: month_span(y, _SEASONS[t.value], 3))
         if t.kind == "q" or (t.kind in ("nth", "ord") and t1.kind == "quarter" and 1 <= t.value <= 4):
             self.i += 1 if t.kind == "q" else 2
@@ -601,14 +603,14 @@ class _Parser:
         if self.take("year"):
             return _Period(lambda y: (date(y, 1, 1), date(y, 12, 31)), t.value)
         if self.take("acad"):  # "academic year 2018/19": September to August
-            if (y := self._fy()) is None:
+            if (first_year := self._fy()) is None:
                 raise _NotUnderstood("an academic year is written like 2018/19")
-            return _Period(lambda y: month_span(y, 9, 12), y)
+            return _Period(lambda y: month_span(y, 9, 12), first_year)
         if t.kind in ("fy", "fyspan"):
-            y = self._fy()
+            first_year = self._fy()
             if self.take("acad"):  # "2018/19 academic year"
-                return _Period(lambda y: month_span(y, 9, 12), y)
-            return _Period(lambda y: month_span(y, 4, 12), y)
+                return _Period(lambda y: month_span(y, 9, 12), first_year)
+            return _Period(lambda y: month_span(y, 4, 12), first_year)
         return None
 
 
@@ -630,9 +632,13 @@ class _Ctx:
             ps = pe = None
             self.notes.append("plan lifetime ignored: its start is after its end")
         self.ps, self.pe = ps, pe
-        self.ys, self.ye, self.where = ((ps, pe, "the plan's lifetime") if ps and pe
-                                        else (context.start, context.end, context.source) if context
-                                        else (None, None, ""))
+        self.ys: date | None = None
+        self.ye: date | None = None
+        self.where = ""
+        if ps and pe:
+            self.ys, self.ye, self.where = ps, pe, "the plan's lifetime"
+        elif context:
+            self.ys, self.ye, self.where = context.start, context.end, context.source
         self.years = frozenset(range(self.ys.year, self.ye.year + 1)) if self.ys and self.ye else frozenset()
         self.inferred = False  # a year came from the context: the schedule says year_from "plan"
 
