@@ -135,7 +135,8 @@ def test_control_labels_and_values(built):
     expected_rows = {"Title": 4, "Board name": 5, "Board short name": 6, "Newsletter title": 7, "Plan start": 8,
                      "Plan end": 9, "As-of date": 10, "Reporting period": 11, "Output folder": 12,
                      "Contact mailbox": 13, "Local referral route": 14, "Action": 17, "Last run": 20,
-                     "Last action": 21, "Last result": 22, "Errors": 23, "Warnings": 24}
+                     "Last action": 21, "Last result": 22, "Errors": 23, "Warnings": 24,
+                     "Run took (seconds)": 25}
     assert {col.header: labels[col.header][0] for col in c.CONTROL.columns} == expected_rows
     assert (expected_rows["Action"], expected_rows["Last run"]) == (c.CONTROL_ACTION_ROW, c.CONTROL_STATUS_ROW)
     assert labels["Board name"][1] == "Northamptonshire Safeguarding Children Board"

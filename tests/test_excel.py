@@ -43,6 +43,7 @@ def _remote_engine():
 @pytest.fixture(autouse=True)
 def _clock(monkeypatch):
     monkeypatch.setattr(excel, "_now", lambda: NOW)
+    monkeypatch.setattr(excel, "_clock", lambda: 0.0)  # every run takes 0 s unless a test says otherwise
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +159,7 @@ def test_validate_sets_the_control_status_and_alerts(demo_path):
     book, actions = run(excel.validate_plan, demo_path)
     (status,) = writes(book, actions, "Control")
     assert cell_of(status) == "B20"
-    assert status["values"][1:] == [["Validate plan"], [alert(actions).splitlines()[0]], [8], [7]]
+    assert status["values"][1:-1] == [["Validate plan"], [alert(actions).splitlines()[0]], [8], [7]]
     assert status["values"][0] == ["2018-04-03 09:30:00"]  # the remote engine sends datetimes as text
     text = alert(actions)
     assert text.startswith("8 errors, 7 warnings (as of 31 Mar 2018). Fix the errors")
@@ -263,7 +264,7 @@ def test_draft_newsletter_writes_a_docx_and_never_overwrites(demo_path, tmp_path
     assert first == "NSCB_2018Q1_draft.docx already exists, so this draft has a new name."
     assert second.startswith(f"Wrote {out / 'NSCB_2018Q1_draft-2.docx'} (")
     assert writes(book, actions, "Control")[0]["values"][1:] == [["Draft newsletter"], [alert(actions).splitlines()[0]],
-                                                                  [0], [0]]
+                                                                  [0], [0], [0.0]]
 
 
 def test_draft_newsletter_without_a_folder_uses_a_temp_folder(demo_path, tmp_path, monkeypatch):
@@ -450,3 +451,46 @@ def test_check_setup_shows_everything_in_one_alert(demo_path):
     assert "Output folder: " in text and "xlwings configuration" not in text  # Excel has just started this Python
     _, actions = run(lambda b: excel.check_setup(b, vba_version="0.30.0"), demo_path)
     assert "NOT OK  VBA of this workbook: xlwings 0.30.0 (different)" in alert(actions)
+
+
+# --- progress and timing ---------------------------------------------------------------------------
+
+
+class _StatusBar:
+    """A book whose app records what is put on its status bar (the remote engine has none)."""
+
+    def __init__(self, book: Any) -> None:
+        self._book, self.bar = book, []
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "app":
+            return self
+        return getattr(self._book, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "status_bar":
+            self.bar.append(value)
+        else:
+            object.__setattr__(self, name, value)
+
+    def alert(self, *args: Any, **kwargs: Any) -> Any:
+        return self._book.app.alert(*args, **kwargs)
+
+
+def test_status_bar_says_what_is_happening_and_is_cleared(demo_path, monkeypatch):
+    ticks = iter([100.0, 102.44])
+    monkeypatch.setattr(excel, "_clock", lambda: next(ticks))
+    book = xw.Book(json=payload(demo_path))
+    watched = _StatusBar(book)
+    excel.validate_plan(watched)
+    assert watched.bar == ["cseplan-xl: Validate plan: reading the workbook…", "cseplan-xl: Checking 24 rows…",
+                           "cseplan-xl: Writing 16 findings…", False]
+    (status,) = writes(book, book.json()["actions"], "Control")
+    assert cell_of(status) == "B20" and status["values"][-1] == [2.4]
+    book = xw.Book(json=payload(demo_path))
+    watched = _StatusBar(book)
+    monkeypatch.setattr(excel, "_clock", lambda: 0.0)
+    excel.refresh_dashboard(watched)
+    assert watched.bar[1:] == ["cseplan-xl: Working out RAG for 24 activities…",
+                               "cseplan-xl: Evaluating and writing the dashboard…",
+                               "cseplan-xl: Saving a snapshot to History…", False]

@@ -194,6 +194,7 @@ CONTROL = SheetSpec(
         Column("Last result", "last_result"),
         Column("Errors", "last_errors", INTEGER),
         Column("Warnings", "last_warnings", INTEGER),
+        Column("Run took (seconds)", "last_duration", NUMBER, aliases=("Last run took",)),
     ),
 )
 
@@ -419,7 +420,7 @@ def parse_flag(value: object) -> bool | None:
 HEADER_ROW = 2  # every sheet but Control: what the sheet is for on row 1, the headers on row 2
 FIRST_DATA_ROW = HEADER_ROW + 1
 CONTROL_ACTION_ROW = 17  # Control: the Action dropdown in B and its Run button
-CONTROL_STATUS_ROW = 20  # Control: Last run in B, then Last action, Last result, Errors, Warnings
+CONTROL_STATUS_ROW = 20  # Control: Last run in B, then Last action, Last result, Errors, Warnings, Run took
 DASHBOARD_STATUS_CELL = "A3"
 DASHBOARD_LIVE_ROW = 5  # the live table's heading; its header row, one row per Lists theme and the totals follow
 DASHBOARD_THEME_ROWS = 10  # live rows following the Lists sheet's Themes (the plan's six and four spare)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,10 +25,11 @@ from .words import plural
 TITLE = "cseplan-xl"
 _CHOOSE = "Choose an action in the Action cell on Control, then click Run."
 _READ = tuple(s for s in contract.ALL_SHEETS if s not in (contract.DASHBOARD, contract.VALIDATION))
-_STATUS_KEYS = ("last_run", "last_action", "last_result", "last_errors", "last_warnings")
+_STATUS_KEYS = ("last_run", "last_action", "last_result", "last_errors", "last_warnings", "last_duration")
 _DERIVED = ("derived_rag", "derived_start", "derived_end", "overdue_days")
 _TEXT_STARTS = ("=", "+", "-", "@")
 _now = dt.datetime.now  # a seam for the tests
+_clock = time.perf_counter  # likewise
 
 
 def validate_plan(book: Any = None) -> None:
@@ -84,6 +86,13 @@ class _Session:
         self.book = book
         self.grids: dict[str, list[list[Any]]] = {}
 
+    def progress(self, text: str | None) -> None:
+        """Say on Excel's status bar what is happening (None: give the bar back to Excel)."""
+        try:
+            self.book.app.status_bar = f"{TITLE}: {text}" if text else False
+        except Exception:  # noqa: BLE001 - an engine without a status bar (xlwings Server): the alert still comes
+            pass
+
     def grid(self, name: str) -> list[list[Any]]:
         if name not in self.grids:
             sheet = self.book.sheets[name]
@@ -129,15 +138,18 @@ def _caller(book: Any) -> Any:
 
 def _run(book: Any, action: str, work: Callable[[_Session], tuple[str, int | None, int | None]]) -> None:
     book = _caller(book)
+    started = _clock()
     session = _Session(book)
+    session.progress(f"{action}: reading the workbook…")
     try:
         message, errors, warnings = work(session)
     except CseplanError as exc:
         message, errors, warnings = str(exc), None, None
     except Exception as exc:  # noqa: BLE001 - the officer gets one line, never a traceback
         message, errors, warnings = f"Something went wrong: {_one_line(exc)}", None, None
+    session.progress(None)
     try:
-        _status(session, action, message, errors, warnings)
+        _status(session, action, message, errors, warnings, round(_clock() - started, 1))
     except Exception:  # noqa: BLE001 - no Control sheet to write to: the alert still says what happened
         pass
     book.app.alert(message, title=f"{TITLE}: {action}")
@@ -159,8 +171,9 @@ def _chosen_action(session: _Session) -> str | None:
     return None
 
 
-def _status(session: _Session, action: str, message: str, errors: int | None, warnings: int | None) -> None:
-    """The Control status rows: Last run, Last action, Last result, Errors, Warnings."""
+def _status(session: _Session, action: str, message: str, errors: int | None, warnings: int | None,
+            seconds: float) -> None:
+    """The Control status rows: Last run, Last action, Last result, Errors, Warnings, Run took (seconds)."""
     name = next(s.name for s in session.book.sheets if contract.CONTROL.matches(s.name))
     rows: dict[str, int] = {}
     for r, cells in enumerate(session.grid(name)):
@@ -169,7 +182,7 @@ def _status(session: _Session, action: str, message: str, errors: int | None, wa
             if key not in rows and isinstance(label, str) and contract.CONTROL.column(key).matches(label):
                 rows[key] = r + 1
     values = dict(zip(_STATUS_KEYS, (_now().replace(microsecond=0), action, message.splitlines()[0],
-                                     errors, warnings)))
+                                     errors, warnings, seconds)))
     sheet = session.book.sheets[name]
     ordered = sorted(rows.items(), key=lambda kv: kv[1])
     if ordered and [r for _, r in ordered] == list(range(ordered[0][1], ordered[0][1] + len(ordered))):
@@ -199,7 +212,9 @@ def _validate(session: _Session) -> tuple[str, int, int]:
     from .rules import check_plan
 
     plan = session.plan()
+    session.progress(f"Checking {plural(len(plan.activities), 'row', 'rows')}…")
     findings = check_plan(plan)
+    session.progress(f"Writing {plural(len(findings), 'finding', 'findings')}…")
     rows = [[f.severity, _link(f), f.code, f.activity_id, _cell(f.value), _cell(f.message)] for f in findings]
     session.replace_rows(session.sheet(contract.VALIDATION), contract.FIRST_DATA_ROW, rows,
                          len(contract.VALIDATION.columns))
@@ -239,6 +254,7 @@ def _refresh(session: _Session) -> tuple[str, int | None, int | None]:
     from .rag import rollup
 
     plan = session.plan()
+    session.progress(f"Working out RAG for {plural(len(plan.activities), 'activity', 'activities')}…")
     result = rollup(plan)
     notes = _write_derived(session, plan, result)
     now = _now()
@@ -246,8 +262,10 @@ def _refresh(session: _Session) -> tuple[str, int | None, int | None]:
         f"Refreshed {format_day(now.date())} {now:%H:%M}; RAG as of {format_day(result.as_of)}. The counts below "
         "the charts are written by Refresh dashboard; the live counts above update as you edit."
     )
+    session.progress("Evaluating and writing the dashboard…")
     session.replace_rows(session.sheet(contract.DASHBOARD), contract.DASHBOARD_TABLES_ROW,
                          _dashboard_rows(plan, result), 9)
+    session.progress("Saving a snapshot to History…")
     notes += _append_history(session, plan, result)
     overall = result.overall
     message = (f"Dashboard refreshed as of {format_day(result.as_of)}: overall {overall.summary} "
@@ -356,6 +374,7 @@ def _newsletter(session: _Session) -> tuple[str, int, int]:
     plan = session.plan()
     period = default_period(plan.settings.reporting_period, plan.as_of())
     folder = _output_folder(plan)
+    session.progress("Drawing charts and writing the Word draft…")
     result = draft(plan, period=period, out=folder / default_output(plan, period).name)
     return result.to_text(for_excel=True).rstrip("\n"), len(result.blocking), 0
 
