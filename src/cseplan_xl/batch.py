@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import os
+import stat
 import time
 from pathlib import Path
 
@@ -34,7 +35,10 @@ def discover(paths: Iterable[str]) -> list[Path]:
             if not matches:
                 raise InvalidValue(f"no files match {text!r}")
             for match in matches:
-                found.extend(_walk(match) if match.is_dir() else [match] if _is_workbook_name(match.name) else [])
+                if match.is_dir():
+                    found.extend(_walk(match))
+                elif _is_workbook_name(match.name) and _regular(match):
+                    found.append(match)
     unique: dict[Path, None] = {}
     for p in found:
         unique.setdefault(p, None)
@@ -45,8 +49,17 @@ def _walk(folder: Path) -> list[Path]:
     out: list[Path] = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        out.extend(Path(root) / name for name in sorted(files) if _is_workbook_name(name))
+        paths = (Path(root) / name for name in sorted(files) if _is_workbook_name(name))
+        out.extend(path for path in paths if _regular(path))
     return out
+
+
+def _regular(path: Path) -> bool:
+    """True for a regular file (through a link): a FIFO, device or socket in a folder is skipped, never opened."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True  # unreadable: reported with its reason rather than dropped
 
 
 def _is_workbook_name(name: str) -> bool:

@@ -15,15 +15,15 @@ from pathlib import Path
 from . import contract
 from .contract import SheetSpec, normalise_header
 from .errors import MissingColumnsError, MissingSheetError, UnreadableWorkbookError
-from .findings import INFO, WARNING, Finding, column_index, column_letter
+from .findings import INFO, WARNING, Finding, column_letter
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs a cold start ~10 ms
 if TYPE_CHECKING:
-    import zipfile
     from collections.abc import Callable, Iterator
     from typing import Any
 
-READABLE_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+READABLE_SUFFIXES = (".xlsx", ".xlsm", ".xls")  # an old .xls is at most 65,536 x 256 cells
+_UNCHECKED_SUFFIXES = (".xlsb", ".ods")
 _HEADER_SCAN_ROWS = 30
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
@@ -95,9 +95,20 @@ class WorkbookData:
 def read_workbook(path: str | Path) -> WorkbookData:
     """Read every sheet the contract knows from a workbook; raise a CseplanError when it is unusable."""
     path = Path(path)
-    book = _open(path)
+    book, package = _open(path)
     names = list(book.sheet_names)
-    return _assemble(path, names, lambda name: _rows(book, path, name), lambda found: _error_cells(path, found))
+
+    def errors(found: list[str]) -> dict[str, dict[tuple[int, int], str]]:
+        if package is None:
+            return {}
+        return {name: extent.errors for name in found if (extent := package.extent(name)) and extent.errors}
+
+    def rows(name: str) -> Iterator[list[Any]]:
+        if package is not None:
+            package.check_sheet(path, name)
+        return _rows(book, path, name)
+
+    return _assemble(path, names, rows, errors)
 
 
 def workbook_from_grids(name: str | Path, grids: dict[str, list[list[Any]]]) -> WorkbookData:
@@ -156,27 +167,37 @@ def _assemble(path: Path, names: list[str], grid: Callable[[str], Iterator[list[
 # --- opening -----------------------------------------------------------------------------------
 
 
-def _open(path: Path) -> Any:
-    """Open with calamine, translating every way a file can be unusable into one plain line."""
+def _open(path: Path) -> tuple[Any, Any]:
+    """Open with calamine, translating every way a file can be unusable into one plain line.
+
+    An .xlsx/.xlsm is checked part by part first (container.check_package): no zip bomb, no damaged part, no sheet
+    too large to read; the check also finds the Excel error values calamine reads as blanks."""
+    import os
+
     from python_calamine import CalamineWorkbook
 
-    if not path.exists():
-        raise UnreadableWorkbookError(f"{path}: no such file")
-    if path.is_dir():
-        raise UnreadableWorkbookError(f"{path}: is a folder, not a workbook")
+    from .container import check_package, open_regular
+
+    if path.name.startswith("~$"):
+        raise UnreadableWorkbookError(f"{path}: this is Excel's lock file for an open workbook, not a workbook")
+    fd = open_regular(path)  # never a FIFO, device or socket: those would hang or never end
     try:
-        with path.open("rb") as fh:
-            head = fh.read(4096)
+        head = os.read(fd, 4096)
     except OSError as exc:
         raise UnreadableWorkbookError(f"{path}: cannot be opened ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
     if not head:
         raise UnreadableWorkbookError(f"{path}: the file is empty (0 bytes)")
     suffix = path.suffix.lower()
-    if path.name.startswith("~$"):
-        raise UnreadableWorkbookError(f"{path}: this is Excel's lock file for an open workbook, not a workbook")
+    if suffix in _UNCHECKED_SUFFIXES:
+        raise UnreadableWorkbookError(
+            f"{path}: {suffix} workbooks are not read (their size cannot be checked before reading); "
+            "save it as .xlsx or .xlsm")
     if suffix not in READABLE_SUFFIXES:
         raise UnreadableWorkbookError(f"{path}: not a workbook (expected .xlsx or .xlsm)")
-    if suffix in (".xlsx", ".xlsm", ".xlsb"):
+    package = None
+    if suffix in (".xlsx", ".xlsm"):
         if head.startswith(_CFB_MAGIC):
             with path.open("rb") as fh:
                 encrypted = _ENCRYPTED_MARK in fh.read(1 << 20)
@@ -190,8 +211,9 @@ def _open(path: Path) -> Any:
         if not head.startswith(b"PK"):
             kind = "a text or CSV file" if _looks_like_text(head) else "not a workbook"
             raise UnreadableWorkbookError(f"{path}: {kind} despite its {suffix} name")
+        package = check_package(path)
     try:
-        return CalamineWorkbook.from_path(str(path))
+        return CalamineWorkbook.from_path(str(path)), package
     except Exception as exc:  # calamine raises its own and OS errors; all mean "unusable"
         raise UnreadableWorkbookError(f"{path}: cannot be read as a workbook ({_reason(exc)})") from None
 
@@ -230,62 +252,6 @@ def _rows(book: Any, path: Path, name: str) -> Iterator[list[Any]]:
         return rows
     pad = [""] * skipped
     return (pad + cells for cells in rows)
-
-
-def _error_cells(path: Path, names: list[str]) -> dict[str, dict[tuple[int, int], str]]:
-    """Excel error values by sheet and (row, col), 0-based: calamine reads them as blanks."""
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        return {}
-    import zipfile
-
-    found: dict[str, dict[tuple[int, int], str]] = {}
-    try:
-        with zipfile.ZipFile(path) as zf:
-            # Most workbooks hold no error value: look for one before working out which part is which sheet.
-            marked: dict[str, bytes] = {}
-            for part in zf.namelist():
-                if part.startswith("xl/worksheets/") and part.endswith(".xml"):
-                    xml = zf.read(part)
-                    if b't="e"' in xml:
-                        marked[part] = xml
-            if not marked:
-                return {}
-            parts = _sheet_parts(zf)
-            for name in names:
-                sheet_xml = marked.get(parts.get(name, ""))
-                if sheet_xml is None:
-                    continue
-                cells = {}
-                for m in re.finditer(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>.*?<v>([^<]*)</v>', sheet_xml):
-                    cells[(int(m.group(2)) - 1, column_index(m.group(1).decode()))] = m.group(3).decode()
-                found[name] = cells
-    except (zipfile.BadZipFile, KeyError, OSError):
-        return {}
-    return found
-
-
-def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    book = zf.read("xl/workbook.xml").decode("utf-8", "replace")
-    rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    targets = {
-        m.group(1): m.group(2)
-        for m in re.finditer(r'<Relationship[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels)
-    }
-    targets.update(
-        {m.group(2): m.group(1) for m in re.finditer(r'<Relationship[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)}
-    )
-    parts = {}
-    for m in re.finditer(r'<sheet [^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"', book):
-        target = targets.get(m.group(2), "")
-        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        parts[_unescape(m.group(1))] = target
-    return parts
-
-
-def _unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace(
-        "&amp;", "&"
-    )
 
 
 # --- tables ------------------------------------------------------------------------------------
