@@ -13,17 +13,18 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from cseplan_xl import build
-
 PLAN = [["ID", "Activity", "When", "Who", "RAG Status"],
         ["A1", "Poster campaign", "Nov 2017", "CT", "Green"],
         ["A2", "Schools assembly", "Autumn 2018", "LW", None]]
-CONTROL = [["Plan start", dt.date(2017, 9, 1)], ["Plan end", dt.date(2019, 8, 31)], ["As-of date", dt.date(2018, 3, 31)]]
+CONTROL = [["Plan start", dt.date(2017, 9, 1)], ["Plan end", dt.date(2019, 8, 31)],
+           ["As-of date", dt.date(2018, 3, 31)]]
 
 
-def plain_book(path: Path, extra: dict[str, list[tuple[int, int, str]]] | None = None, hidden: str = "") -> Path:
-    """A small valid plan (Plan, Control); extra puts stray values at (row, col) 0-based on a sheet, written into
-    the sheet's XML (XlsxWriter would hold a million-row sheet in memory to write one far cell)."""
+def plain_book(path: Path, extra: dict[str, list[tuple[int, int, str]]] | None = None, hidden: str = "",
+               more: tuple[str, ...] = ()) -> Path:
+    """A small valid plan (Plan, Control, and sheets named in more); extra puts stray values at (row, col)
+    0-based on a sheet, written into the sheet's XML (XlsxWriter would hold a million-row sheet in memory to write
+    one far cell)."""
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(path))
@@ -38,6 +39,9 @@ def plain_book(path: Path, extra: dict[str, list[tuple[int, int, str]]] | None =
                     ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), dates)
                 elif value is not None:
                     ws.write(r, c, value)
+    for name in more:
+        sheets[name] = wb.add_worksheet(name)
+        sheets[name].write(0, 0, "Interpreter_Win")
     if hidden:
         sheets["Control"].activate()
         sheets["Plan"].hide()
@@ -194,10 +198,9 @@ def cases(folder: Path) -> dict[str, tuple[Path, str]]:
         "Control: used range A1:XFD1048576")
     add("stray-xfd5000", plain_book(folder / "stray_xfd5000.xlsx", {"Plan": [(4999, 16383, "x")]}),
         "used range A1:XFD5000 is 82 million cells")
-    # Damaged deflate data in a part that is never read as a table (the xlwings.conf sheet of a built workbook).
-    built = folder / "damaged_conf.xlsm"
-    built.write_bytes(build.workbook_bytes())
-    conf = _part_of_sheet(built, "xlwings.conf")
+    # Damaged deflate data in a part that is never read as a table (an xlwings.conf sheet, third in the book).
+    built = plain_book(folder / "damaged_conf.xlsm", more=("xlwings.conf",))
+    conf = "xl/worksheets/sheet3.xml"
     parts = [Part(n, raw=b"\xff" * 64 + d[:100], size=len(d), crc=zlib.crc32(d)) if n == conf else Part(n, d)
              for n, d in read_parts(built)]
     write_zip(built, parts)
@@ -236,11 +239,6 @@ def cases(folder: Path) -> dict[str, tuple[Path, str]]:
 
 def _laughs() -> bytes:
     lines = [b'<?xml version="1.0"?>', b'<!DOCTYPE sst [', b'<!ENTITY l0 "ha">']
-    lines += [f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">'.encode() for i in range(1, 10)]
+    lines += [f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">'.encode() for i in range(1, 10)]
     return b"\n".join(lines + [b"]>"])
 
-
-def _part_of_sheet(path: Path, sheet: str) -> str:
-    from cseplan_xl.container import check_package
-
-    return check_package(path).sheet_parts[sheet]

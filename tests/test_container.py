@@ -14,7 +14,6 @@ from cseplan_xl.errors import UnreadableWorkbookError
 from cseplan_xl.read import read_workbook
 
 
-
 def _refusal(path: Path) -> str:
     with pytest.raises(UnreadableWorkbookError) as info:
         read_workbook(path)

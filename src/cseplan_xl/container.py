@@ -20,6 +20,12 @@ from pathlib import Path
 from .errors import UnreadableWorkbookError
 from .findings import column_index, column_letter
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs a cold start ~10 ms
+if TYPE_CHECKING:
+    import zipfile
+    from collections.abc import Iterable, Iterator
+    from typing import BinaryIO
+
 # The limits (README, "Limits"). A part inflating beyond MAX_PART_BYTES, or by more than MAX_RATIO times once over
 # RATIO_FROM_BYTES, is refused as a likely zip bomb; a sheet that is read may span at most MAX_CELLS cells from A1
 # (every row of columns A:AF), which keeps calamine's dense grid under about 1 GB.
@@ -135,7 +141,7 @@ def check_package(path: Path) -> Package:
             if len(infos) > MAX_PARTS:
                 raise UnreadableWorkbookError(f"{path}: the file holds {len(infos):,} parts, more than the "
                                               f"{MAX_PARTS:,} a workbook has; it is not read")
-            sheet_parts = _sheet_parts(zf, path)
+            sheet_parts = _sheet_parts(zf, fh, path)
             names = {part: name for name, part in sheet_parts.items()}
             extents: dict[str, SheetExtent] = {}
             total = 0
@@ -156,7 +162,7 @@ def check_package(path: Path) -> Package:
     return Package(sheet_parts, extents)
 
 
-def _check_declared(path: Path, info, what: str) -> None:
+def _check_declared(path: Path, info: zipfile.ZipInfo, what: str) -> None:
     if info.flag_bits & 0x1:
         raise UnreadableWorkbookError(f"{path}: {what} is encrypted inside the zip; save an unprotected copy")
     if info.compress_type not in (0, 8):
@@ -177,7 +183,7 @@ def _damaged(path: Path, what: str, why: str = "cannot be decompressed") -> Unre
     return UnreadableWorkbookError(f"{path}: the file is damaged ({what} {why}); open and re-save it in Excel")
 
 
-def _stream(fh, info, path: Path, what: str):
+def _stream(fh: BinaryIO, info: zipfile.ZipInfo, path: Path, what: str) -> Iterator[bytes]:
     """A part's inflated bytes in chunks of at most _CHUNK, held to its declared size, the limits and its CRC."""
     fh.seek(info.header_offset)
     header = fh.read(_LOCAL_HEADER.size)
@@ -209,7 +215,7 @@ def _stream(fh, info, path: Path, what: str):
         raise _damaged(path, what, "fails its checksum")
 
 
-def _inflate(inflate, raw: bytes, path: Path, what: str):
+def _inflate(inflate: zlib._Decompress | None, raw: bytes, path: Path, what: str) -> Iterator[bytes]:
     """The bytes raw inflates to, at most _CHUNK at a time (raw itself when stored)."""
     if inflate is None:
         if raw:
@@ -224,7 +230,7 @@ def _inflate(inflate, raw: bytes, path: Path, what: str):
         raise _damaged(path, what) from None
 
 
-def _scan(fh, info, path: Path, what: str, extent: SheetExtent | None) -> None:
+def _scan(fh: BinaryIO, info: zipfile.ZipInfo, path: Path, what: str, extent: SheetExtent | None) -> None:
     """Stream one part; for a worksheet, note its farthest value cells and its error cells."""
     if extent is None:
         for _ in _stream(fh, info, path, what):
@@ -247,7 +253,7 @@ def _scan(fh, info, path: Path, what: str, extent: SheetExtent | None) -> None:
         extent.rows = rows
 
 
-def _cells(pieces):
+def _cells(pieces: Iterable[bytes]) -> Iterator[bytes]:
     """The stream re-cut so that no cell element straddles two chunks."""
     carry = b""
     for piece in pieces:
@@ -274,10 +280,10 @@ def _row_of(cell: str) -> int:
     return int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
 
 
-def _sheet_parts(zf, path: Path) -> dict[str, str]:
+def _sheet_parts(zf: zipfile.ZipFile, fh: BinaryIO, path: Path) -> dict[str, str]:
     """Sheet name -> worksheet part, from xl/workbook.xml and its relationships (both small, read whole)."""
-    book = _small(zf, "xl/workbook.xml", path)
-    rels = _small(zf, "xl/_rels/workbook.xml.rels", path)
+    book = _small(zf, fh, "xl/workbook.xml", path)
+    rels = _small(zf, fh, "xl/_rels/workbook.xml.rels", path)
     targets = {}
     for m in re.finditer(r"<Relationship\b[^>]*>", rels):
         tag = m.group(0)
@@ -292,13 +298,13 @@ def _sheet_parts(zf, path: Path) -> dict[str, str]:
         rid = re.search(r'\br:id\s*=\s*["\']([^"\']+)', tag)
         if not (name and rid):
             continue
-        target = targets.get(rid.group(1), "")
-        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        parts[_unescape(name.group(1))] = os.path.normpath(target).replace(os.sep, "/")
+        given = targets.get(rid.group(1), "")
+        part = given.lstrip("/") if given.startswith("/") else "xl/" + given
+        parts[_unescape(name.group(1))] = os.path.normpath(part).replace(os.sep, "/")
     return parts
 
 
-def _small(zf, part: str, path: Path) -> str:
+def _small(zf: zipfile.ZipFile, fh: BinaryIO, part: str, path: Path) -> str:
     """A small part's text, "" when absent; damage or excess size is one line."""
     try:
         info = zf.getinfo(part)
@@ -306,7 +312,7 @@ def _small(zf, part: str, path: Path) -> str:
         return ""
     if info.file_size > _SMALL_PART or info.compress_type not in (0, 8) or info.flag_bits & 0x1:
         raise _damaged(path, f"part {part!r}", "is not a workbook part Excel writes")
-    data = b"".join(_stream(zf.fp, info, path, f"part {part!r}"))
+    data = b"".join(_stream(fh, info, path, f"part {part!r}"))
     return data.decode("utf-8", "replace")
 
 
