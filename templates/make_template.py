@@ -147,7 +147,7 @@ def _legend(doc) -> None:
     p.paragraph_format.space_before = Pt(2)
     p.add_run("Activities by theme on {{ as_of }}; Status is the worst in the row. ")
     p.add_run("Key: ").bold = True
-    p.add_run("{% for l in legend %}{{ l.rag }} = {{ l.short }}{% if not loop.last %}; {% endif %}{% endfor %}.")
+    p.add_run("{{ legend_text }}.")
 
 
 def _chart(doc, name: str) -> None:
@@ -241,7 +241,7 @@ def build(out: Path = OUT) -> Path:
 
     doc.add_heading("What is next: {{ next_period.title }}", level=2)
     _tag(doc, "{%p for n in next %}")
-    _bullet(doc, "{{ n.when }}: ", "{{ n.activity }}")
+    _bullet(doc, "{{ n.date }}: ", "{{ n.activity }}{% if n.moved %} ({{ n.moved }}){% endif %}")
     _tag(doc, "{%p endfor %}")
     _tag(doc, "{%p if next_more %}")
     doc.add_paragraph("…and {{ next_more }} more.")
@@ -255,6 +255,13 @@ def build(out: Path = OUT) -> Path:
 
     doc.add_heading("Contact", level=2)
     doc.add_paragraph("Questions or feedback: {{ contact_mailbox }}.")
+
+    _tag(doc, "{%p if appendix %}")
+    doc.add_heading("For the officer: the full figures (delete before sending)", level=2)
+    _tag(doc, "{%p for line in appendix %}")
+    doc.add_paragraph("{{ line }}", style="Caption")
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p endif %}")
 
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER

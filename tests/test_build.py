@@ -229,7 +229,7 @@ def test_demo_progress_and_evaluation_data(built):
 
 def test_plan_is_an_excel_table_naming_the_plan_columns(built):
     table = ElementTree.fromstring(_member(built["real"], "xl/tables/table1.xml"))
-    assert table.get("name") == "PlanTable" and table.get("ref") == "A2:S26"
+    assert table.get("name") == "PlanTable" and table.get("ref") == "A2:U26"
     assert [col.get("name") for col in table.iterfind("m:tableColumns/m:tableColumn", NS)] == [
         col.header for col in c.PLAN.columns]
 
@@ -245,7 +245,7 @@ def test_plan_dropdowns_and_colours_reference_the_lists(built):
     assert names["List_rag_values"] == "Lists!$D$3:$D$7"
     assert names["List_actions"] == "Lists!$M$3:$M$5"
     colours = re.findall(r'<conditionalFormatting sqref="([A-Z]+)3:[A-Z]+1000">', sheet)
-    assert colours == ["A", "A", "I", "P"]  # A3:S1000 and A3:A1000: the Validation marks; I and P: RAG colours
+    assert colours == ["A", "A", "I", "R"]  # A3:U1000 and A3:A1000: the Validation marks; I and R: RAG colours
     assert sheet.count('operator="equal"') == 10
 
 
@@ -265,7 +265,7 @@ def test_dashboard_live_table_has_a_row_per_lists_theme(built):
     assert [f[f"A{r}"] for r in (7, 12, 16)] == [
         'IF(Lists!$C$3="","",Lists!$C$3)', 'IF(Lists!$C$8="","",Lists!$C$8)', 'IF(Lists!$C$12="","",Lists!$C$12)']
     assert "A17" not in f and "A18" not in f
-    assert f["C7"] == 'IF($A7="","",COUNTIFS(Plan!$D$3:$D$1000,$A7,Plan!$P$3:$P$1000,C$6))'
+    assert f["C7"] == 'IF($A7="","",COUNTIFS(Plan!$D$3:$D$1000,$A7,Plan!$R$3:$R$1000,C$6))'
     assert f["K16"] == 'IF($A16="","",COUNTIFS(Plan!$D$3:$D$1000,$A16,Plan!$I$3:$I$1000,K$6))'
     assert f["Q7"] == 'IF($A7="","",COUNTIFS(Plan!$D$3:$D$1000,$A7,Plan!$E$3:$E$1000,"<>"))'
     assert f["B7"] == ('IF(N(C7)>0,"Red",IF(N(D7)>0,"Amber",IF(N(E7)>0,"Green",IF(N(G7)>0,"Grey",'
@@ -274,7 +274,7 @@ def test_dashboard_live_table_has_a_row_per_lists_theme(built):
     # Other: all activities less those counted under a Lists theme, so the rows add up to the total.
     assert (f["C17"], f["Q17"], f["H17"]) == ("C18-SUM(C7:C16)", "Q18-SUM(Q7:Q16)", "SUM(C17:G17)")
     assert (f["C18"], f["Q18"], f["P18"]) == (
-        "COUNTIFS(Plan!$P$3:$P$1000,C$6)", 'COUNTIFS(Plan!$E$3:$E$1000,"<>")', "Q18-SUM(K18:O18)")
+        "COUNTIFS(Plan!$R$3:$R$1000,C$6)", 'COUNTIFS(Plan!$E$3:$E$1000,"<>")', "Q18-SUM(K18:O18)")
 
 
 def test_dashboard_marks_campaign_months_from_the_social_and_media_logs(built):

@@ -183,15 +183,18 @@ def test_social_per_platform(full):
 def test_media_tallies(full):
     med = evaluate(full).to_dict()["media"]
     t = med["overall"]
-    assert t["items"] == 5
+    # The item coded tone 7 (row 6) has an error finding (code-out-of-range), so it is left out of every figure.
+    assert t["items"] == 4
     assert t["tone_counts"] == {"-2": 0, "-1": 1, "0": 1, "+1": 1, "+2": 1}
-    assert (t["tone_not_coded"], t["positive"], t["negative"], t["net_tone"], t["mean_tone"]) == (1, 2, 1, 1, 0.5)
-    assert (t["prominence_weighted"], t["broadcast_seconds"], t["mean_key_messages"]) == (9, 135, 2.5)
-    assert t["reporting_route"] == {"given": 2, "not_given": 1, "not_recorded": 2, "share": pytest.approx(2 / 3)}
+    assert (t["tone_not_coded"], t["positive"], t["negative"], t["net_tone"], t["mean_tone"]) == (0, 2, 1, 1, 0.5)
+    assert (t["prominence_weighted"], t["broadcast_seconds"], t["mean_key_messages"]) == (8, 135, 2.5)
+    assert t["reporting_route"] == {"given": 2, "not_given": 1, "not_recorded": 1, "share": pytest.approx(2 / 3)}
     assert [(g["key"], g["items"], g["net_tone"], g["prominence_weighted"]) for g in med["by_tier"]] == [
-        ("local", 2, 2, 4), ("national", 1, 0, 2), ("regional", 2, -1, 3)]
-    assert [(g["key"], g["items"]) for g in med["by_campaign"]] == [("Breck", 3), ("DBAA", 2)]
-    assert med["notes"] == ["tone outside -2..+2 left uncoded (rows 6)"]
+        ("local", 2, 2, 4), ("national", 1, 0, 2), ("regional", 1, -1, 2)]
+    assert [(g["key"], g["items"]) for g in med["by_campaign"]] == [("Breck", 3), ("DBAA", 1)]
+    assert med["notes"] == []
+    assert evaluate(full).left_out[0] == {"cell": "Media!E6", "reason": "Tone 7 is outside the coding "
+                                                                           "frame (-2 to 2)"}
     assert "advertising" not in json.dumps(med).replace("No advertising value equivalent", "")
 
 
@@ -199,17 +202,20 @@ def test_media_codes_are_checked_against_the_contract_ranges(full, monkeypatch):
     from cseplan_xl import contract
 
     monkeypatch.setattr(contract, "PROMINENCE_RANGE", (1, 2))
-    med = evaluate(full).to_dict()["media"]
-    assert med["notes"][1] == "prominence outside 1..2 left uncoded (rows 2)"
-    assert med["overall"]["prominence_weighted"] == 6  # 9 without the headline item's 3
+    ev = evaluate(full)
+    assert [item["cell"] for item in ev.left_out] == ["Media!E6", "Anecdotes!G3"]  # rows with error findings
+    med = ev.to_dict()["media"]
+    assert med["notes"] == ["prominence outside 1..2 left uncoded (rows 2)"]
+    assert med["overall"]["prominence_weighted"] == 5  # 8 without the headline item's 3
 
 
 def test_anecdote_counts(full):
     an = evaluate(full).to_dict()["anecdotes"]
-    assert (an["total"], an["publishable"], an["marked_publish_not_cleared"], an["undated"]) == (3, 1, 1, 1)
-    assert an["by_source_type"] == [{"key": "Parent or carer", "total": 1, "publishable": 0},
-                                    {"key": "Professional", "total": 2, "publishable": 1}]
+    # Row 3 (Publish without anonymisation) has an error finding, so it is left out of the counts.
+    assert (an["total"], an["publishable"], an["marked_publish_not_cleared"], an["undated"]) == (2, 1, 0, 1)
+    assert an["by_source_type"] == [{"key": "Professional", "total": 2, "publishable": 1}]
     assert an["publishable_rows"] == [2]
+    assert an["quotable"] == [{"row": 2, "date": "2018-01-15"}]
 
 
 def test_missing_and_empty_sheets_give_no_data(book):
@@ -229,7 +235,8 @@ def test_views_are_json_text_and_csv(full):
     ev = evaluate(full)
     d = ev.to_dict()
     assert json.loads(json.dumps(d, allow_nan=False)) == d
-    assert list(d) == ["as_of", "period", "baseline", "partner_facing", "referrals", "social", "media", "anecdotes"]
+    assert list(d) == ["as_of", "period", "baseline", "partner_facing", "left_out", "referrals", "social", "media",
+                       "anecdotes"]
     text = ev.to_text()
     assert text.startswith("Evaluation for Q1 2018 (January to March 2018), as of 10 Apr 2018\n")
     assert "  Referrals from teenage boys rose from 6 to 11" in text

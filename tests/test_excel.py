@@ -175,7 +175,7 @@ def test_the_plan_marks_come_from_the_validation_sheet(demo_path):
 
     with zipfile.ZipFile(demo_path) as zf:
         sheet = zf.read("xl/worksheets/sheet2.xml").decode()
-    assert 'sqref="A3:S1000"' in sheet
+    assert 'sqref="A3:U1000"' in sheet
     assert 'COUNTIFS(Validation!$B$3:$B$5000,"Plan!"&amp;ADDRESS(ROW(),COLUMN(),4),' in sheet
     assert 'COUNTIFS(Validation!$B$3:$B$5000,"Plan!??"&amp;ROW(),Validation!$A$3:$A$5000,"error")' in sheet
 
@@ -194,7 +194,7 @@ def test_validate_on_the_real_workbook_finds_no_errors(real_path):
 def test_refresh_writes_only_the_derived_columns_of_the_plan(demo_path):
     book, actions = run(excel.refresh_dashboard, demo_path)
     plan_writes = writes(book, actions, "Plan")
-    assert [cell_of(a) for a in plan_writes] == ["P3", "Q3", "R3", "S3"]
+    assert [cell_of(a) for a in plan_writes] == ["R3", "S3", "T3", "U3"]
     assert all(a["start_column"] >= 15 and a["column_count"] == 1 for a in plan_writes)
     result = rollup(load_plan(demo_path))
     assert [v[0] for v in plan_writes[0]["values"]] == [s.derived_rag for s in result.statuses]
@@ -257,7 +257,10 @@ def test_draft_newsletter_writes_a_docx_and_never_overwrites(demo_path, tmp_path
     book, actions = run(excel.draft_newsletter, demo_path, edit={"Control!B12": str(out)})
     text = alert(actions)
     path = out / "NSCB_2018Q1_draft.docx"
-    assert re.fullmatch(rf"Wrote {re.escape(str(path))} \(\d+ words\)\.", text)
+    assert re.fullmatch(rf"Wrote {re.escape(str(path))} \(\d+ words\)\.", text.splitlines()[0])
+    # the cells left out of the figures are named for the officer, outside the article
+    assert text.splitlines()[1:3] == ["Left out of the figures (also in the document's properties, Comments):",
+                                      "  Referrals!D10: teenage boys (5) is more than boys (3)"]
     assert path.read_bytes()[:2] == b"PK"
     book, actions = run(excel.draft_newsletter, demo_path, edit={"Control!B12": str(out)})
     first, second = alert(actions).splitlines()[:2]

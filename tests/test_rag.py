@@ -122,13 +122,17 @@ def test_rebaselined_row_is_judged_on_its_new_when():
     s = status("Sept 2018", D(2018, 3, 31), "Green", original_when="Feb 2018",
                rebaseline_reason="film delayed; schools roll-out instead")
     assert (s.derived_rag, s.overdue, s.start) == ("Green", False, D(2018, 9, 1))
-    assert s.reason.endswith('re-baselined from "Feb 2018" (film delayed; schools roll-out instead)')
+    assert s.reason.endswith("moved from Feb 2018 to Sept 2018 (film delayed; schools roll-out instead)")
+    assert (s.moved_from, s.moved_to, s.slip_days) == ("Feb 2018", "Sept 2018", 214)  # 28 Feb -> 30 Sep
 
 
-def test_redated_without_a_reason_stays_red_on_the_original_date():
+def test_redated_without_a_reason_is_still_dated_from_its_current_when():
+    # One schedule per activity: the missing reason is a validation error (rebaseline-reason-missing), not a
+    # second set of dates.
     s = status("Sept 2018", D(2018, 3, 31), "Green", original_when="Feb 2018")
-    assert (s.derived_rag, s.overdue_days, s.end) == ("Red", 31, D(2018, 2, 28))
-    assert "a new date needs a re-baseline reason" in s.reason
+    assert (s.derived_rag, s.overdue_days, s.start, s.end) == ("Green", None, D(2018, 9, 1), D(2018, 9, 30))
+    assert s.reason.endswith("moved from Feb 2018 to Sept 2018 (no re-baseline reason given)")
+    assert s.to_dict()["slip_days"] == 214
 
 
 # --- repeating activities --------------------------------------------------------------------------
@@ -360,8 +364,9 @@ def test_json_keys_are_the_issue_keys():
     r = rollup(make_plan(_demo_activities()), as_of=D(2018, 3, 31))
     data = json.loads(json.dumps(r.to_dict()))
     assert list(data) == [
-        "as_of", "overall", "groups", "activities", "overdue", "upcoming", "unscheduled", "disagreements",
-        "changes", "legend",
+        "as_of", "overall", "groups", "activities", "overdue", "upcoming", "unscheduled", "not_started",
+        "completed", "moved", "period", "delivered", "next_period", "planned", "counts", "disagreements",
+        "changes", "legend", "legend_text",
     ]
     assert data["as_of"] == "2018-03-31"
     assert data["overall"] == {
@@ -372,6 +377,7 @@ def test_json_keys_are_the_issue_keys():
     assert data["activities"][0] == {
         "id": "A5", "activity": "activity on row 5", "reported_rag": "Amber", "derived_rag": "Red",
         "overdue": True, "overdue_days": 31, "start": "2018-02-01", "end": "2018-02-28",
+        "moved_from": None, "moved_to": None, "slip_days": None,
     }
     assert all(tuple(a) == ACTIVITY_KEYS for a in data["activities"])
     assert data["overdue"][1]["overdue_days"] == 31

@@ -131,6 +131,11 @@ PLAN = SheetSpec(
                help="Optional: overrides the start read from When."),
         Column("End", "end", DATE, aliases=("End date",), width=12,
                help="Optional: overrides the end read from When."),
+        Column("Delivered on", "delivered_on", aliases=("Delivered", "Completed on", "Date delivered", "Done on"),
+               width=14, help="Optional: the day it was delivered; for a repeating activity each day an occurrence "
+                              "was done, separated by ';' (e.g. 20/03/2018; 19/06/2018)."),
+        Column("Short title", "short_title", aliases=("Short name",), width=24,
+               help="Optional: a few words naming the activity in the newsletter."),
         Column("Derived RAG", "derived_rag", output=True, width=12),
         Column("Derived start", "derived_start", DATE, output=True, width=13),
         Column("Derived end", "derived_end", DATE, output=True, width=13),
@@ -328,6 +333,8 @@ RAG_MEANING = {
     BLUE: "complete",
     GREY: "unscheduled or not yet rated",
 }
+# The one RAG legend: the CLI, the workbook and the newsletter all show this text.
+RAG_LEGEND = "; ".join(f"{rag} = {meaning}" for rag, meaning in RAG_MEANING.items())
 RAG_COLOURS = {RED: "#C00000", AMBER: "#FFC000", GREEN: "#00B050", BLUE: "#2F75B5", GREY: "#A6A6A6"}
 _RAG_ALIASES = {
     "red": RED, "r": RED,

@@ -9,16 +9,18 @@ equivalent; never an engagement rate pooled across platforms.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import contract
 from .dates import format_day
-from .disclosure import WITHHELD, Relation, protect
+from .disclosure import WITHHELD, Relation, is_small, protect, publishable_count
 from .errors import InvalidValue
-from .period import Period, default_period, parse_period
-from .stats import RateRatio, plain_words, rate_ratio, wilson_interval
+from .findings import cell_address
+from .period import Period, default_period, make_period, parse_period
+from .stats import RateRatio, partner_words, plain_words, rate_ratio, wilson_interval
 from .words import plural
 
 SAME_PERIOD_LAST_YEAR = "same-period-last-year"
@@ -33,7 +35,8 @@ DEFINITIONS = {
     "referrals": "CSE referrals recorded per month on the Referrals sheet (all, boys, teenage boys 13-17). "
                  "Rates are per month of recorded figures; a month with no figure is left out, never counted as zero.",
     "social": "Engagements (reactions + comments + shares + saves + clicks) per post, summed per platform; "
-              "engagement rate = engagements / the named denominator (views, else impressions, else reach) "
+              "engagement rate = engagements / the denominator the platform's Metric definition names (views, "
+              "impressions, reach or followers), else the first of views, impressions, reach the posts report, "
               "over the posts that report it. Rates are per platform and never pooled across platforms.",
     "media": f"Traditional media items coded on the Media sheet: tone {contract.TONE_RANGE[0]}.."
              f"{contract.TONE_RANGE[1]:+d}, prominence 3 headline/lead, "
@@ -73,6 +76,8 @@ class Evaluation:
     media: dict[str, Any]
     anecdotes: dict[str, Any]
     raw: dict[str, Any] = field(default_factory=dict, repr=False)  # counts the partner view protects
+    left_out: list[dict[str, str]] = field(default_factory=list)  # cells kept out of every figure, and why
+    baseline_partner: dict[str, str] = field(default_factory=dict)  # the baseline in the article's words
 
     @property
     def baseline_words(self) -> str:
@@ -85,8 +90,10 @@ class Evaluation:
             "as_of": self.as_of.isoformat(),
             "period": self.period.to_dict(),
             "baseline": {"method": self.baseline_method, "description": self.baseline_words,
+                         "partner_words": dict(self.baseline_partner),
                          "periods": [p.to_dict() for p in self.baseline_periods]},
             "partner_facing": partner_facing,
+            "left_out": self.left_out,
             "referrals": self.referrals,
             "social": self.social,
             "media": self.media,
@@ -116,6 +123,9 @@ class Evaluation:
         if partner_facing:
             lines.append("Partner-facing: counts below 5 show as 'fewer than 5'; some figures are withheld "
                          "so that none can be worked out by subtraction.")
+        if self.left_out:
+            lines += ["", f"Left out of the figures ({len(self.left_out)}):"]
+            lines += [f"  {item['cell']}: {item['reason']}" for item in self.left_out]
         lines += ["", "Referrals"]
         ref = d["referrals"]
         if ref["status"] != "ok":
@@ -136,7 +146,9 @@ class Evaluation:
         else:
             for p in soc["platforms"]:
                 rate = "no rate (no denominator)" if p["engagement_rate"] is None else (
-                    f"{100 * p['engagement_rate']:.2f}% of {p['denominator']}")
+                    f"{100 * p['engagement_rate']:.2f}% of {p['denominator']} (as {p['denominator_from']} says)"
+                    if p["denominator_from"] == "the Metric definition" else
+                    f"{100 * p['engagement_rate']:.2f}% of {p['denominator']} ({p['denominator_from']})")
                 lines.append(f"  {p['platform']}: {plural(p['posts'], 'post')}, {p['engagements']} engagements, {rate}")
             lines += [f"  Note: {n}" for n in soc["notes"]]
         lines += ["", "Traditional media"]
@@ -185,8 +197,11 @@ def evaluate(
     )
     meta = {"period": period_obj.to_dict(), "baseline": _baseline_words(
         method if method == SAME_PERIOD_LAST_YEAR else f"{PRE_PERIOD}:{k}", baseline_periods)}
+    bwords = _baseline_partner_words(method, period_obj, baseline_periods)
     raw: dict[str, Any] = {}
     sections = {}
+    left_out: list[dict[str, str]] = []
+    rejected = _rejected_rows(plan, as_of_date)
     for name in ("referrals", "social", "media", "anecdotes"):
         spec = _SPECS[name]
         empty = _no_data(plan, spec, _WHAT[name])
@@ -194,9 +209,10 @@ def evaluate(
         if empty:
             sections[name] = {**empty, **head}
             continue
-        records = plan.records(spec)
+        records, dropped = _usable(plan, spec, rejected.get(spec.name, {}), as_of_date)
+        left_out += dropped
         if name == "referrals":
-            body, raw["referrals"] = _referrals(records, period_obj, baseline_periods, spec)
+            body, raw["referrals"] = _referrals(records, period_obj, baseline_periods, bwords)
         elif name == "social":
             body = _social(records, period_obj, baseline_periods)
         elif name == "media":
@@ -207,8 +223,72 @@ def evaluate(
     return Evaluation(
         as_of=as_of_date, period=period_obj,
         baseline_method=method if method == SAME_PERIOD_LAST_YEAR else f"{PRE_PERIOD}:{k}",
-        baseline_periods=baseline_periods, raw=raw, **sections,
+        baseline_periods=baseline_periods, raw=raw, left_out=left_out, baseline_partner=bwords, **sections,
     )
+
+
+def _rejected_rows(plan: Any, as_of: dt.date) -> dict[str, dict[int, list[str]]]:
+    """Rows of the evaluation sheets with error findings: contract sheet name -> row -> "Sheet!C10: message"."""
+    from .findings import ERROR
+    from .rules import check_plan
+
+    names = {}
+    for spec in contract.EVALUATION_SHEETS:
+        table = plan.table(spec)
+        if table is not None:
+            names[table.sheet] = spec.name
+    out: dict[str, dict[int, list[str]]] = {}
+    for f in check_plan(plan, as_of):
+        if f.severity == ERROR and f.sheet in names and f.row is not None:
+            out.setdefault(names[f.sheet], {}).setdefault(f.row, []).append(f"{f.address}: {f.message}")
+    return out
+
+
+def _usable(plan: Any, spec: contract.SheetSpec, rejected: dict[int, list[str]],
+            as_of: dt.date) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """The sheet's records that may go into a figure, and one line for each left out: rows with error findings,
+    and rows dated after the as-of date."""
+    table = plan.table(spec)
+    date_key = "month" if spec is contract.REFERRALS else "date"
+    kept, dropped, later = [], [], []
+    for record in plan.records(spec):
+        row = record["row"]
+        if row in rejected:
+            dropped += [{"cell": line.split(":", 1)[0], "reason": line.split(": ", 1)[1]}
+                        for line in rejected[row]]
+            continue
+        day = record.get(date_key)
+        if isinstance(day, dt.date) and day > as_of:
+            later.append(row)
+            continue
+        kept.append(record)
+    if later:  # one line for the sheet: "Referrals!A30:A38"
+        letter = table.letter(date_key)
+        cells = (cell_address(table.sheet, letter, later[0]) + (f":{letter}{later[-1]}" if len(later) > 1 else "")
+                 if later == list(range(later[0], later[-1] + 1)) else
+                 ", ".join(cell_address(table.sheet, letter, r) for r in later))
+        rows = "a row" if len(later) == 1 else f"{len(later)} rows"
+        dropped.append({"cell": cells, "reason": f"{rows} dated after the as-of date {format_day(as_of)}"})
+    return kept, dropped
+
+
+def _baseline_partner_words(method: str, period: Period, periods: tuple[Period, ...]) -> dict[str, str]:
+    """How the article names the baseline: "the same period last year", or "a quarter on average over the 4
+    quarters before" for a scaled baseline."""
+    if method == SAME_PERIOD_LAST_YEAR:
+        return {"name": "the same period last year", "span": periods[0].describe(), "before": "a year earlier",
+                "average_of": ""}
+    unit = _unit(period)
+    many = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}.get(len(periods), str(len(periods)))
+    span = make_period(periods[0].start, periods[-1].end).describe()
+    name = f"the {many} {unit}s before" if len(periods) > 1 else f"the {unit} before"
+    return {"name": name, "span": span, "before": f"in {name}",
+            "average_of": f"a {unit} on average over the {many} {unit}s before"}
+
+
+def _unit(period: Period) -> str:
+    months = len(period.month_starts()) if period.whole_months else 0
+    return {1: "month", 3: "quarter", 6: "half-year", 12: "year"}.get(months, "period of the same length")
 
 
 def parse_baseline(text: str) -> tuple[str, int]:
@@ -264,7 +344,7 @@ def _month(day: dt.date) -> str:
 
 
 def _referrals(records: list[dict[str, Any]], period: Period, baselines: tuple[Period, ...],
-               spec: contract.SheetSpec) -> tuple[dict[str, Any], dict[str, Any]]:
+               words: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
     notes: list[str] = []
     monthly: dict[dt.date, dict[str, Any]] = {}
     for r in records:
@@ -312,10 +392,12 @@ def _referrals(records: list[dict[str, Any]], period: Period, baselines: tuple[P
             where = "the period" if t1 == 0 else "the baseline"
             comp.update(RateRatio(y1, t1 or 1, y0, t0 or 1, None, None, None, None, None, None, None).to_dict())
             comp["sentence"] = f"{subject}: no figures recorded for {where}, so there is nothing to compare."
+            comp["partner_sentence"] = comp["sentence"]
         else:
             result = rate_ratio(y1, t1, y0, t0)
             comp.update(result.to_dict())
             comp["sentence"] = plain_words(subject, result) + _missing_words(miss1, miss0)
+            comp["partner_sentence"] = partner_words(subject, result, words["before"], words["average_of"] or None)
         out[label] = comp
     for f, label in (("boys", "boys_share"), ("teen_boys", "teen_boys_share")):
         shares = {}
@@ -332,6 +414,9 @@ def _referrals(records: list[dict[str, Any]], period: Period, baselines: tuple[P
     if missing_all:
         notes.append(f"no referral figures for {', '.join(missing_all)}: those months are left out of the rates, "
                      "not counted as zero")
+    first = dt.date(period.start.year - 1, period.start.month, 1)
+    out["monthly"] = [{"month": m.isoformat(), "referrals": monthly[m]["referrals"]} for m in sorted(monthly)
+                      if first <= m <= period.end and monthly[m]["referrals"] is not None]
     out["notes"] = notes
     return out, raw
 
@@ -379,6 +464,16 @@ def _social(records: list[dict[str, Any]], period: Period, baselines: tuple[Peri
     return {"posts": len(inside), "platforms": platforms, "notes": notes}
 
 
+_PER = re.compile(r"\bper\s+(view|impression|reach|follower)s?\b", re.IGNORECASE)
+_PER_KEY = {"view": "views", "impression": "impressions", "reach": "reach", "follower": "followers"}
+
+
+def _named_denominator(definition: str | None) -> str | None:
+    """The denominator a Metric definition names: "...; rate per reach (Instagram Insights)" -> "reach"."""
+    m = _PER.search(definition or "")
+    return _PER_KEY[m.group(1).casefold()] if m else None
+
+
 def _social_tally(posts: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {"posts": len(posts)}
     for f in SOCIAL_COMPONENTS + SOCIAL_DENOMINATORS:
@@ -389,12 +484,21 @@ def _social_tally(posts: list[dict[str, Any]]) -> dict[str, Any]:
     dated = sorted((p for p in posts if p.get("followers") is not None and isinstance(p.get("date"), dt.date)),
                    key=lambda p: p["date"])
     out["followers"] = dated[-1]["followers"] if dated else None
-    # The denominator: the first of views, impressions, reach that every post reports, else the one most report.
+    # The denominator: the one the posts' Metric definition names ("rate per reach"); else the first of views,
+    # impressions, reach that every post reports, else the one most report.
+    named = {_named_denominator(p.get("metric_definition")) for p in posts} - {None}
     coverage = [(sum(1 for p in posts if p.get(f) is not None), -i, f) for i, f in enumerate(SOCIAL_DENOMINATORS)]
     full = [f for n, _, f in coverage if n == len(posts) and n > 0]
     best = full[0] if full else max(coverage)[2] if max(coverage)[0] > 0 else None
-    if best is None:
-        out.update({"denominator": None, "denominator_total": None, "posts_in_rate": 0, "engagement_rate": None})
+    out["denominator_from"] = "the first denominator the posts report (no Metric definition names one)"
+    if len(named) == 1:
+        best = named.pop()
+        out["denominator_from"] = "the Metric definition"
+    elif len(named) > 1:
+        out["denominator_from"] = (f"the first denominator the posts report (their Metric definitions name "
+                                   f"{' and '.join(sorted(n for n in named if n))})")
+    if best is None or not any(p.get(best) is not None for p in posts):
+        out.update({"denominator": best, "denominator_total": None, "posts_in_rate": 0, "engagement_rate": None})
     else:
         used = [i for i, p in enumerate(posts) if p.get(best) is not None]
         den = sum(posts[i][best] for i in used)
@@ -494,6 +598,11 @@ def _anecdotes(records: list[dict[str, Any]], period: Period) -> dict[str, Any]:
             for k, v in sorted(by_type.items(), key=lambda kv: kv[0].casefold())
         ],
         "publishable_rows": [r["row"] for r in publishable],
+        # The items the newsletter may quote (consented, anonymised, marked Publish), oldest first.
+        "quotable": [{"row": r["row"], "date": r["date"].isoformat()} for r in sorted(
+            (r for r in publishable if r.get("publish") is True and r.get("text")),
+            key=lambda r: (r["date"], r["row"]))],
+        "held_back": any(r.get("text") and r not in publishable or r.get("publish") is not True for r in items),
         "notes": notes,
     }
 
@@ -540,6 +649,8 @@ def _protect_referrals(section: dict[str, Any], raw: dict[str, Any] | None) -> d
                 comp[f] = WITHHELD
             comp["sentence"] = (f"{comp['label']}: {_shown_words(comp['baseline_count'])} in the baseline and "
                                 f"{_shown_words(comp['period_count'])} in the period; too few to publish a comparison.")
+            comp["partner_sentence"] = (f"{comp['label']}: too few to publish a comparison (figures below 5 are "
+                                        "not published).")
         out[key] = comp
     for key, fig in (("boys_share", "boys"), ("teen_boys_share", "teen")):
         shares = {}
@@ -552,6 +663,8 @@ def _protect_referrals(section: dict[str, Any], raw: dict[str, Any] | None) -> d
                      "share": WITHHELD, "ci": WITHHELD, "months": s["months"]}
             shares[w] = s
         out[key] = shares
+    out["monthly"] = [{"month": m["month"], "referrals": m["referrals"] if not is_small(m["referrals"])
+                       else publishable_count(m["referrals"])} for m in section.get("monthly", [])]
     out["disclosure"] = {"primary": sorted(guard.primary), "complementary": sorted(guard.complementary)}
     return out
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +59,21 @@ def as_text(value: Any) -> str | None:
         return value.strftime("%d/%m/%Y")
     text = " ".join(str(value).split())
     return text or None
+
+
+_DAY_SEPARATORS = re.compile(r"[;,\n]+| and ")
+
+
+def as_dates(value: Any) -> tuple[dt.date, ...]:
+    """A cell holding one date or several ("20/03/2018; 19/06/2018"), in order; ValueError for a part that is not a
+    date."""
+    if value is None or isinstance(value, CellError):
+        return ()
+    if not isinstance(value, str):
+        day = as_date(value)
+        return (day,) if day else ()
+    days = {as_date(part) for part in _DAY_SEPARATORS.split(value) if part.strip()}
+    return tuple(sorted(d for d in days if d is not None))
 
 
 def _lenient(convert: Callable[[Any], Any], value: Any) -> Any:
@@ -134,6 +150,9 @@ class Activity:
     given_end: dt.date | None = None  # the End column, likewise
     from_headings: tuple[str, ...] = ()  # fields (section, phase) taken from a heading row above, not the row
     error_fields: frozenset[str] = frozenset()  # fields whose cell shows an Excel error (#REF! ...)
+    delivered_on: tuple[dt.date, ...] = ()  # days recorded as delivered (Delivered on), in order
+    delivered_text: str | None = None  # the Delivered on cell as typed (rules check it reads as dates)
+    short_title: str | None = None
 
     @property
     def start(self) -> dt.date | None:
@@ -299,6 +318,9 @@ def _activity(row: Row, settings: Settings, cells: _Cells, error_fields: frozens
         given_end=end,
         from_headings=from_headings,
         error_fields=error_fields,
+        delivered_on=_lenient(as_dates, get("delivered_on")) or (),
+        delivered_text=as_text(get("delivered_on")),
+        short_title=as_text(get("short_title")),
     )
 
 

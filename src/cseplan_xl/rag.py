@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from . import contract
-from .contract import AMBER, BLUE, GREEN, GREY, RAG_MEANING, RAG_SEVERITY_ORDER, RAG_VALUES, RED
+from .contract import AMBER, BLUE, GREEN, GREY, RAG_LEGEND, RAG_MEANING, RAG_SEVERITY_ORDER, RAG_VALUES, RED
 from .dates import format_day, iso
-from .period import quarter_of
+from .delivery import Delivery, Planned, delivered_in, planned_in
+from .period import Period, default_period, parse_period, quarter_of
 from .plan import Activity, Plan, as_date
 from .when import Schedule, occurrences, parse_when
 from .words import plural
@@ -34,7 +35,8 @@ _RAG_INDEX = {rag: i for i, rag in enumerate(RAG_VALUES)}
 _SEVERITY = {rag: i for i, rag in enumerate(RAG_SEVERITY_ORDER)}
 _LETTERS = {RED: "R", AMBER: "A", GREEN: "G", BLUE: "B"}
 CSV_COLUMNS = ("group", "key", "rag", *RAG_VALUES, "total")
-ACTIVITY_KEYS = ("id", "activity", "reported_rag", "derived_rag", "overdue", "overdue_days", "start", "end")
+ACTIVITY_KEYS = ("id", "activity", "reported_rag", "derived_rag", "overdue", "overdue_days", "start", "end",
+                 "moved_from", "moved_to", "slip_days")
 
 
 # --- one activity ------------------------------------------------------------------------------
@@ -57,6 +59,9 @@ class ActivityStatus:
     reason: str
     unscheduled: bool = False
     provisional: bool = False
+    moved_from: str | None = None  # the Original When of a re-dated activity (its dates come from When)
+    moved_to: str | None = None  # its When now
+    slip_days: int | None = None  # how far the end moved (later is positive), when both ends are known
 
     @property
     def label(self) -> str:
@@ -74,6 +79,9 @@ class ActivityStatus:
             "overdue_days": self.overdue_days,
             "start": iso(self.start),
             "end": iso(self.end),
+            "moved_from": self.moved_from,
+            "moved_to": self.moved_to,
+            "slip_days": self.slip_days,
         }
 
 
@@ -92,7 +100,8 @@ def _verdict(
 ) -> dict[str, Any]:
     """Every ActivityStatus field but id, activity and row: what the rules make of the row's dates and RAG."""
     reported = activity.rag
-    schedule, note = _judged_schedule(activity, plan_start, plan_end)
+    schedule = activity.schedule
+    moved_from, slip_days, note = _moved(activity, plan_start, plan_end)
     start, end = schedule.start, schedule.end
     provisional = bool(schedule.provisional)
     overdue_days: int | None = None
@@ -141,6 +150,9 @@ def _verdict(
         "reason": reason,
         "unscheduled": unscheduled,
         "provisional": provisional,
+        "moved_from": moved_from,
+        "moved_to": activity.when if moved_from else None,
+        "slip_days": slip_days,
     }
 
 
@@ -176,7 +188,7 @@ def stale_statuses(
 def _verdict_key(activity: Activity) -> tuple[Any, ...]:
     """Everything _verdict reads from an activity: rows with equal keys get the same verdict."""
     return (id(activity.schedule), activity.rag, activity.last_updated, not activity.progress,
-            activity.original_when, activity.rebaseline_reason)
+            activity.original_when, activity.rebaseline_reason, activity.when, activity.delivered_on)
 
 
 def _status(activity: Activity, fields: dict[str, Any]) -> ActivityStatus:
@@ -190,21 +202,21 @@ def _status(activity: Activity, fields: dict[str, Any]) -> ActivityStatus:
     return status
 
 
-def _judged_schedule(
+def _moved(
     activity: Activity, plan_start: dt.date | None, plan_end: dt.date | None
-) -> tuple[Schedule, str | None]:
-    """The schedule the rules use: When, unless the row was re-dated without a reason (then the original)."""
-    if activity.original_when:
-        if activity.rebaseline_reason:
-            reason = activity.rebaseline_reason
-            return activity.schedule, f"re-baselined from {_quote(activity.original_when)} ({reason})"
-        original = parse_when(activity.original_when, plan_start, plan_end)
-        if original.kind not in _UNSCHEDULED_KINDS:
-            return original, (
-                f"judged on the original When {_quote(activity.original_when)}: "
-                "a new date needs a re-baseline reason"
-            )
-    return activity.schedule, None
+) -> tuple[str | None, int | None, str | None]:
+    """A re-dated activity: (its Original When, the slip in days of its end, words for the reason).
+
+    One schedule per activity: the dates always come from the current When; the original is only reported.
+    """
+    if not activity.original_when:
+        return None, None, None
+    original = parse_when(activity.original_when, plan_start, plan_end)
+    old_end, new_end = original.end or original.start, activity.schedule.end or activity.schedule.start
+    slip = (new_end - old_end).days if old_end is not None and new_end is not None else None
+    words = f"moved from {activity.original_when} to {activity.when or 'no When'}"
+    reason = activity.rebaseline_reason
+    return activity.original_when, slip, words + (f" ({reason})" if reason else " (no re-baseline reason given)")
 
 
 def _in_progress(reported: str | None, start: dt.date | None, end: dt.date | None) -> tuple[str, str]:
@@ -246,7 +258,13 @@ def _repeating(
     occ_start, occ_end = occs[i]
     period = _span(occ_start, occ_end)
     updated = activity.last_updated
-    if updated is not None:
+    done = [d for d in activity.delivered_on if d <= as_of]
+    if done:  # days recorded as delivered are the evidence: one of them must fall in the occurrence
+        inside = [d for d in done if occ_start <= d <= occ_end]
+        has_evidence = bool(inside)
+        evidence = f"delivered {format_day(inside[-1])}" if inside else ""
+        updated = None
+    elif updated is not None:
         # One date per row: an update in a later period also vouches for this one, else updating the
         # row this quarter would erase the evidence for the last.
         has_evidence = updated >= occ_start
@@ -256,7 +274,8 @@ def _repeating(
         evidence = "a progress note; no Last updated date to check"
     if not has_evidence:
         missing = (
-            f"the last update, {format_day(updated)}, is before it" if updated is not None
+            f"no day recorded in Delivered on falls in it (the last is {format_day(done[-1])})" if done
+            else f"the last update, {format_day(updated)}, is before it" if updated is not None
             else "no progress note or Last updated date"
         )
         reason = (f"the {what} {period} ended {format_day(occ_end)} ({_ago(as_of, occ_end)}) "
@@ -366,6 +385,8 @@ class Rollup:
     changes: tuple[Change, ...] = ()
     previous_snapshot: dt.date | None = None
     upcoming_days: int = 90
+    period: Period | None = None  # the reporting period: what was delivered in it
+    next_period: Period | None = None  # the period after it: what is planned
     # Per-activity statuses are built on first use from these (counting needs only the shared verdicts).
     _activities: tuple[Activity, ...] = field(default=(), repr=False, compare=False)
     _entries: tuple[_Entry, ...] = field(default=(), repr=False, compare=False)
@@ -396,6 +417,45 @@ class Rollup:
         """Activities whose reported RAG differs from the derived one."""
         return tuple(s for s in self.statuses if s.disagreement)
 
+    @cached_property
+    def not_started(self) -> tuple[ActivityStatus, ...]:
+        """Dated activities, not complete, that start after the as-of date."""
+        return tuple(s for s in self.statuses if s.derived_rag != BLUE and not s.unscheduled
+                     and s.start is not None and s.start > self.as_of)
+
+    @cached_property
+    def completed(self) -> tuple[ActivityStatus, ...]:
+        """Activities marked complete (Blue)."""
+        return tuple(s for s in self.statuses if s.derived_rag == BLUE)
+
+    @cached_property
+    def moved(self) -> tuple[ActivityStatus, ...]:
+        """Re-dated activities (Original When kept): dated from their current When, shown as moved."""
+        return tuple(s for s in self.statuses if s.moved_from)
+
+    @cached_property
+    def delivered(self) -> tuple[Delivery, ...]:
+        """Activities with evidence of delivery in the reporting period (delivery.py says what counts)."""
+        if self.period is None:
+            return ()
+        pairs = [(a, s.derived_rag) for a, s in zip(self._activities, self.statuses)]
+        return tuple(delivered_in(pairs, self.period, self.as_of))
+
+    @cached_property
+    def planned(self) -> tuple[Planned, ...]:
+        """Dated activities, not complete, scheduled in the period after the reporting period."""
+        if self.next_period is None:
+            return ()
+        return tuple(planned_in([(a, s.derived_rag) for a, s in zip(self._activities, self.statuses)],
+                                self.next_period))
+
+    def counts(self) -> dict[str, int]:
+        """How many activities each list holds."""
+        return {"activities": self.overall.total, "overdue": len(self.overdue), "upcoming": len(self.upcoming),
+                "unscheduled": len(self.unscheduled), "not_started": len(self.not_started),
+                "completed": len(self.completed), "moved": len(self.moved), "disagreements": len(self.disagreements),
+                "delivered": len(self.delivered), "planned": len(self.planned)}
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON of issue 4, plus "changes" and the RAG "legend"."""
         return {
@@ -409,6 +469,14 @@ class Rollup:
                 for u in self.upcoming
             ],
             "unscheduled": [{**s.to_dict(), "row": s.row} for s in self.unscheduled],
+            "not_started": [{**s.to_dict(), "row": s.row} for s in self.not_started],
+            "completed": [{**s.to_dict(), "row": s.row} for s in self.completed],
+            "moved": [{**s.to_dict(), "row": s.row} for s in self.moved],
+            "period": None if self.period is None else self.period.to_dict(),
+            "delivered": [d.to_dict() for d in self.delivered],
+            "next_period": None if self.next_period is None else self.next_period.to_dict(),
+            "planned": [p.to_dict() for p in self.planned],
+            "counts": self.counts(),
             "disagreements": [
                 {**s.to_dict(), "row": s.row, "disagreement": s.disagreement} for s in self.disagreements
             ],
@@ -417,6 +485,7 @@ class Rollup:
                 "items": [c.to_dict() for c in self.changes],
             },
             "legend": dict(RAG_MEANING),
+            "legend_text": RAG_LEGEND,
         }
 
     def csv_rows(self) -> list[dict[str, Any]]:
@@ -449,8 +518,31 @@ class Rollup:
         if self.previous_snapshot is not None:
             lines += ["", f"Changes since the snapshot of {format_day(self.previous_snapshot)} ({len(self.changes)}):"]
             lines += [f"  {c.id} {_short(c.activity)}: " + _change_words(c) for c in self.changes] or ["  none"]
-        lines += ["", "Legend: " + "; ".join(f"{rag} = {RAG_MEANING[rag]}" for rag in RAG_VALUES)]
+        lines += self._period_lines()
+        lines += ["", "Legend: " + RAG_LEGEND]
         return "\n".join(lines) + "\n"
+
+
+    def _period_lines(self) -> list[str]:
+        """Moved activities, and what was delivered in the period and is planned for the next."""
+        lines = ["", f"Moved ({len(self.moved)}):"]
+        lines += [f"  {s.label} {_short(s.activity)}: {_moved_words(s)}" for s in self.moved] or ["  none"]
+        if self.period is not None:
+            lines += ["", f"Delivered in {self.period.describe()} ({len(self.delivered)}):"]
+            lines += [f"  {format_day(d.date)}  {d.id or f'row {d.row}'} {_short(d.activity)}"
+                      + ("" if d.complete else " (an occurrence)") for d in self.delivered] or ["  none"]
+        if self.next_period is not None:
+            lines += ["", f"Planned for {self.next_period.describe()} ({len(self.planned)}):"]
+            lines += [f"  {format_day(p.date)}  {p.id or f'row {p.row}'} {_short(p.activity)}"
+                      for p in self.planned] or ["  none"]
+        return lines
+
+
+def _moved_words(status: ActivityStatus) -> str:
+    """ "moved from Autumn 2017 to Spring 2018, 182 days later"."""
+    slip = "" if status.slip_days is None else f", {plural(abs(status.slip_days), 'day', 'days')} " + (
+        "later" if status.slip_days >= 0 else "earlier")
+    return f"moved from {status.moved_from} to {status.moved_to or 'no When'}{slip}"
 
 
 def format_counts(counts: dict[str, int]) -> str:
@@ -473,12 +565,19 @@ def rollup(
     as_of: dt.date | None = None,
     by: Sequence[str] = GROUPS,
     upcoming_days: int = 90,
+    period: Period | str | None = None,
 ) -> Rollup:
-    """Derive every activity's status at the as-of date and roll them up worst-of by the chosen groups."""
+    """Derive every activity's status at the as-of date and roll them up worst-of by the chosen groups.
+
+    The reporting period (default: the Control sheet's, else the last complete quarter) decides what counts as
+    delivered, and the period after it what is planned.
+    """
     unknown = [name for name in by if name not in GROUPS]
     if unknown:
         raise ValueError(f"cannot group by {', '.join(unknown)} (choose from {', '.join(GROUPS)})")
     when = plan.as_of(as_of)
+    chosen = period if isinstance(period, Period) else (
+        parse_period(period) if period else default_period(plan.settings.reporting_period, when))
     plan_start, plan_end = plan.settings.plan_start, plan.settings.plan_end
     horizon = when + dt.timedelta(days=upcoming_days)
     overall_counts = [0] * len(RAG_VALUES)
@@ -522,6 +621,8 @@ def rollup(
         changes=changes,
         previous_snapshot=previous,
         upcoming_days=upcoming_days,
+        period=chosen,
+        next_period=chosen.next(),
         _activities=tuple(plan.activities),
         _entries=tuple(entries),
     )

@@ -15,7 +15,7 @@ from . import contract
 from .contract import SheetSpec
 from .dates import format_day
 from .findings import ERROR, INFO, WARNING, Finding
-from .plan import Activity, Plan, as_date, as_number, as_text
+from .plan import Activity, Plan, as_date, as_dates, as_number, as_text
 from .read import CellError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs a cold start ~10 ms
@@ -310,6 +310,25 @@ def _rebaseline(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
         if a.original_when and not a.rebaseline_reason:
             yield Hit(a.row, "rebaseline_reason", f"the activity was re-dated from {a.original_when!r} but no "
                       "reason is given: say why it moved", None, a.id)
+
+
+@_rule("delivered-on-invalid", ERROR, "Delivered on holds something other than dates, or a day after the as-of date",
+       tags=("plan", "rag"))
+def _delivered_on(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    for a in plan.activities:
+        value = a.delivered_text
+        if value is None:
+            continue
+        try:
+            days = as_dates(value)
+        except ValueError:
+            yield Hit(a.row, "delivered_on", f"Delivered on {value!r} is not understood: write a date such "
+                      "as 20/03/2018, or several separated by ';'", value, a.id)
+            continue
+        later = [d for d in days if d > as_of]
+        if later:
+            yield Hit(a.row, "delivered_on", f"delivered on {format_day(later[0])}, after the as-of date "
+                      f"{format_day(as_of)}: a delivery cannot be recorded before it happens", value, a.id)
 
 
 @_rule("no-recent-update", INFO, "No update for 90 days while in progress", tags=("plan", "rag"))

@@ -238,6 +238,32 @@ def plain_words(subject: str, result: RateRatio) -> str:
     return f"{subject} {verb} from {before} to {y1} ({figures}): {verdict}."
 
 
+def partner_words(subject: str, result: RateRatio, before: str, average_of: str | None = None) -> str:
+    """The same verdict for partners, in plain words with no statistical notation.
+
+    `before` follows the baseline's count ("a year earlier", "in the quarter before"); `average_of` words a scaled
+    baseline ("a quarter on average over the four quarters before"), which then replaces `before`.
+    """
+    y1, y0, t1, t0 = result.y1, result.y0, result.t1, result.t0
+    scaled = not math.isclose(t0, t1)
+    then = f"{_num(y0 * t1 / t0)} {average_of}" if scaled and average_of else (
+        f"an average of {_num(y0 * t1 / t0)}" if scaled else f"{y0} {before}")
+    direction = result.direction
+    if direction == "none":
+        return f"{subject}: none recorded, now or {before}."
+    if direction == "level":
+        return f"{subject} stayed level: {y1}, the same as {then}."
+    verb = "rose" if direction == "rise" else "fell"
+    p = result.p_increase if direction == "rise" else result.p_decrease
+    if p is not None and p < CLEAR_P:
+        verdict = f"a {direction} this large is unlikely to be chance alone"
+    elif y1 + y0 < SMALL_TOTAL:
+        verdict = "with numbers this small, a change like this can happen by chance"
+    else:
+        verdict = "a change this size could still be chance"
+    return f"{subject} {verb} to {y1}, from {then}; {verdict}."
+
+
 def _figures_words(result: RateRatio) -> str:
     lo, hi = result.ci_exact or (0.0, math.inf)
     ci = f"95% CI {lo:.2f} to {'no upper limit' if math.isinf(hi) else f'{hi:.2f}'}"

@@ -1,0 +1,139 @@
+"""The newsletter as a Word file: the template rendered with docxtpl, then made tidy for Word.
+
+After rendering: table-cell properties put back in the schema's order (docxtpl's `cellbg` adds its shading
+first, which Word may refuse or "repair"), each chart given its alt text, and the core properties set (title,
+the board as author, the drafting date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+from collections.abc import Mapping
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from .charts import CHART_WIDTHS_MM
+from .errors import TemplateError
+from .output import write_new
+
+TEMPLATE_NAME = "nscb_newsletter.docx"
+# Shipped inside the package (package data), so a normal `pip install .` finds it; templates/ at the repo root
+# holds the same file for the comms team to restyle, and its cheat-sheet.
+DEFAULT_TEMPLATE = Path(str(files(__package__) / "templates" / TEMPLATE_NAME))
+
+# CT_TcPr's children in the order the OOXML schema requires (ECMA-376 Part 1, 17.4.70).
+_TCPR_ORDER = ("cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
+               "textDirection", "tcFitText", "vAlign", "hideMark", "headers", "cellIns", "cellDel", "cellMerge",
+               "tcPrChange")
+
+
+def load_template(template_path: Path) -> bytes:
+    """The template's bytes; TemplateError when there is no such file."""
+    try:
+        return template_path.read_bytes()
+    except OSError:
+        raise TemplateError(f"{template_path}: no such template") from None
+
+
+def render(
+    context: Mapping[str, Any], template_path: str | Path, out_path: str | Path | None,
+    images: Mapping[str, bytes] | None = None, comments: str | None = None,
+    drafted: dt.datetime | None = None,
+) -> Any:
+    """Render the context into the Word template and save it (when out_path is given, replacing a file there);
+    returns the document.
+
+    Images are PNG bytes by name and become `{{ chart_<name> }}`, described by the context's "alt_text". Unknown
+    tags fail (StrictUndefined) and user text is escaped (autoescape), each failure as a TemplateError naming the
+    template and the tag.
+    """
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
+    from jinja2 import Environment, StrictUndefined, UndefinedError
+    from jinja2 import TemplateError as JinjaError
+
+    template_path = Path(template_path)
+    data = load_template(template_path)
+    try:
+        tpl = DocxTemplate(io.BytesIO(data))
+        tpl.init_docx()
+    except Exception as exc:  # python-docx raises several types for a file that is not a .docx
+        raise TemplateError(f"{template_path}: not a Word .docx template ({type(exc).__name__}: {exc})") from None
+    full = dict(context)
+    for name, png in (images or {}).items():
+        full[f"chart_{name}"] = InlineImage(tpl, io.BytesIO(png), width=Mm(CHART_WIDTHS_MM.get(name, 140)))
+    try:
+        tpl.render(full, jinja_env=Environment(undefined=StrictUndefined, autoescape=True), autoescape=True)
+    except UndefinedError as exc:
+        raise TemplateError(
+            f"{template_path}: the tag {_tag_of(exc)} is not something the newsletter provides ({exc}); "
+            "check its spelling against templates/README.md"
+        ) from None
+    except JinjaError as exc:
+        near = " / ".join(t.strip() for t in getattr(exc, "docx_context", []) if t.strip())
+        where = f" near {near[:120]!r}" if near else ""
+        raise TemplateError(f"{template_path}: a tag is malformed ({exc}){where}; check it against "
+                            "templates/README.md (Word may have turned straight quotes into curly ones)") from None
+    doc = tpl.docx
+    _order_cell_properties(doc)
+    _describe_images(doc, images or {}, context.get("alt_text", {}))
+    _properties(doc, context, comments, drafted or dt.datetime.now().replace(microsecond=0))
+    if out_path is not None:
+        buffer = io.BytesIO()
+        tpl.save(buffer)
+        # through a temporary file and a rename: a failed save leaves any earlier file as it was
+        write_new(out_path, buffer.getvalue(), force=True)
+    return doc
+
+
+def _order_cell_properties(doc: Any) -> None:
+    """Every table cell's w:tcPr children in the schema's order (a stable sort: unknown ones stay last)."""
+    from docx.oxml.ns import qn
+
+    rank = {qn(f"w:{name}"): i for i, name in enumerate(_TCPR_ORDER)}
+    for tc_pr in doc.element.body.iter(qn("w:tcPr")):
+        children = list(tc_pr)
+        ordered = sorted(children, key=lambda e: rank.get(e.tag, len(rank)))
+        if ordered != children:
+            for child in children:
+                tc_pr.remove(child)
+            tc_pr.extend(ordered)
+
+
+def _describe_images(doc: Any, images: Mapping[str, bytes], alt_text: Mapping[str, str]) -> None:
+    """Give each chart picture (wp:docPr) its alt text, matched by the picture's bytes."""
+    from docx.oxml.ns import qn
+
+    by_digest = {hashlib.sha256(png).hexdigest(): name for name, png in images.items()}
+    for inline in doc.element.body.iter(qn("wp:inline"), qn("wp:anchor")):
+        blip = next(inline.iter(qn("a:blip")), None)
+        doc_pr = inline.find(qn("wp:docPr"))
+        if blip is None or doc_pr is None:
+            continue
+        part = doc.part.related_parts.get(blip.get(qn("r:embed")))
+        name = by_digest.get(hashlib.sha256(part.blob).hexdigest()) if part is not None else None
+        if name and alt_text.get(name):
+            doc_pr.set("descr", alt_text[name])
+            doc_pr.set("name", f"Chart: {name.replace('_', ' ')}")
+
+
+def _properties(doc: Any, context: Mapping[str, Any], comments: str | None, drafted: dt.datetime) -> None:
+    """Title, author (the board), the drafting date; comments (notes for the officer) when given."""
+    props = doc.core_properties
+    if comments is not None:
+        props.comments = comments
+    props.author = props.last_modified_by = str(context.get("board_name", ""))
+    props.title = str(context.get("headline", ""))
+    props.created = props.modified = drafted
+    props.revision = 1
+
+
+def _tag_of(exc: Exception) -> str:
+    m = re.search(r"'([^']+)' (?:is undefined|has no attribute '([^']+)')", str(exc))
+    if not m:
+        return "{{ ? }}"
+    return "{{ " + (f"….{m.group(2)}" if m.group(2) else m.group(1)) + " }}"
