@@ -76,6 +76,20 @@ def test_json_report_keys(book, tmp_path, capsys):
     assert (finding["sheet"], finding["cell"], finding["row"], finding["column"]) == ("Plan", "F2", 2, "F")
     assert (finding["field"], finding["activity_id"], finding["value"]) == ("rag", "1", "Gren")
     assert second["error"].endswith("the file is empty (0 bytes)") and second["findings"] == []
+    assert first["when"] == {"understood": 1, "inferred": 0, "ambiguous": 0, "not_understood": 0}
+    assert second["when"] is None
+
+
+def test_validate_counts_when_cells_per_file(book, capsys):
+    rows = [["ID", "Activity", "When", "Who"], ["1", "Poster", "Autumn 2017", "CT"], ["2", "Talk", "March", "CT"],
+            ["3", "Event", "March 16", "CT"], ["4", "Film", "banana", "CT"], ["5", "Post", None, "CT"]]
+    path = book({"Plan": rows, "Owners": [["Code"], ["CT"]]})
+    code, out, _ = run("validate", path, "--as-of", "2018-03-31", capsys=capsys)
+    assert code == 1
+    assert ("\n  When: 3 of 4 read (1 understood, 2 inferred from the plan's context), 0 ambiguous, "
+            "1 not understood\n") in out  # March: 2017 from the dated rows; March 16: 16 March 2017
+    data = json.loads(run("validate", path, "--format", "json", "--as-of", "2018-03-31", capsys=capsys)[1])
+    assert data["files"][0]["when"] == {"understood": 1, "inferred": 2, "ambiguous": 0, "not_understood": 1}
 
 
 def test_batch_checks_the_rest_after_a_bad_file(book, tmp_path, capsys):

@@ -56,3 +56,33 @@ def test_what_rules_ask_of_the_plan(book):
     assert (plan.has(contract.MEDIA), plan.present(contract.MEDIA)) == (False, True)
     assert (plan.has(contract.OWNERS), plan.present(contract.OWNERS)) == (False, False)
     assert plan.has(contract.CONTROL) and plan.has(contract.LISTS)
+
+
+def test_missing_years_come_from_control_lifetime_else_dated_rows_else_as_of(book):
+    rows = [["ID", "Activity", "When", "Who"], ["A1", "Poster", "Autumn", "CT"], ["A2", "Leaflet", "Feb 2018", "CT"],
+            ["A3", "Talk", "Oct 17", "CT"], ["A4", "Event", "March 16", "CT"], ["A5", "Film", "Sept 2018", "CT"],
+            ["A6", "Post", "blah", "CT"]]
+    control = [["Plan start", dt.date(2016, 4, 1)], ["Plan end", dt.date(2018, 3, 31)]]
+    with_lifetime = load_plan(book({"Plan": rows, "Control": control}, "lifetime.xlsx"))
+    autumn, _, oct17, march16, _, _ = (a.schedule for a in with_lifetime.activities)
+    assert with_lifetime.year_context is None
+    assert (autumn.start, autumn.year_from) == (dt.date(2016, 9, 1), "plan")
+    assert "year taken from the plan's lifetime (2016)" in autumn.note
+    assert (oct17.start, oct17.end, oct17.year_from) == (dt.date(2017, 10, 1), dt.date(2017, 10, 31), "plan")
+    assert (march16.start, march16.end) == (dt.date(2016, 3, 1), dt.date(2016, 3, 31))  # the plan spans 2016
+    assert with_lifetime.when_counts() == {"understood": 2, "inferred": 3, "ambiguous": 0, "not understood": 1}
+
+    from_rows = load_plan(book({"Plan": rows}, "rows.xlsx"))  # no Control: the dated rows lie in 2018
+    autumn, _, oct17, march16, _, _ = (a.schedule for a in from_rows.activities)
+    assert (from_rows.year_context.start, from_rows.year_context.end) == (dt.date(2018, 1, 1), dt.date(2018, 12, 31))
+    assert (autumn.start, autumn.end, autumn.year_from) == (dt.date(2018, 9, 1), dt.date(2018, 11, 30), "plan")
+    assert (oct17.start, oct17.year_from) == (dt.date(2018, 10, 17), "plan")  # 2017 is not a year of the plan
+    assert "17 October (2017 is not a year of the plan)" in oct17.note
+    assert (march16.start, march16.end) == (dt.date(2018, 3, 16),) * 2
+    assert "year taken from the span of the plan's dated rows (2018)" in march16.note
+
+    undated = [["ID", "Activity", "When", "Who"], ["A1", "Poster", "March", "CT"], ["A2", "Talk", "TBC", "CT"]]
+    as_of = load_plan(book({"Plan": undated, "Control": [["As-of date", dt.date(2019, 5, 1)]]}, "as_of.xlsx"))
+    march = as_of.activities[0].schedule
+    assert (march.start, march.end, march.year_from) == (dt.date(2019, 3, 1), dt.date(2019, 3, 31), "plan")
+    assert "year taken from the as-of date's year (2019)" in march.note

@@ -65,3 +65,13 @@ def test_progress_goes_to_stderr_for_large_batches_on_a_terminal(book, monkeypat
     assert main(["validate", *paths, "--jobs", "1"]) == 0
     err = capsys.readouterr().err
     assert "\rchecked 1/20" in err and err.endswith("\rchecked 20/20\n")
+
+
+def test_when_counts_line_and_json():
+    report = FileReport("a.xlsx", [WARN], when={"understood": 30, "inferred": 5, "ambiguous": 1,
+                                                "not understood": 2})
+    assert report.verdict() == ("a.xlsx: valid, 0 errors, 1 warning, 0 info\n"
+                                "  When: 35 of 38 read (30 understood, 5 inferred from the plan's context), "
+                                "1 ambiguous, 2 not understood")
+    assert report.to_dict()["when"] == {"understood": 30, "inferred": 5, "ambiguous": 1, "not_understood": 2}
+    assert FileReport("b.xlsx").to_dict()["when"] is None

@@ -78,7 +78,7 @@ def validate_file(path: Path, as_of: dt.date | None = None, select: Sequence[str
     except CseplanError as exc:
         return FileReport(str(path), error=str(exc))
     effective = plan.as_of(as_of)
-    return FileReport(str(path), check_plan(plan, effective, select, ignore), as_of=effective)
+    return FileReport(str(path), check_plan(plan, effective, select, ignore), as_of=effective, when=plan.when_counts())
 
 
 def _validate_args(args: tuple[Path, dt.date | None, Sequence[str], Sequence[str]]) -> FileReport:

@@ -11,7 +11,7 @@ from . import contract
 from .dates import parse_day
 from .findings import Finding
 from .read import CellError, Row, Table, WorkbookData, read_workbook
-from .when import Schedule, parse_when, with_dates
+from .when import STATUSES, Schedule, YearContext, parse_when, with_dates
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs a cold start ~10 ms
 if TYPE_CHECKING:
@@ -180,6 +180,9 @@ class Plan:
     settings: Settings
     activities: tuple[Activity, ...]
     owners: dict[str, str]
+    # Where a When text's missing year came from when Control gives no plan lifetime: the span of the plan's
+    # dated rows, else the as-of date's year. None when Control gives the lifetime.
+    year_context: YearContext | None = None
 
     @property
     def path(self) -> Path:
@@ -242,6 +245,14 @@ class Plan:
             out.append(record)
         return out
 
+    def when_counts(self) -> dict[str, int]:
+        """How many filled When cells were understood, inferred from context, ambiguous or not understood."""
+        counts = dict.fromkeys(STATUSES, 0)
+        for a in self.activities:
+            if a.when and a.when_schedule is not None:
+                counts[a.when_schedule.status] += 1
+        return counts
+
     def as_of(self, override: dt.date | None = None) -> dt.date:
         """The as-of date: the one given, else the workbook's own setting, else today."""
         return override or self.settings.as_of or dt.date.today()
@@ -274,13 +285,38 @@ class _Cells:
         return owners
 
 
-def _activity(row: Row, settings: Settings, cells: _Cells, error_fields: frozenset[str]) -> Activity:
+def _when_value(row: Row, cells: _Cells) -> tuple[Any, str | None]:
+    """What parse_when reads from a row's When cell (an Excel date as it is, else tidy text), and that text."""
+    when_value = row.values.get("when")
+    when_text = cells.text(when_value)
+    return (when_value if isinstance(when_value, dt.date) else when_text or ""), when_text
+
+
+def year_context(rows: tuple[Row, ...], settings: Settings, cells: _Cells | None = None) -> YearContext | None:
+    """Where a missing year comes from when Control gives no plan lifetime: the span of the dates the rows' When
+    texts give with their own years (as whole years), else the year of the as-of date (today when Control has none)."""
+    if settings.plan_start and settings.plan_end:
+        return None
+    cells = cells or _Cells()
+    starts, ends = [], []
+    for value in {_when_value(row, cells)[0] for row in rows}:
+        schedule = parse_when(value)
+        if schedule.kind in ("day", "days", "window", "from") and schedule.start and not schedule.year_from:
+            starts.append(schedule.start)
+            ends.append(schedule.end or schedule.start)
+    if starts:  # whole years: the rows' own dates need not reach the ends of the plan's lifetime
+        return YearContext(dt.date(min(starts).year, 1, 1), dt.date(max(ends).year, 12, 31),
+                           "the span of the plan's dated rows")
+    year = (settings.as_of or dt.date.today()).year
+    return YearContext(dt.date(year, 1, 1), dt.date(year, 12, 31), "the as-of date's year")
+
+
+def _activity(row: Row, settings: Settings, cells: _Cells, error_fields: frozenset[str],
+              context: YearContext | None = None) -> Activity:
     get = row.values.get
     text = cells.text
-    when_value = get("when")
-    when_text = text(when_value)
-    when_schedule = parse_when(when_value if isinstance(when_value, dt.date) else when_text or "",
-                               settings.plan_start, settings.plan_end)
+    when_value, when_text = _when_value(row, cells)
+    when_schedule = parse_when(when_value, settings.plan_start, settings.plan_end, context)
     schedule = when_schedule
     start = end = None
     if get("start") is not None or get("end") is not None:
@@ -333,8 +369,9 @@ def build_plan(data: WorkbookData) -> Plan:
     for excel_row, key, _ in table.errors:
         errors.setdefault(excel_row, set()).add(key)
     no_errors: frozenset[str] = frozenset()
-    activities = tuple(_activity(row, settings, cells, frozenset(errors[row.row]) if row.row in errors else no_errors)
-                       for row in table.rows)
+    context = year_context(table.rows, settings, cells)
+    activities = tuple(_activity(row, settings, cells, frozenset(errors[row.row]) if row.row in errors else no_errors,
+                                 context) for row in table.rows)
     owners: dict[str, str] = {}
     owner_table = data.tables.get(contract.OWNERS.name)
     if owner_table is not None:
@@ -342,7 +379,7 @@ def build_plan(data: WorkbookData) -> Plan:
             code = as_text(row.get("code"))
             if code:
                 owners[code.casefold()] = as_text(row.get("role")) or code
-    return Plan(source=data, settings=settings, activities=activities, owners=owners)
+    return Plan(source=data, settings=settings, activities=activities, owners=owners, year_context=context)
 
 
 def load_plan(path: str | Path) -> Plan:

@@ -28,6 +28,8 @@ class FileReport:
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
     as_of: dt.date | None = None
+    # How many filled When cells were understood, inferred from the plan's context, ambiguous, not understood.
+    when: dict[str, int] | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -48,8 +50,19 @@ class FileReport:
         c = self.counts
         word = "valid" if self.valid else "INVALID"
         when = f" (as of {self.as_of.isoformat()})" if self.as_of else ""
-        return (f"{self.path}: {word}, {plural(c[ERROR], 'error')}, {plural(c[WARNING], 'warning')}, "
+        line = (f"{self.path}: {word}, {plural(c[ERROR], 'error')}, {plural(c[WARNING], 'warning')}, "
                 f"{c[INFO]} info{when}")
+        return line + (f"\n  {self.when_line()}" if self.when else "")
+
+    def when_line(self) -> str:
+        """ "When: 38 of 40 read (35 understood, 3 inferred from the plan's context), 1 ambiguous, 1 not
+        understood"."""
+        w = self.when or {}
+        total = sum(w.values())
+        dated = w.get("understood", 0) + w.get("inferred", 0)
+        return (f"When: {dated} of {total} read ({w.get('understood', 0)} understood, {w.get('inferred', 0)} "
+                f"inferred from the plan's context), {w.get('ambiguous', 0)} ambiguous, "
+                f"{w.get('not understood', 0)} not understood")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -58,6 +71,7 @@ class FileReport:
             "error": self.error,
             "as_of": iso(self.as_of),
             "counts": self.counts,
+            "when": {k.replace(" ", "_"): v for k, v in self.when.items()} if self.when is not None else None,
             "findings": [f.to_dict() for f in self.findings],
         }
 

@@ -119,7 +119,8 @@ def _when_unknown(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
         schedule = a.when_schedule
         if a.when and schedule and schedule.kind == "unknown":
             why = f" ({schedule.note})" if schedule.note else ""
-            yield Hit(a.row, "when", f"When {a.when!r} is not understood{why}: write a date or period such as "
+            how = "ambiguous" if schedule.ambiguous else "not understood"
+            yield Hit(a.row, "when", f"When {a.when!r} is {how}{why}: write a date or period such as "
                       "'Feb 2018', 'Autumn 2018', 'Q3 2018', '2018/19' or 'TBC'", a.when, a.id)
 
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     _Span = Callable[[int], tuple[date, date]]  # year -> (start, end) of a period in that year
 
 KINDS = ("day", "days", "window", "from", "recurring", "ongoing", "tbc", "unknown")
+STATUSES = ("understood", "inferred", "ambiguous", "not understood")  # Schedule.status, best first
 RECURRENCES = ("weekly", "monthly", "quarterly", "twice-yearly", "annually")
 _UNTIL = ("until", "till", "til", "to")  # a leading one makes a deadline: "until March 2018"
 
@@ -53,8 +54,8 @@ class Schedule:
 
     @property
     def status(self) -> str:
-        """How well the text was read: "understood", "inferred" (a year from context), "ambiguous" or
-        "not understood"."""
+        """How well the text was read (one of STATUSES): "understood", "inferred" (a year from the plan's context),
+        "ambiguous" or "not understood"."""
         if self.kind == "unknown":
             return "ambiguous" if self.ambiguous else "not understood"
         return "inferred" if self.year_from else "understood"
