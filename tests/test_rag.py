@@ -528,11 +528,10 @@ def test_cli_group_names_match_the_library():
 
 
 def test_rollup_statuses_equal_derive_status_one_by_one():
-    from dataclasses import replace
 
     activities = _demo_activities()
     first = activities[0]  # rows sharing one Schedule object, as load_plan makes them, but rated differently
-    activities += [replace(first, row=11, id="A11", rag="Blue"), replace(first, row=12, id="A12", rag=None)]
+    activities += [first._replace(row=11, id="A11", rag="Blue"), first._replace(row=12, id="A12", rag=None)]
     plan = make_plan(activities)
     r = rollup(plan, as_of=D(2018, 3, 31))
     assert r.statuses == tuple(derive_status(a, D(2018, 3, 31), PS, PE) for a in activities)

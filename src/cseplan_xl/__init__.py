@@ -6,10 +6,7 @@ The public API is imported lazily, so `import cseplan_xl` stays cheap for the co
 from __future__ import annotations
 
 from importlib import import_module
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs a cold start ~10 ms
-if TYPE_CHECKING:
-    from typing import Any
+from typing import Any
 
 # Public name -> the module that holds it.
 _API = {

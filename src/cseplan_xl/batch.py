@@ -7,14 +7,11 @@ import glob
 import os
 import stat
 import time
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from .errors import CseplanError, InvalidValue
 from .report import FileReport, Report
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs a cold start ~10 ms
-if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 # Below this much estimated work, starting worker processes costs more than it saves.

@@ -14,17 +14,16 @@ import re
 import stat
 import struct
 import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 from .errors import UnreadableWorkbookError
 from .findings import column_index, column_letter
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs a cold start ~10 ms
 if TYPE_CHECKING:
-    import zipfile
-    from collections.abc import Iterable, Iterator
-    from typing import BinaryIO
+    import zipfile  # imported where a workbook is opened
 
 # The limits (README, "Limits"). A part inflating beyond MAX_PART_BYTES, or by more than MAX_RATIO times once over
 # RATIO_FROM_BYTES, is refused as a likely zip bomb; a sheet that is read may span at most MAX_CELLS cells from A1

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs a cold start ~10 ms
-if TYPE_CHECKING:
-    from typing import Any
+from typing import Any
 
 ERROR = "error"
 WARNING = "warning"

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from . import contract
 from .dates import parse_day
 from .findings import Finding
 from .read import CellError, Row, Table, WorkbookData, read_workbook
 from .when import STATUSES, Schedule, YearContext, parse_when, with_dates
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs a cold start ~10 ms
-if TYPE_CHECKING:
-    from collections.abc import Callable
-    from typing import Any
-
 
 
 def as_date(value: Any) -> dt.date | None:
@@ -85,6 +81,9 @@ def _lenient(convert: Callable[[Any], Any], value: Any) -> Any:
         return None
 
 
+_DATE_SETTINGS = frozenset(col.key for col in contract.CONTROL.columns if col.type == contract.DATE)
+
+
 @dataclass(frozen=True)
 class Settings:
     """The Control sheet's settings, typed; None where blank or not understood."""
@@ -108,7 +107,7 @@ class Settings:
         typed: dict[str, Any] = {}
         for name in cls.__dataclass_fields__:
             raw = values.get(name)
-            if contract.CONTROL.column(name).type == contract.DATE:
+            if name in _DATE_SETTINGS:
                 typed[name] = _lenient(as_date, raw)
             else:
                 typed[name] = as_text(raw)
@@ -123,10 +122,12 @@ class SettingCell:
     value: Any
 
 
-# Not frozen: a frozen dataclass's __init__ costs ~5 µs a row on large plans. Hashing and equality are as before.
-@dataclass(slots=True, unsafe_hash=True)
-class Activity:
-    """One activity row of the Plan sheet, with its schedule read from When (and Start/End)."""
+class Activity(NamedTuple):
+    """One activity row of the Plan sheet, with its schedule read from When (and Start/End).
+
+    A named tuple: immutable and hashable, and built in ~1.5 µs where a frozen dataclass of these 22 fields takes
+    ~5.5 µs (build_plan of 10,000 rows: about 35 ms either way of the difference). Change it with `_replace`.
+    """
 
     row: int
     activity: str | None
@@ -168,7 +169,7 @@ class Activity:
         return self.id or f"row {self.row}"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Plan:
     """A workbook understood: settings, activities, owners, lists and the evaluation tables.
 

@@ -9,8 +9,10 @@ worst-of with counts, never an average.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import Any
 
 from . import contract
 from .contract import AMBER, BLUE, GREEN, GREY, RAG_LEGEND, RAG_MEANING, RAG_SEVERITY_ORDER, RAG_VALUES, RED
@@ -20,11 +22,6 @@ from .period import Period, default_period, parse_period, quarter_of
 from .plan import Activity, Plan, as_date
 from .when import Schedule, occurrences, parse_when
 from .words import plural
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs a cold start ~10 ms
-if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Sequence
-    from typing import Any
 
 GROUPS = ("section", "theme", "owner", "phase", "quarter")
 NO_KEY = "(none)"

@@ -7,20 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 from . import contract
 from .contract import SheetSpec, normalise_header
 from .errors import MissingColumnsError, MissingSheetError, UnreadableWorkbookError
 from .findings import INFO, WARNING, Finding, column_letter
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs a cold start ~10 ms
-if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
-    from typing import Any
 
 READABLE_SUFFIXES = (".xlsx", ".xlsm", ".xls")  # an old .xls is at most 65,536 x 256 cells
 _UNCHECKED_SUFFIXES = (".xlsb", ".ods")

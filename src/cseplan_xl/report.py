@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from .dates import iso
 from .findings import ERROR, INFO, SEVERITIES, WARNING, Finding, json_value
 from .words import plural
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs a cold start ~10 ms
-if TYPE_CHECKING:
-    from typing import Any
 
 # Columns of the CSV view (and the order of a finding's JSON keys).
 CSV_COLUMNS = ("path", "code", "severity", "sheet", "cell", "row", "column", "field", "activity_id", "value",
@@ -20,7 +17,7 @@ _COLOURS = {ERROR: "\033[31m", WARNING: "\033[33m", INFO: "\033[36m"}
 _RESET = "\033[0m"
 
 
-@dataclass
+@dataclass(frozen=True)
 class FileReport:
     """The outcome for one workbook: its findings, or the one-line reason it could not be read."""
 
@@ -76,7 +73,7 @@ class FileReport:
         }
 
 
-@dataclass
+@dataclass(frozen=True)
 class Report:
     """A batch of file reports with the as-of date the run was asked for."""
 

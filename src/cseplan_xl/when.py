@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 from .dates import MONTH_NAMES, MONTH_NUMBERS, as_day, format_day, iso, month_end, month_span, parse_day
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs a cold start ~10 ms
-if TYPE_CHECKING:
-    from collections.abc import Callable
-    from typing import Any
-
-    _Span = Callable[[int], tuple[date, date]]  # year -> (start, end) of a period in that year
+_Span = Callable[[int], tuple[date, date]]  # year -> (start, end) of a period in that year
 
 KINDS = ("day", "days", "window", "from", "recurring", "ongoing", "tbc", "unknown")
 STATUSES = ("understood", "inferred", "ambiguous", "not understood")  # Schedule.status, best first

@@ -7,14 +7,11 @@ import os
 import re
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import CseplanError
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from collections.abc import Sequence
 
 __all__ = ["Check", "SetupReport", "check_setup", "pinned_xlwings", "user_config_path", "workbook_vba_version",
            "write_interpreter"]
