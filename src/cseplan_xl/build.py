@@ -34,9 +34,19 @@ MARK_ROWS = 5000  # Plan cells are marked for findings listed on Validation rows
 QUICKSTART = "quickstart_standalone.xlsm"
 
 __all__ = [
-    "BuildResult", "DEMO_BANNER", "build_workbook", "demo_mistakes", "macro_name", "plan_rows", "vba_project",
-    "workbook_bytes",
+    "BuildResult", "DEMO_BANNER", "Entries", "build_workbook", "demo_mistakes", "macro_name", "plan_rows",
+    "vba_project", "workbook_bytes",
 ]
+
+
+@dataclass(frozen=True)
+class Entries:
+    """What an officer entered, to carry into a new build: table rows by sheet (header -> value), Control settings
+    (by contract key) and the Lists (by contract key). Anything not given is built as usual."""
+
+    rows: dict[str, list[dict[str, Any]]]
+    settings: dict[str, Any]
+    lists: dict[str, list[str]]
 
 
 @dataclass(frozen=True)
@@ -143,8 +153,8 @@ def _quickstart_project() -> bytes:
 # --- Writing the workbook ------------------------------------------------------------------------
 
 
-def workbook_bytes(demo: bool = False) -> bytes:
-    """The built workbook (.xlsm) as bytes; equal inputs give equal bytes."""
+def workbook_bytes(demo: bool = False, entries: Entries | None = None) -> bytes:
+    """The built workbook (.xlsm) as bytes; equal inputs give equal bytes. entries: an officer's, in place of ours."""
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -156,7 +166,7 @@ def workbook_bytes(demo: bool = False) -> bytes:
     })
     wb.add_vba_project(io.BytesIO(vba_project()), is_stream=True)
     wb.set_vba_name("ThisWorkbook")
-    _Writer(wb, demo).write_all()
+    _Writer(wb, demo, entries).write_all()
     wb.close()
     return buffer.getvalue()
 
@@ -179,6 +189,10 @@ def build_workbook(path: Path, *, demo: bool = False, force: bool = False) -> Bu
     return BuildResult(path, "replaced" if saved else "created", backup=saved)
 
 
+def _as_datetime(value: dt.date) -> dt.datetime:
+    return value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+
+
 def _lines(text: str, width: float) -> int:
     """Roughly how many lines a wrapped cell of this column width needs (XlsxWriter cannot auto-fit heights)."""
     count = 0
@@ -197,9 +211,11 @@ def _lines(text: str, width: float) -> int:
 class _Writer:
     """Writes each sheet of one workbook; holds the formats."""
 
-    def __init__(self, wb: Any, demo: bool) -> None:
+    def __init__(self, wb: Any, demo: bool, entries: Entries | None = None) -> None:
         self.wb = wb
         self.demo = demo
+        self.entries = entries
+        self.lists = {**_list_values(), **(entries.lists if entries else {})}
         # Narrower than the contract's defaults, wrapped, so the Plan prints legibly on A4 landscape.
         self.widths = {c.PLAN.name: {"section": 12, "phase": 10, "theme": 18, "when": 14, "who": 13}}
         f = wb.add_format
@@ -258,8 +274,12 @@ class _Writer:
             self._evaluation(spec)
         self._dashboard()
         self._table_sheet(c.VALIDATION, [])
-        self._table_sheet(c.HISTORY, [])
+        self._table_sheet(c.HISTORY, self._carried(c.HISTORY))
         self._xlwings_conf()
+
+    def _carried(self, spec: c.SheetSpec) -> list[dict[str, Any]]:
+        """The officer's rows of a sheet, when building with their entries."""
+        return self.entries.rows.get(spec.name, []) if self.entries else []
 
     def _sheet(self, name: str, landscape: bool = True) -> Any:
         ws = self.wb.add_worksheet(name)
@@ -305,14 +325,20 @@ class _Writer:
         fmt = self._column_format(column, spec)
         if value is None or value == "":
             return
-        if column.type == c.DATE and isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+        if isinstance(value, dt.date):  # carried from an officer's workbook: a date (or date and time)
+            ws.write_datetime(row, col, _as_datetime(value), fmt if column.type == c.DATE else self.date)
+        elif isinstance(value, bool):
+            ws.write_boolean(row, col, value, fmt)
+        elif isinstance(value, (int, float)):
+            ws.write_number(row, col, value, fmt)
+        elif column.type == c.DATE and isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", value):
             ws.write_datetime(row, col, dt.datetime.fromisoformat(value), fmt)
         elif column.type in (c.INTEGER, c.NUMBER) and isinstance(value, str) and re.fullmatch(r"-?\d+", value):
             ws.write_number(row, col, int(value), fmt)
         else:
             ws.write_string(row, col, str(value), fmt)
 
-    def _rows(self, ws: Any, spec: c.SheetSpec, rows: list[dict[str, str]]) -> None:
+    def _rows(self, ws: Any, spec: c.SheetSpec, rows: list[dict[str, Any]]) -> None:
         widths = self.widths.get(spec.name, {})
         for i, row in enumerate(rows):
             lines = 1
@@ -343,7 +369,7 @@ class _Writer:
 
     def _define_list_names(self) -> None:
         for col, column in enumerate(c.LISTS.columns):
-            n = len(_list_values()[column.key])
+            n = len(self.lists[column.key])
             letter = column_letter(col)
             first, last = HEADER_ROW + 2, HEADER_ROW + 1 + n
             self.wb.define_name(_list_name(column.key), f"=Lists!${letter}${first}:${letter}${last}")
@@ -366,6 +392,8 @@ class _Writer:
         helps = {key: row[1] for key, row in _lookups()["control"].items()}
         if self.demo:
             values.update(_lookups()["demo_control"])
+        if self.entries:
+            values.update({key: "" if value is None else value for key, value in self.entries.settings.items()})
         ws.write_string(2, 0, "Settings", self.heading)
         ws.write_string(2, 1, "", self.heading)
         ws.write_string(2, 2, "Notes", self.heading)
@@ -382,14 +410,7 @@ class _Writer:
             status = column.key.startswith("last_")
             ws.write_string(row, 0, column.header, self.label)
             value = values.get(column.key, "")
-            if column.type == c.DATE and value:
-                ws.write_datetime(row, 1, dt.datetime.fromisoformat(value), self.value_date)
-            elif column.type == c.DATE:
-                ws.write_blank(row, 1, None, self.value_date)
-            elif column.key == "last_run":
-                ws.write_blank(row, 1, None, self.status_time)
-            else:
-                ws.write(row, 1, value, self.status if status else self.value)
+            self._setting(ws, row, column, value)
             ws.write_string(row, 2, helps.get(column.key, ""), self.help)
             lines = max(_lines(str(value), 46), _lines(helps.get(column.key, ""), 44))
             ws.set_row(row, max(15 * lines, 24 if row in (3, 5, 7) or column.key == "action" else 0))
@@ -418,11 +439,30 @@ class _Writer:
                         self.note)
         ws.activate()
 
+    def _setting(self, ws: Any, row: int, column: c.Column, value: Any) -> None:
+        """A Control value in column B: a date (ISO text or carried), a number, a flag or text."""
+        fmt = self.status if column.key.startswith("last_") else self.value
+        if column.type == c.DATE and isinstance(value, str) and value:
+            value = dt.datetime.fromisoformat(value)
+        if isinstance(value, dt.date):
+            ws.write_datetime(row, 1, _as_datetime(value),
+                              self.status_time if column.key == "last_run" else self.value_date)
+        elif column.type == c.DATE or (column.key == "last_run" and value == ""):
+            ws.write_blank(row, 1, None, self.value_date if column.type == c.DATE else self.status_time)
+        elif isinstance(value, bool):
+            ws.write_boolean(row, 1, value, fmt)
+        elif isinstance(value, (int, float)):
+            ws.write_number(row, 1, value, fmt)
+        elif value == "":
+            ws.write_blank(row, 1, None, fmt)
+        else:
+            ws.write_string(row, 1, str(value), fmt)
+
     def _plan(self) -> None:
         spec = c.PLAN
         ws = self._sheet(spec.name)
-        rows = plan_rows()
-        if self.demo:
+        rows: list[dict[str, Any]] = self._carried(spec) if self.entries else plan_rows()
+        if self.demo and not self.entries:
             progress = {r["ID"]: r for r in _csv("demo_plan.csv")}
             for row in rows:
                 row.update({k: v for k, v in progress.get(row["ID"], {}).items() if v and k != "ID"})
@@ -446,7 +486,7 @@ class _Writer:
                        "do not type in them.", self.help)
         columns = [{"header": col.header, "header_format": self.computed_header if col.output else None}
                    for col in spec.columns]
-        ws.add_table(HEADER_ROW, 0, HEADER_ROW + len(rows), last, {
+        ws.add_table(HEADER_ROW, 0, HEADER_ROW + max(len(rows), 1), last, {
             "name": "PlanTable", "style": "Table Style Light 9", "columns": columns,
         })
         self._headers(ws, spec)
@@ -502,7 +542,8 @@ class _Writer:
         return ws
 
     def _owners(self) -> None:
-        rows = [dict(zip(("Code", "Role or team", "Agency"), r)) for r in _lookups()["owners"]]
+        rows = self._carried(c.OWNERS) or [dict(zip(("Code", "Role or team", "Agency"), r))
+                                            for r in _lookups()["owners"]]
         self._table_sheet(c.OWNERS, rows, c.OWNERS.description + " Fill in each code's role.")
 
     def _lists(self) -> None:
@@ -513,12 +554,12 @@ class _Writer:
         self._headers(ws, c.LISTS)
         for col, column in enumerate(c.LISTS.columns):
             ws.set_column(col, col, column.width, self.wrap)
-            for i, value in enumerate(_list_values()[column.key]):
+            for i, value in enumerate(self.lists[column.key]):
                 ws.write_string(HEADER_ROW + 1 + i, col, value, self.wrap)
 
     def _evaluation(self, spec: c.SheetSpec) -> None:
         rows = _csv(f"demo_{spec.name.lower()}.csv") if self.demo else []
-        ws = self._table_sheet(spec, rows)
+        ws = self._table_sheet(spec, self._carried(spec) if self.entries else rows)
         yes_no = ["Yes", "No"]
         for col, column in enumerate(spec.columns):
             if column.key == "platform":
@@ -635,7 +676,8 @@ class _Writer:
         bars.set_size({"width": 620, "height": 300})
         row = last + 4
         ws.insert_chart(row, 0, bars)
-        months = HEADER_ROW + max(len(_csv("demo_referrals.csv")) if self.demo else 0, 36)  # last 0-based row
+        referrals = len(self._carried(c.REFERRALS)) if self.entries else len(_csv("demo_referrals.csv")) * self.demo
+        months = HEADER_ROW + max(referrals, 36)  # last 0-based row
         line = self.wb.add_chart({"type": "line"})
         spec = c.REFERRALS
         for key, colour in (("referrals", "#1F4E78"), ("teen_boys", "#C00000")):

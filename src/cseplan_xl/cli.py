@@ -231,6 +231,27 @@ def _add_build_workbook(sub: _SubParsers) -> None:
     p.set_defaults(handler=_cmd_build_workbook)
 
 
+# --- upgrade-workbook --------------------------------------------------------------------------
+
+
+def _cmd_upgrade_workbook(args: argparse.Namespace) -> int:
+    from .upgrade import upgrade_workbook
+
+    result = upgrade_workbook(args.old, args.output, force=args.force)
+    sys.stdout.write(result.to_text())
+    return EXIT_FINDINGS if result.left_behind else EXIT_OK
+
+
+def _add_upgrade_workbook(sub: _SubParsers) -> None:
+    p = _command(sub, "upgrade-workbook",
+                 "Carry everything entered in a workbook into a current build, checked value by value.",
+                 "cseplan upgrade-workbook cseplan.xlsm -o cseplan-new.xlsm")
+    p.add_argument("old", metavar="OLD", help="the workbook to upgrade (never changed)")
+    p.add_argument("--output", "-o", metavar="NEW", help="where to write (default: OLD-upgraded.xlsm beside OLD)")
+    p.add_argument("--force", action="store_true", help="replace NEW if it exists (never OLD)")
+    p.set_defaults(handler=_cmd_upgrade_workbook)
+
+
 # --- excel-setup -------------------------------------------------------------------------------
 
 
@@ -355,7 +376,7 @@ def _add_newsletter(sub: _SubParsers) -> None:
 # The function that adds each command's parser, in the order --help lists them.
 COMMANDS: list[Callable[[_SubParsers], None]] = [
     _add_validate, _add_when, _add_rules, _add_rollup, _add_build_workbook, _add_evaluate, _add_newsletter,
-    _add_excel_setup,
+    _add_upgrade_workbook, _add_excel_setup,
 ]
 
 
