@@ -203,3 +203,52 @@ def test_rules_ask_the_plan_not_the_reader():
     reached = sorted({node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)
                       and node.attr in ("source", "raw", "settings_rows", "settings_sheet")})
     assert reached == []
+
+
+# --- personal data and published contacts --------------------------------------------------------
+
+
+def test_every_privacy_rule_is_in_the_catalogue():
+    from cseplan_xl.privacy import RULES
+
+    assert set(RULES) <= set(CATALOGUE)
+    assert all(CATALOGUE[code].severity == "error" and "privacy" in CATALOGUE[code].tags for code in RULES)
+    assert {r.code for r in select_rules(["privacy"])} >= set(RULES) | {"setting-contact-not-role-mailbox"}
+    assert not {r.code for r in select_rules(ignore=["privacy"])} & set(RULES)
+
+
+def test_validate_screens_every_sheet_and_setting(book):
+    extra = {
+        "Control": [*CONTROL_ROWS, ["Contact mailbox", "cse.communications@force.example.uk"],
+                    ["Local referral route", "Ring PC Dave Brown on his mobile 07700 900456, or the MASH on 0300 126 "
+                                             "1000"]],
+        "Social": [["Date", "Platform", "Post", "Reactions"], [AS_OF, "Facebook", "Thanks @dave_b77 (Jess, 14)", 3]],
+        "Media": [["Date", "Outlet", "Headline", "Tone"], [AS_OF, "Local radio", "Girl, 14, from NN1 2AB", 0]],
+        "Owners": [["Code", "Role or team"], ["CT", "Communications officer"], ["MT", "Jo Bloggs 07700 900111"]],
+    }
+    found = {(f.address, f.code) for f in findings_for(book, [row(progress_notes="Call Sam on 07700 900123")],
+                                                         extra=extra, select=["privacy"])}
+    assert found == {
+        ("Plan!I2", "privacy-phone"), ("Control!B8", "privacy-phone"), ("Social!C2", "privacy-social-handle"),
+        ("Social!C2", "privacy-name-age"), ("Media!C2", "privacy-postcode"), ("Owners!B3", "privacy-phone"),
+    }
+    control = [f for f in findings_for(book, [row()], extra=extra, select=["privacy-phone"])]
+    assert control[0].message.endswith("never a personal or direct number")  # the MASH's 0300 number passes
+
+
+@pytest.mark.parametrize(("mailbox", "codes"), [
+    ("cse.communications@force.example.uk", []),
+    ("john.smith@hotmail.co.uk", ["privacy-email", "setting-contact-not-role-mailbox"]),
+    ("safeguarding@gmail.com", ["privacy-email", "setting-contact-not-role-mailbox"]),
+    ("jsmith@northants.police.uk", ["privacy-email", "setting-contact-not-role-mailbox"]),
+    ("cse.communications@example.org", ["setting-placeholder"]),
+    ("TBC", ["setting-placeholder"]),
+])
+def test_the_contact_must_be_a_role_mailbox(book, mailbox, codes):
+    extra = {"Control": [*CONTROL_ROWS, ["Contact mailbox", mailbox]]}
+    found = findings_for(book, [row()], extra=extra, select=["privacy", "settings"])
+    assert sorted(f.code for f in found) == codes
+    assert all(f.address == "Control!B7" for f in found)
+    if codes == ["setting-placeholder"]:
+        assert found[0].message == ("Contact mailbox is a placeholder: put the real one in Control!B7; until then "
+                                    "the newsletter says [contact to be added]")

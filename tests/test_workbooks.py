@@ -16,8 +16,9 @@ def test_real_workbook_has_no_errors_only_the_expected_warnings():
     report = validate_file(REAL)
     assert report.error is None and report.valid
     warnings = {f.code for f in report.findings if f.severity == "warning"}
-    # The source plan leaves owners and costs TBC and every RAG blank: warnings, rightly.
-    assert warnings <= {"who-missing", "cost-tbc-started", "rag-blank-started"}
+    # The source plan leaves owners and costs TBC and every RAG blank, and its contact mailbox is a placeholder
+    # (example.org): warnings, rightly.
+    assert warnings <= {"who-missing", "cost-tbc-started", "rag-blank-started", "setting-placeholder"}
     assert "who-missing" in warnings and "cost-tbc-started" in warnings
     assert REAL.read_bytes() == before
 
@@ -35,6 +36,9 @@ def test_demo_planted_mistakes_are_found_at_their_cells():
         ("Referrals!D10", "subgroup-exceeds-total"),
         ("Media!G11", "code-out-of-range"),
         ("Anecdotes!G8", "anecdote-not-publishable"),
+        ("Anecdotes!D7", "privacy-phone"),  # the planted unsafe anecdote (not for publication, still personal data)
+        ("Anecdotes!D7", "privacy-name-age"),
+        ("Anecdotes!D7", "privacy-name-school"),
     }
     assert expected <= found
     assert {f.address for f in report.findings if f.severity == "error"} == {

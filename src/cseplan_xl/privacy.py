@@ -40,7 +40,8 @@ ROLE_WORDS = frozenset(
     duty engagement enquiries enquiry exploitation feedback force general help helpdesk hub info
     information lado lscb mash media multi agency newsletter news nscb nscp office partnership police
     press prevention protection public referral referrals reply safeguarding safer schools service
-    services support team training unit webmaster web noreply no
+    services support team training unit webmaster web noreply no northants northamptonshire county council area
+    district central
     """.split()
 )
 # Free web-mail domains: an address there belongs to a person, whatever its local part says.
@@ -488,6 +489,27 @@ def is_nhs_number(digits: str) -> bool:
         return False
     check = 11 - sum(int(d) * (10 - i) for i, d in enumerate(digits[:9])) % 11
     return check != 10 and (check % 11) == int(digits[9])
+
+
+def is_placeholder(value: str | None) -> bool:
+    """True for a setting that holds no real value yet: blank, TBC/TBA/to be confirmed, or a documentation address
+    (example.org, example.com, anything.example, .test, .invalid)."""
+    text = " ".join((value or "").split()).casefold().strip(" .")
+    if text in ("", "tbc", "tba", "tbd", "to be confirmed", "to be added", "n/a", "none", "-", "?", "xxx"):
+        return True
+    return bool(re.search(r"@(?:[\w-]+\.)*(?:example\.(?:org|com|net)|[\w-]+\.(?:example|test|invalid|localhost))$"
+                          r"|^example\.|\bexample\.(?:org|com|net)\b", text))
+
+
+def is_switchboard(digits: str) -> bool:
+    """True for an organisation's number by its range: 03 (public bodies and charities), 0800 and 0808 (freephone)."""
+    return bool(re.fullmatch(r"03\d{9}|080[08]\d{6,7}", digits))
+
+
+def board_numbers(settings: Iterable[str | None]) -> list[str]:
+    """The board's own numbers that may be published: switchboard numbers (03, 0800, 0808) in its Control settings.
+    Any other number there (a mobile, a direct line) is screened like any text, so it blocks until allowed."""
+    return sorted({n for text in settings for n in phone_numbers(text) if is_switchboard(n)})
 
 
 def parse_allow(cells: Iterable[str]) -> frozenset[str]:

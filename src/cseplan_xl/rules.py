@@ -494,6 +494,100 @@ def _anecdotes(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
                       "consent and anonymisation are both recorded", r["publish"])
 
 
+# --- Personal data and published contacts ------------------------------------------------------
+# The privacy screen's rules (privacy.py) run over every text cell of every sheet and every Control setting; the
+# newsletter and the partner-facing evaluation run the same rules over what they would publish, and block on them.
+
+_SETTINGS_SCREENED = ("title", "board_name", "board_short", "newsletter_title", "contact_mailbox", "referral_route")
+
+
+def board_numbers(plan: Plan) -> list[str]:
+    """The phone numbers the board publishes: switchboards (03, 0800, 0808) in its Control settings."""
+    from .privacy import board_numbers as numbers
+
+    return numbers(getattr(plan.settings, key) for key in _SETTINGS_SCREENED)
+
+
+def _text_cells(plan: Plan) -> Iterator[tuple[SheetSpec, Any]]:
+    """Every text cell the officer typed, as (sheet, TextItem): table sheets, then the Control settings."""
+    from .privacy import TextItem
+
+    for table in plan.tables.values():
+        keys = [col.key for col in table.spec.columns if col.type == contract.TEXT and not col.output]
+        for row in table.rows:
+            for key in keys:
+                value = row.get(key)
+                if isinstance(value, str) and value.strip():
+                    yield table.spec, TextItem(value, table.sheet, row.row, table.letter(key), key)
+    cells = plan.setting_cells
+    for key in _SETTINGS_SCREENED:
+        cell = cells.get(key)
+        if cell is not None and isinstance(cell.value, str) and cell.value.strip():
+            yield contract.CONTROL, TextItem(cell.value, plan.control_sheet or "Control", cell.row, "B", "value")
+
+
+def _privacy_rule(code: str, title: str) -> None:
+    def check(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+        from .privacy import screen
+
+        cells = list(_text_cells(plan))
+        specs = {(item.sheet, item.row, item.column): spec for spec, item in cells}
+        found = screen([item for _, item in cells], numbers=board_numbers(plan), as_of=as_of, codes=[code])
+        for f in found:
+            message = f.message.removesuffix("; remove it, or allow the cell after checking")
+            if code == "privacy-phone" and specs[(f.sheet, f.row, f.column)] is contract.CONTROL:
+                message += ("; a setting may give only a helpline or a switchboard (03, 0800 or 0808), never a "
+                            "personal or direct number")
+            yield Hit(f.row, f.field, message, f.value, sheet=specs[(f.sheet, f.row, f.column)])
+
+    CATALOGUE[code] = Rule(code, ERROR, title, contract.PLAN, ("privacy",), (), check)
+
+
+def _register_privacy_rules() -> None:
+    from .privacy import RULES
+
+    for code, (title, _check) in RULES.items():
+        _privacy_rule(code, title)
+
+
+_register_privacy_rules()
+
+
+@_rule("setting-contact-not-role-mailbox", ERROR, "The Control contact is not a role mailbox",
+       sheet=contract.CONTROL, tags=("settings", "privacy"), needs=(contract.CONTROL,))
+def _contact_mailbox(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    from .privacy import is_placeholder, is_role_mailbox
+
+    value = plan.settings.contact_mailbox
+    if value is None or is_placeholder(value):
+        return
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value.strip()) or not is_role_mailbox(value):
+        yield Hit(plan.setting_cells["contact_mailbox"].row, "value", f"Contact mailbox {value!r} is not a role "
+                  "mailbox (a team's address such as cse.communications@..., never a person's or a free web-mail "
+                  "address)", value)
+
+
+@_rule("setting-placeholder", WARNING, "A published contact on Control is a placeholder (TBC, example.org)",
+       sheet=contract.CONTROL, tags=("settings",), needs=(contract.CONTROL,))
+def _placeholders(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    for key, shown in placeholder_settings(plan).items():
+        cell = plan.setting_cells.get(key)
+        row = cell.row if cell is not None else None
+        if row is not None:  # a workbook without the row gets the newsletter's own one-line note
+            yield Hit(row, "value", f"{contract.CONTROL.column(key).header} is a placeholder: put the real one in "
+                      f"Control!B{row}; until then the newsletter says {shown}", getattr(plan.settings, key))
+
+
+PLACEHOLDER_TEXT = {"contact_mailbox": "[contact to be added]", "referral_route": "[referral route to be added]"}
+
+
+def placeholder_settings(plan: Plan) -> dict[str, str]:
+    """The published contact settings that are placeholders, with the words the newsletter shows instead."""
+    from .privacy import is_placeholder
+
+    return {key: shown for key, shown in PLACEHOLDER_TEXT.items() if is_placeholder(getattr(plan.settings, key))}
+
+
 # --- The engine --------------------------------------------------------------------------------
 
 
