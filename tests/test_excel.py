@@ -487,7 +487,7 @@ def test_status_bar_says_what_is_happening_and_is_cleared(demo_path, monkeypatch
     watched = _StatusBar(book)
     excel.validate_plan(watched)
     assert watched.bar == ["cseplan-xl: Validate plan: reading the workbook…", "cseplan-xl: Checking 24 rows…",
-                           "cseplan-xl: Writing 16 findings…", False]
+                           "cseplan-xl: Writing 20 findings…", False]
     (status,) = writes(book, book.json()["actions"], "Control")
     assert cell_of(status) == "B20" and status["values"][-1] == [2.4]
     book = xw.Book(json=payload(demo_path))
