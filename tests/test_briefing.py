@@ -18,11 +18,11 @@ from cseplan_xl.briefing import (
     build_context,
     default_output,
     draft_newsletter,
-    next_free,
     render,
     safer_internet_day,
 )
 from cseplan_xl.errors import CseplanError, InvalidValue, OutputExistsError, TemplateError
+from cseplan_xl.output import next_free
 from cseplan_xl.period import parse_period
 from cseplan_xl.plan import load_plan
 from cseplan_xl.privacy import TextItem, screen

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
 
 import pytest
 
@@ -66,3 +68,138 @@ def test_links_pipes_and_devices_are_never_replaced(tmp_path):
             write_new(path, "text", force=True)
     assert link.is_symlink() and target.read_text() == "kept"
     assert broken.is_symlink() and not pipe.is_file()
+
+
+def _no_temp_files(folder) -> bool:
+    return not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_link_planted_at_a_temporary_name_never_redirects_a_write(tmp_path, monkeypatch, capsys):
+    import tempfile
+
+    from cseplan_xl.cli import main
+
+    workbook = tmp_path / "plan.xlsm"
+    workbook.write_bytes(b"PK the officer's workbook")
+    # The old fixed temporary name, and the first name the random sequence will give: both links to the workbook.
+    (tmp_path / ".report.json.tmp").symlink_to(workbook)
+    names = iter(["planted", "free"])
+    monkeypatch.setattr(tempfile, "_get_candidate_names", lambda: names)
+    (tmp_path / ".report.json.planted.tmp").symlink_to(workbook)
+    path = write_new(tmp_path / "report.json", "{}")
+    assert path.read_text() == "{}" and workbook.read_bytes() == b"PK the officer's workbook"
+    assert (tmp_path / ".report.json.planted.tmp").is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.is_symlink()) == ["plan.xlsm", "report.json"]
+    monkeypatch.undo()
+    corpus_book = tmp_path / "real.xlsx"
+    import corpus
+
+    corpus.plain_book(corpus_book)
+    (tmp_path / ".out.csv.tmp").symlink_to(corpus_book)
+    before = corpus_book.read_bytes()
+    assert main(["validate", str(corpus_book), "--format", "csv", "--output", str(tmp_path / "out.csv")]) == 0
+    assert corpus_book.read_bytes() == before and (tmp_path / "out.csv").read_text().startswith("path,code")
+    assert capsys.readouterr().err == f"wrote {tmp_path / 'out.csv'}\n"
+
+
+def _write_at_once(args) -> str:
+    barrier, target, next_free = args
+    barrier.wait()
+    try:
+        return str(write_new(target, f"from {os.getpid()}", next_free=next_free))
+    except OutputExistsError as exc:
+        return f"refused: {exc}"
+
+
+def test_ten_writers_at_once_each_get_their_own_file_or_a_clear_refusal(tmp_path):
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Manager() as manager:
+        for next_free_ in (True, False):
+            barrier = manager.Barrier(10)
+            target = tmp_path / f"draft-{next_free_}.docx"
+            with ctx.Pool(10) as pool:
+                results = pool.map(_write_at_once, [(barrier, target, next_free_)] * 10)
+            written = [r for r in results if not r.startswith("refused")]
+            if next_free_:
+                assert len(set(written)) == 10
+                assert len({Path(p).read_text() for p in written}) == 10  # each file holds its own writer's text
+            else:
+                assert len(written) == 1 and Path(written[0]).read_text().startswith("from ")
+                assert all(r == f"refused: {target} already exists: choose another name, or add --force to "
+                                  "replace it" for r in results if r.startswith("refused"))
+    assert _no_temp_files(tmp_path)
+
+
+@pytest.mark.parametrize("where", ["write", "publish"])
+def test_ctrl_c_during_a_write_leaves_no_temporary_file(tmp_path, monkeypatch, where):
+    from cseplan_xl import output
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    if where == "write":
+        real = os.fdopen
+
+        class Interrupted:
+            def __init__(self, fd, mode):
+                self.fh = real(fd, mode)
+
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                self.fh.close()
+
+            def write(self, data):
+                self.fh.write(data[:10])
+                raise KeyboardInterrupt
+
+        monkeypatch.setattr(output.os, "fdopen", Interrupted)
+    else:
+        monkeypatch.setattr(output.os, "link", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        write_new(tmp_path / "big.json", "x" * 1_000_000)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_backup_never_follows_a_link_at_its_name(tmp_path):
+    path = tmp_path / "cseplan.xlsm"
+    path.write_text("workbook")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("kept")
+    (tmp_path / "cseplan.backup-20180331-090507.xlsm").symlink_to(victim)
+    copy = backup(path, now=dt.datetime(2018, 3, 31, 9, 5, 7))
+    assert copy.name == "cseplan.backup-20180331-090507-2.xlsm" and copy.read_text() == "workbook"
+    assert victim.read_text() == "kept"
+
+
+def _draft_at_once(args) -> str:
+    from cseplan_xl.briefing import draft_newsletter
+
+    barrier, plan = args
+    barrier.wait()
+    return draft_newsletter(plan, period="2018Q1").to_text()
+
+
+def test_ten_newsletters_at_once_to_the_default_name_give_ten_files(tmp_path):
+    import multiprocessing
+    import re
+
+    from cseplan_xl import build
+    from cseplan_xl.briefing import draft_newsletter
+    from cseplan_xl.plan import load_plan
+
+    workbook = tmp_path / "demo.xlsm"
+    workbook.write_bytes(build.workbook_bytes(demo=True))
+    plan = load_plan(workbook)
+    draft_newsletter(plan, period="2018Q1", out=tmp_path / "warm.docx")  # imports and caches before the fork
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Manager() as manager, ctx.Pool(10) as pool:
+        barrier = manager.Barrier(10)
+        texts = pool.map(_draft_at_once, [(barrier, plan)] * 10)
+    wrote = [re.search(r"Wrote (\S+) \(", text).group(1) for text in texts]
+    folder = tmp_path / "newsletters"
+    assert len(set(wrote)) == 10 and sorted(Path(p).name for p in wrote) == sorted(p.name for p in folder.iterdir())
+    assert all(Path(p).stat().st_size > 10_000 for p in wrote) and _no_temp_files(folder)

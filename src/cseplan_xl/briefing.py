@@ -20,11 +20,11 @@ from .awareness import awareness_dates, safer_internet_day
 from .charts import chart_rag_by_theme, chart_referrals
 from .errors import InvalidValue
 from .findings import ERROR, Finding
-from .output import check_writable, next_free
+from .output import check_writable, next_free, write_new
 from .period import Period, parse_period
 from .plan import Plan
 from .privacy import phone_numbers, screen, unmatched_allows
-from .wordfile import DEFAULT_TEMPLATE, TEMPLATE_NAME, load_template, render
+from .wordfile import DEFAULT_TEMPLATE, TEMPLATE_NAME, docx_bytes, load_template, render
 from .words import plural
 
 COMMENTS_LIMIT = 255
@@ -137,8 +137,7 @@ def draft_newsletter(
         return result
     context, allowed = result.context, result.allowed
     requested = Path(out) if out else default_output(plan, parse_period(context["period"]["label"]))
-    path = requested if force else next_free(requested)
-    _check_output(path, plan)
+    _check_output(requested, plan)
     images = {"rag_by_theme": chart_rag_by_theme(context)} if context["charts"]["rag_by_theme"] else {}
     if context["charts"]["referrals"]:
         images["referrals"] = chart_referrals(context)
@@ -150,7 +149,10 @@ def draft_newsletter(
     comments = " | ".join(notes)
     if len(comments) > COMMENTS_LIMIT:  # Word's Comments property holds 255 characters; the CLI lists them all
         comments = comments[: COMMENTS_LIMIT - 40].rstrip() + "… (the full list is shown when drafting)"
-    doc = render(context, template_path, path, images, comments=comments)
+    doc = render(context, template_path, None, images, comments=comments)
+    # Without force the name is taken by an exclusive create (the next free one when taken, even by a run at the
+    # same moment), so the path reported is the file this run wrote.
+    path = write_new(requested, docx_bytes(doc), force=force, next_free=not force, inputs=[plan.path])
     result.path, result.word_count = path, _running_words(doc)
     result.requested = requested if path != requested else None
     return result

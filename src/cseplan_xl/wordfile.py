@@ -83,11 +83,16 @@ def render(
     _describe_images(doc, images or {}, context.get("alt_text", {}))
     _properties(doc, context, comments, drafted or dt.datetime.now().replace(microsecond=0))
     if out_path is not None:
-        buffer = io.BytesIO()
-        tpl.save(buffer)
         # through a temporary file and a rename: a failed save leaves any earlier file as it was
-        write_new(out_path, buffer.getvalue(), force=True)
+        write_new(out_path, docx_bytes(tpl), force=True)
     return doc
+
+
+def docx_bytes(doc: Any) -> bytes:
+    """A rendered template (or its python-docx document) saved as the bytes of a .docx file."""
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
 
 
 def _order_cell_properties(doc: Any) -> None:
