@@ -7,7 +7,7 @@ DEMO := workbook/examples/cseplan_demo.xlsm
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench wheelhouse clean
 
 $(BIN)/cseplan: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,5 +40,16 @@ lint: $(BIN)/cseplan
 bench: $(BIN)/cseplan
 	$(BIN)/python bench/run.py
 
+# Every wheel a Windows PC needs to install cseplan-xl without an index (setup/windows-setup.cmd WHEELHOUSE):
+# this package's own wheel and its dependencies' Windows wheels, for the Python version the PC has.
+# pywin32 is named because pip evaluates xlwings' "Windows only" marker for this machine, not the target.
+WIN_PYTHON ?= 3.12
+wheelhouse: $(BIN)/cseplan
+	rm -rf wheelhouse && mkdir wheelhouse
+	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir wheelhouse .
+	$(BIN)/python -m pip download --quiet --dest wheelhouse --only-binary=:all: --platform win_amd64 \
+		--python-version $(WIN_PYTHON) --implementation cp wheelhouse/cseplan_xl-*.whl pywin32
+	@echo "wheelhouse/ holds $$(ls wheelhouse | wc -l) wheels for Windows, Python $(WIN_PYTHON)"
+
 clean:
-	rm -rf $(VENV) out
+	rm -rf $(VENV) out wheelhouse

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -130,3 +131,13 @@ def test_pinned_xlwings_is_the_version_the_vba_comes_from():
     assert xlsetup.pinned_xlwings() == XLWINGS
     assert xlsetup.workbook_vba_version(REPO / "workbook" / "examples" / "cseplan_demo.xlsm") == XLWINGS
     assert build.vba_project()  # built from that release without error
+
+
+def test_windows_script_steps_and_labels():
+    script = (REPO / "setup" / "windows-setup.cmd").read_bytes()
+    assert b"\r\n" in script and b"\n" not in script.replace(b"\r\n", b"")  # batch files want CRLF
+    text = script.decode("ascii")
+    assert "py -3 -m venv" in text and r"%LOCALAPPDATA%\cseplan-xl\venv" in text
+    assert "--no-index --find-links" in text and r'"%VENV%\Scripts\cseplan.exe" excel-setup' in text
+    labels = set(re.findall(r"^:(\w+)", text, re.M))
+    assert set(re.findall(r"goto :(\w+)", text)) <= labels
