@@ -239,10 +239,10 @@ def _tokenize(text: str, notes: list[str] | None = None) -> list[_Tok]:
             ok = nums[1] == (nums[0] + 1) % 100
             toks.append(_Tok("fyspan", nums[0], s) if ok else _Tok("unk", s, s))
         elif kind == "ym":  # 2017-11, 2017/11, 2017.11: a month, unless it is also a financial year (2011-12)
-            if nums[1] == (nums[0] + 1) % 100 and "." not in s:
-                raise _Ambiguous(f"'{s}' could be {MONTH_NAMES[nums[1] - 1]} {nums[0]} or the financial year "
-                                 f"{nums[0]}/{nums[1]:02d}: write one of them in full")
-            toks.append(_Tok("my", (nums[0], nums[1]), s))
+            if nums[1] == (nums[0] + 1) % 100 and "." not in s:  # the parser decides from what is around it
+                toks.append(_Tok("fyspan", nums[0], s))
+            else:
+                toks.append(_Tok("my", (nums[0], nums[1]), s))
         elif kind == "my":  # 12/2018: a month, as UK plans write it
             toks.append(_Tok("my", (nums[1], nums[0]), s))
         elif kind in ("dmy", "iso"):
@@ -366,6 +366,10 @@ class _Parser:
         self.years = years  # the years of the plan's context, which decide "March 16" and "Sept 2-18"
         self.notes = [] if notes is None else notes
         self.inferred = False  # a year was read with the help of the plan's context
+        # "Sept 18 - July 19": month + two digits written twice is one form; if one is a year of the plan, both are
+        pairs = [b.value for a, b, c in zip(toks, toks[1:], [*toks[2:], _END])
+                 if a.kind == "month" and b.kind == "num" and c.kind not in ("year", "fyspan", "num", "ord")]
+        self.pairs_are_years = len(pairs) > 1 and any(2000 + n in years for n in pairs)
 
     def peek(self, k: int = 0) -> _Tok:
         j = self.i + k
@@ -379,6 +383,15 @@ class _Parser:
         return None
 
     def range(self) -> _Period | None:
+        t, t1, t2, t3 = self.peek(), self.peek(1), self.peek(2), self.peek(3)
+        if t.kind == "num" and t1.kind == "sep" and t1.value == "-" and t2.kind == "month" \
+                and t3.kind not in ("num", "ord"):  # "18-Jan", "18-Jan-2018": Excel's d-mmm(-yyyy)
+            self.i += 3
+            return self._day(t2.value, t.value)
+        if (t.kind == "num" and t1.kind == "sep" and t1.value in ("/", "-") and t2.kind == "num"
+                and t2.value == t.value + 1 and 10 <= t.value and t3.kind in ("end", "sep")):
+            self.i += 3  # "18/19": the financial year 2018/19
+            return _Period(lambda y: month_span(y, 4, 12), 2000 + t.value)
         if self.peek().kind in ("num", "ord") and self.peek(1).kind == "sep":  # 19-21 March 2018
             d1, both = self.peek().value, self.peek(1).value in _BOTH
             if self.peek(2).kind == "year" and self.peek(1).value in ("/", "-"):  # 13/2018
@@ -450,6 +463,11 @@ class _Parser:
             self.notes.append(f"'{t.text}' read as {2000 + t.value}")
             return _Period(fn, 2000 + t.value, notes=notes)
         if (year := self.take("year")) is not None:
+            after, then = self.peek(), self.peek(1)
+            if (fy_fn is not None and after.kind == "sep" and after.value == "/" and then.kind == "year"
+                    and then.value == year.value + 1):
+                self.i += 2  # "Q2 2018/2019": of the financial year
+                return _Period(fy_fn, year.value, notes=notes)
             return _Period(fn, year.value, notes=notes)
         if fy_fn is not None and (y := self._fy()) is not None:
             return _Period(fy_fn, y, notes=notes)
@@ -492,9 +510,10 @@ class _Parser:
         if not self.years:
             raise _Ambiguous(f"{words} could be {num.value} {name} or {name} {year}: give the year")
         self.inferred = True
-        if year in self.years:
+        if year in self.years or (self.pairs_are_years and num.value > 12):
             self.i += 2
-            self.notes.append(f"{words} read as {name} {year}, a year of the plan (not {num.value} {name})")
+            why = "a year of the plan" if year in self.years else "a year, as the text's other dates are"
+            self.notes.append(f"{words} read as {name} {year}, {why} (not {num.value} {name})")
             return _Period(lambda y: month_span(y, month.value), year)
         self.notes.append(f"{words} read as {num.value} {name} ({year} is not a year of the plan)")
         return None
@@ -594,6 +613,14 @@ class _Parser:
         if t.kind == "h" or (t.kind in ("nth", "ord") and t1.kind == "half" and 1 <= t.value <= 2):
             self.i += 1 if t.kind == "h" else 2
             return self._with_year(*_part_of_year(6, t.value))
+        t2, t3 = self.peek(2), self.peek(3)
+        fy_part = (t.kind == "fyspan" and t1.kind in ("q", "h")) or (
+            t.kind == "year" and t1.kind == "sep" and t1.value == "/" and t2.kind == "year"
+            and t2.value == t.value + 1 and t3.kind in ("q", "h"))
+        if fy_part:  # "2018/19 Q2", "2018/2019 Q2": a quarter or half of the financial year
+            part = t1 if t.kind == "fyspan" else t3
+            self.i += 2 if t.kind == "fyspan" else 4
+            return _Period(_part_of_year(3 if part.kind == "q" else 6, part.value)[1], t.value)
         if t.kind == "year" and (k := self._year_first_part()):  # 2018 Q1, 2018Q1, 2018-Q1
             part = self.peek(k)
             self.i += k + 1
@@ -604,12 +631,21 @@ class _Parser:
             if (first_year := self._fy()) is None:
                 raise _NotUnderstood("an academic year is written like 2018/19")
             return _Period(lambda y: month_span(y, 9, 12), first_year)
+        if t.kind == "fyspan" and (month := _month_too(t)):  # "2011-12" alone
+            raise _Ambiguous(f"'{t.text}' could be {MONTH_NAMES[month - 1]} {t.value} or the financial year "
+                             f"{t.value}/{month:02d}: write one of them in full")
         if t.kind in ("fy", "fyspan"):
             first_year = self._fy()
             if self.take("acad"):  # "2018/19 academic year"
                 return _Period(lambda y: month_span(y, 9, 12), first_year)
             return _Period(lambda y: month_span(y, 4, 12), first_year)
         return None
+
+
+def _month_too(t: _Tok) -> int | None:
+    """The month a financial-year token could also be ("2011-12": December 2011), else None."""
+    m = re.fullmatch(r"\d{4}[/-](\d{2})", t.text)
+    return int(m.group(1)) if m and 1 <= int(m.group(1)) <= 12 else None
 
 
 def _part_of_year(months: int, n: int) -> tuple[_Span, _Span]:
