@@ -496,3 +496,25 @@ def test_an_allow_that_matches_nothing_is_said(tmp_path):
     result = briefing.draft_newsletter(load_plan(demo), out=tmp_path / "d.docx", allow=["Plan!Z99"])
     assert result.path is not None and result.unmatched_allow == ["Plan!Z99"]
     assert "--allow Plan!Z99: the screen found nothing in that cell (check the address)." in result.to_text()
+
+
+PAYLOAD = b"{{ cycler.__init__.__globals__.os.popen('id').read() }}"
+
+
+def test_a_template_cannot_run_code(book, tmp_path, capsys):
+    from cseplan_xl.cli import main
+
+    bad = _template_with(tmp_path / "payload.docx", PAYLOAD)
+    code = main(["newsletter", str(book), "--template", str(bad), "-o", str(tmp_path / "out.docx")])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert str(bad) in err and "{{ cycler.__init__.__globals__.os.popen('id').read() }}" in err
+    assert "uid=" not in err and not (tmp_path / "out.docx").exists()
+    # and nothing runs: a payload that would leave a file behind leaves none
+    marker = tmp_path / "ran"
+    touch = _template_with(tmp_path / "touch.docx",
+                           f"{{{{ cycler.__init__.__globals__.os.popen('touch {marker}').read() }}}}".encode())
+    for reach in (touch, _template_with(tmp_path / "mro.docx", b"{{ ''.__class__.__mro__[1].__subclasses__() }}")):
+        with pytest.raises(TemplateError, match="reaches outside the newsletter's data"):
+            draft_newsletter(load_plan(book), template=reach, out=tmp_path / "x.docx")
+    assert not marker.exists() and not (tmp_path / "x.docx").exists()

@@ -53,8 +53,10 @@ def render(
     """
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
-    from jinja2 import Environment, StrictUndefined, UndefinedError
+    from jinja2 import StrictUndefined, UndefinedError
     from jinja2 import TemplateError as JinjaError
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import SandboxedEnvironment
 
     template_path = Path(template_path)
     data = load_template(template_path)
@@ -66,8 +68,14 @@ def render(
     full = dict(context)
     for name, png in (images or {}).items():
         full[f"chart_{name}"] = InlineImage(tpl, io.BytesIO(png), width=Mm(CHART_WIDTHS_MM.get(name, 140)))
+    # A template is a document anyone may hand over: it renders in Jinja's sandbox, where tags can read the context
+    # but never reach Python's internals (no `cycler.__init__.__globals__.os`), so a template cannot run anything.
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
     try:
-        tpl.render(full, jinja_env=Environment(undefined=StrictUndefined, autoescape=True), autoescape=True)
+        tpl.render(full, jinja_env=env, autoescape=True)
+    except SecurityError as exc:
+        raise TemplateError(f"{template_path}: the tag {_unsafe_tag(tpl, exc)} reaches outside the newsletter's "
+                            "data, which a template may not do; remove it") from None
     except UndefinedError as exc:
         raise TemplateError(
             f"{template_path}: the tag {_tag_of(exc)} is not something the newsletter provides ({exc}); "
@@ -135,6 +143,16 @@ def _properties(doc: Any, context: Mapping[str, Any], comments: str | None, draf
     props.title = str(context.get("headline", ""))
     props.created = props.modified = drafted
     props.revision = 1
+
+
+def _unsafe_tag(tpl: Any, exc: Exception) -> str:
+    """The template tag that tried an unsafe attribute (named in the sandbox's message), as written."""
+    m = re.search(r"attribute '([^']+)'", str(exc))
+    text = re.sub(r"<[^>]+>", "", tpl.get_xml())  # the document's text with Word's markup taken out
+    for tag in re.findall(r"\{\{.*?\}\}|\{%.*?%\}", text, flags=re.S):
+        if m is None or m.group(1) in tag:
+            return " ".join(tag.split())
+    return "{{ ? }}"
 
 
 def _tag_of(exc: Exception) -> str:
