@@ -16,17 +16,25 @@ $(BIN)/cseplan: pyproject.toml
 	$(BIN)/python -m compileall -q src
 	touch $@
 
-# The main job: check the shipped workbooks, then roll up, evaluate and draft the newsletter for the
-# demo plan, printing the summaries and writing them to out/ (regenerated on every run).
+# The main job: check the shipped workbooks, then roll up, evaluate and draft the newsletter for each, printing
+# the summaries and writing them to out/ (regenerated on every run). The demo is judged at its own As-of date
+# (31 March 2018); the real plan's As-of is blank and it ran September 2017 to August 2019, so it is judged at
+# REAL_AS_OF (today would fall after the plan ended, and the newsletter would refuse to draft).
+REAL_AS_OF ?= 2018-03-31
+
 run: $(BIN)/cseplan
 	@mkdir -p out
 	$(BIN)/cseplan validate $(WORKBOOK) $(DEMO) | tee out/validation.txt; test $${PIPESTATUS[0]} -le 1
 	$(BIN)/cseplan validate $(WORKBOOK) $(DEMO) --format json --output out/validation.json --force; test $$? -le 1
+	@echo "== Demo plan, as of its own As-of date (31 March 2018)"
 	$(BIN)/cseplan rollup $(DEMO) | tee out/rollup.txt
 	$(BIN)/cseplan rollup $(DEMO) --format json --output out/rollup.json --force
 	$(BIN)/cseplan evaluate $(DEMO) --partner-facing | tee out/evaluation.txt
 	$(BIN)/cseplan evaluate $(DEMO) --partner-facing --format json --output out/evaluation.json --force
 	$(BIN)/cseplan newsletter $(DEMO) --output out/newsletter_draft.docx --force
+	@echo "== Real plan, as of $(REAL_AS_OF) (its As-of is blank)"
+	$(BIN)/cseplan rollup $(WORKBOOK) --as-of $(REAL_AS_OF) | tee out/real_rollup.txt
+	$(BIN)/cseplan newsletter $(WORKBOOK) --as-of $(REAL_AS_OF) --output out/real_newsletter_draft.docx --force
 	@echo "Outputs are in out/"
 
 test: $(BIN)/cseplan

@@ -235,8 +235,8 @@ def test_views_are_json_text_and_csv(full):
     ev = evaluate(full)
     d = ev.to_dict()
     assert json.loads(json.dumps(d, allow_nan=False)) == d
-    assert list(d) == ["as_of", "period", "baseline", "partner_facing", "left_out", "referrals", "social", "media",
-                       "anecdotes"]
+    assert list(d) == ["as_of", "as_of_note", "period", "baseline", "partner_facing", "left_out", "referrals",
+                       "social", "media", "anecdotes"]
     text = ev.to_text()
     assert text.startswith("Evaluation for Q1 2018 (January to March 2018), as of 10 Apr 2018\n")
     assert "  Referrals from teenage boys rose from 6 to 11" in text

@@ -364,8 +364,8 @@ def test_json_keys_are_the_issue_keys():
     r = rollup(make_plan(_demo_activities()), as_of=D(2018, 3, 31))
     data = json.loads(json.dumps(r.to_dict()))
     assert list(data) == [
-        "as_of", "overall", "groups", "activities", "overdue", "upcoming", "unscheduled", "not_started",
-        "completed", "moved", "period", "delivered", "next_period", "planned", "counts", "disagreements",
+        "as_of", "as_of_note", "overall", "groups", "activities", "overdue", "upcoming", "unscheduled",
+        "not_started", "completed", "moved", "period", "delivered", "next_period", "planned", "counts", "disagreements",
         "changes", "legend", "legend_text",
     ]
     assert data["as_of"] == "2018-03-31"

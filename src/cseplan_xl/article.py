@@ -56,6 +56,7 @@ class Article:
     items: list[TextItem] = field(default_factory=list)
     officer_notes: list[str] = field(default_factory=list)  # for the officer, never in the article
     as_of: dt.date | None = None  # the as-of date of the rollup and evaluation it tells
+    as_of_note: str | None = None  # one line when that date falls outside the plan's lifetime
 
 
 def build_article(plan: Plan, rollup: Any, evaluation: Any, appendix: bool = False) -> Article:
@@ -110,7 +111,7 @@ class _Writer:
             "alt_text": {"rag_by_theme": self._rag_alt(), "referrals": self._referrals_alt(months)},
             "appendix": self.evaluation.to_text(partner_facing=True).splitlines() if self.appendix else [],
         }
-        return Article(context, self.items, self._officer_notes(), roll.as_of)
+        return Article(context, self.items, self._officer_notes(), roll.as_of, roll.as_of_note)
 
     # -- what we did, where the plan stands, what is next --
 

@@ -18,6 +18,7 @@ from typing import Any
 from .article import FALLBACK, Article, build_article
 from .awareness import awareness_dates, safer_internet_day
 from .charts import chart_rag_by_theme, chart_referrals
+from .dates import format_day
 from .errors import InvalidValue
 from .findings import ERROR, Finding
 from .output import check_writable, next_free, write_new
@@ -45,7 +46,26 @@ def account(plan: Plan, period: Period | str | None = None, as_of: dt.date | Non
 
     when = plan.as_of(as_of)
     roll = rollup(plan, as_of=when, period=period)
+    assert roll.period is not None  # rollup always picks one
+    _check_in_plan(plan, roll.period, chosen=period is not None or as_of is not None)
     return build_article(plan, roll, evaluate(plan, period=roll.period, as_of=when), appendix)
+
+
+def _check_in_plan(plan: Plan, period: Period, chosen: bool) -> None:
+    """Refuse a default period that lies outside the plan's lifetime (an As-of date left blank, so today):
+    an article about months after the plan ended would be empty or wrong. A period or as-of date chosen by the
+    officer (given, or set on the Control sheet) is drafted as asked."""
+    s = plan.settings
+    if chosen or s.as_of is not None or s.reporting_period:
+        return
+    after = s.plan_end is not None and period.start > s.plan_end
+    before = s.plan_start is not None and period.end < s.plan_start
+    if after or before:
+        bound = f"ended on {format_day(s.plan_end)}" if after and s.plan_end else (
+            f"starts on {format_day(s.plan_start)}" if s.plan_start else "")
+        raise InvalidValue(f"{plan.path.name}: the plan {bound}, but with no As-of date (so today) the newsletter "
+                           f"would cover {period.describe()}; choose the period or as-of date (--period or "
+                           "--as-of, or the Control sheet's As-of date or Reporting period)")
 
 
 def build_context(plan: Plan, period: Period | str | None = None, as_of: dt.date | None = None) -> dict[str, Any]:
@@ -68,6 +88,7 @@ class NewsletterResult:
     context: dict[str, Any] = field(default_factory=dict, repr=False)
     unmatched_allow: list[str] = field(default_factory=list)  # --allow cells the screen found nothing in
     officer_notes: list[str] = field(default_factory=list)  # cells left out of the figures, and why
+    as_of_note: str | None = None  # one line when the as-of date falls outside the plan's lifetime
 
     @property
     def blocked(self) -> bool:
@@ -96,6 +117,8 @@ class NewsletterResult:
                          f"{self.requested} already exists; wrote the next free name instead (use --force to replace).")
         if self.path is not None:
             lines.append(f"Wrote {self.path} ({self.word_count} words).")
+        if self.as_of_note:
+            lines.append(self.as_of_note)
         if self.officer_notes:
             lines.append("Left out of the figures (also in the document's properties, Comments):")
             lines += [f"  {note}" for note in self.officer_notes]
@@ -172,6 +195,7 @@ def _screened(article: Article, plan: Plan, allow: Iterable[str]) -> NewsletterR
                       allow=allow, as_of=article.as_of)
     allowed = sorted({f"{f.address} ({f.code})" for f in findings if f.severity != ERROR})
     return NewsletterResult(None, findings, allowed, context=article.context, officer_notes=article.officer_notes,
+                            as_of_note=article.as_of_note,
                             unmatched_allow=unmatched_allows(allow, findings))
 
 

@@ -474,9 +474,12 @@ class _Writer:
         else:
             ws.merge_range(0, 0, 0, 3, title, self.describe)
         ws.set_row(0, 48)
+        # The text reads "RAG key: " + contract.RAG_LEGEND (the CLI and the newsletter show the same), each RAG
+        # name in its colour.
         legend: list[Any] = [self.label, "RAG key: "]
-        for name in c.RAG_VALUES:
-            legend += [self.legend_colour[name], "■ ", self.label, f"{name}", f" = {c.RAG_MEANING[name]}.  "]
+        for i, name in enumerate(c.RAG_VALUES):
+            legend += [self.legend_colour[name], name, self.label,
+                       f" = {c.RAG_MEANING[name]}" + ("; " if i < len(c.RAG_VALUES) - 1 else "")]
         ws.write_rich_string(0, 4, *legend, self.wrap)
         ws.merge_range(0, 5, 0, first_output - 1,
                        "Type in these columns. Start and End are optional: they override the dates read from When.",

@@ -342,7 +342,8 @@ def _cmd_newsletter(args: argparse.Namespace) -> int:
               inputs=[args.workbook])
         return EXIT_OK
     result = draft_newsletter(plan, period=args.period, as_of=args.as_of, out=args.output,
-                              template=args.template, force=args.force, allow=args.allow or ())
+                              template=args.template, force=args.force, allow=args.allow or (),
+                              appendix=args.officer_appendix)
     if result.blocked:
         sys.stderr.write(result.to_text())
         return EXIT_FINDINGS
@@ -365,6 +366,9 @@ def _add_newsletter(sub: _SubParsers) -> None:
     p.add_argument("--force", action="store_true", help="replace an existing file instead of taking the next free name")
     p.add_argument("--allow", action="append", metavar="SHEET!CELL",
                    help="a cell the privacy screen flagged that you have checked and allow (repeatable)")
+    p.add_argument("--officer-appendix", action="store_true",
+                   help="add the full evaluation figures (intervals, p-values) after the article, for the officer; "
+                        "delete it before sending")
     p.add_argument("--dump-context", metavar="FILE|-",
                    help="write the newsletter's data as JSON (to design a template against) instead of the draft; "
                         "screened first: exit 1 with the findings, as a draft would")

@@ -19,7 +19,7 @@ from .dates import format_day
 from .disclosure import WITHHELD, Relation, is_small, protect, publishable_count
 from .errors import InvalidValue
 from .findings import cell_address
-from .period import Period, default_period, make_period, parse_period
+from .period import Period, as_of_note, default_period, make_period, parse_period
 from .stats import RateRatio, partner_words, plain_words, rate_ratio, wilson_interval
 from .words import plural
 
@@ -78,6 +78,7 @@ class Evaluation:
     raw: dict[str, Any] = field(default_factory=dict, repr=False)  # counts the partner view protects
     left_out: list[dict[str, str]] = field(default_factory=list)  # cells kept out of every figure, and why
     baseline_partner: dict[str, str] = field(default_factory=dict)  # the baseline in the article's words
+    as_of_note: str | None = None  # one line when the as-of date falls outside the plan's lifetime
 
     @property
     def baseline_words(self) -> str:
@@ -88,6 +89,7 @@ class Evaluation:
         """JSON-able figures with snake_case keys; partner_facing applies disclosure control."""
         out = {
             "as_of": self.as_of.isoformat(),
+            "as_of_note": self.as_of_note,
             "period": self.period.to_dict(),
             "baseline": {"method": self.baseline_method, "description": self.baseline_words,
                          "partner_words": dict(self.baseline_partner),
@@ -119,7 +121,7 @@ class Evaluation:
         """A readable summary for the terminal."""
         d = self.to_dict(partner_facing)
         lines = [f"Evaluation for {self.period.describe(label=True)}, as of {format_day(self.as_of)}",
-                 f"Baseline: {self.baseline_words}"]
+                 f"Baseline: {self.baseline_words}", *([self.as_of_note] if self.as_of_note else [])]
         if partner_facing:
             lines.append("Partner-facing: counts below 5 show as 'fewer than 5'; some figures are withheld "
                          "so that none can be worked out by subtraction.")
@@ -223,7 +225,10 @@ def evaluate(
     return Evaluation(
         as_of=as_of_date, period=period_obj,
         baseline_method=method if method == SAME_PERIOD_LAST_YEAR else f"{PRE_PERIOD}:{k}",
-        baseline_periods=baseline_periods, raw=raw, left_out=left_out, baseline_partner=bwords, **sections,
+        baseline_periods=baseline_periods, raw=raw, left_out=left_out, baseline_partner=bwords,
+        as_of_note=as_of_note(as_of_date, plan.settings.plan_start, plan.settings.plan_end,
+                              today=as_of is None and plan.settings.as_of is None),
+        **sections,
     )
 
 
@@ -390,6 +395,8 @@ def _referrals(records: list[dict[str, Any]], period: Period, baselines: tuple[P
             "label": subject, "period_count": y1, "period_months": t1, "baseline_count": y0,
             "baseline_months": t0, "baseline_periods": len(baselines),
             "baseline_average": round(y0 / t0 * per_period, 6) if t0 else None,
+            # the baseline scaled to the months recorded in the period (what the words compare with)
+            "baseline_scaled": round(y0 / t0 * t1, 6) if t0 and t1 else None,
             "missing_period_months": miss1, "missing_baseline_months": miss0,
         }
         if t1 == 0 or t0 == 0:

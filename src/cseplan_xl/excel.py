@@ -375,7 +375,8 @@ def _newsletter(session: _Session) -> tuple[str, int, int]:
     period = default_period(plan.settings.reporting_period, plan.as_of())
     folder = _output_folder(plan)
     session.progress("Drawing charts and writing the Word draft…")
-    result = draft(plan, period=period, out=folder / default_output(plan, period).name)
+    # period=None: the draft picks the same default, and refuses one outside the plan when no date was chosen
+    result = draft(plan, period=None, out=folder / default_output(plan, period).name)
     return result.to_text(for_excel=True).rstrip("\n"), len(result.blocking), 0
 
 

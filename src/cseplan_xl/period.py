@@ -153,6 +153,21 @@ def default_period(setting: str | None, as_of: dt.date) -> Period:
     return last_complete_quarter(as_of)
 
 
+def as_of_note(as_of: dt.date, plan_start: dt.date | None, plan_end: dt.date | None, today: bool = False) -> str | None:
+    """One line when the as-of date falls outside the plan's lifetime (None inside it, or with no plan dates).
+
+    `today` says the date was not chosen (no --as-of and no As-of date on the Control sheet).
+    """
+    which = f"the as-of date {format_day(as_of)}" + (" (today: the workbook has no As-of date)" if today else "")
+    if plan_end is not None and as_of > plan_end:
+        where = f"is after the plan ended on {format_day(plan_end)}"
+    elif plan_start is not None and as_of < plan_start:
+        where = f"is before the plan starts on {format_day(plan_start)}"
+    else:
+        return None
+    return f"Note: {which} {where}; choose an as-of date inside the plan (--as-of, or As-of date on Control)."
+
+
 def parse_period(text: str) -> Period:
     """A reporting period from text such as 2018Q1, Q1 2018, 2018-03, 2018/19 or 2018-01-01..2018-03-31.
 

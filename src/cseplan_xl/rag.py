@@ -18,7 +18,7 @@ from . import contract
 from .contract import AMBER, BLUE, GREEN, GREY, RAG_LEGEND, RAG_MEANING, RAG_SEVERITY_ORDER, RAG_VALUES, RED
 from .dates import format_day, iso
 from .delivery import Delivery, Planned, delivered_in, planned_in
-from .period import Period, default_period, parse_period, quarter_of
+from .period import Period, as_of_note, default_period, parse_period, quarter_of
 from .plan import Activity, Plan, as_date
 from .when import Schedule, occurrences, parse_when
 from .words import plural
@@ -384,6 +384,7 @@ class Rollup:
     upcoming_days: int = 90
     period: Period | None = None  # the reporting period: what was delivered in it
     next_period: Period | None = None  # the period after it: what is planned
+    as_of_note: str | None = None  # one line when the as-of date falls outside the plan's lifetime
     # Per-activity statuses are built on first use from these (counting needs only the shared verdicts).
     _activities: tuple[Activity, ...] = field(default=(), repr=False, compare=False)
     _entries: tuple[_Entry, ...] = field(default=(), repr=False, compare=False)
@@ -457,6 +458,7 @@ class Rollup:
         """The JSON of issue 4, plus "changes" and the RAG "legend"."""
         return {
             "as_of": self.as_of.isoformat(),
+            "as_of_note": self.as_of_note,
             "overall": {"rag": self.overall.rag, "counts": dict(self.overall.counts), "total": self.overall.total},
             "groups": {name: [g.to_dict() for g in groups] for name, groups in self.groups.items()},
             "activities": [s.to_dict() for s in self.statuses],
@@ -495,7 +497,7 @@ class Rollup:
 
     def to_text(self) -> str:
         """A readable summary for the terminal."""
-        lines = [f"RAG rollup as of {format_day(self.as_of)}", ""]
+        lines = [f"RAG rollup as of {format_day(self.as_of)}", *([self.as_of_note] if self.as_of_note else []), ""]
         lines.append(f"Overall  {self.overall.summary}  ({plural(self.overall.total, 'activity', 'activities')})")
         for name, groups in self.groups.items():
             lines += ["", f"By {name}:"]
@@ -620,6 +622,7 @@ def rollup(
         upcoming_days=upcoming_days,
         period=chosen,
         next_period=chosen.next(),
+        as_of_note=as_of_note(when, plan_start, plan_end, today=as_of is None and plan.settings.as_of is None),
         _activities=tuple(plan.activities),
         _entries=tuple(entries),
     )

@@ -403,6 +403,19 @@ def _settings(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
                   f"{format_day(s.plan_start)}", end.value)
 
 
+@_rule("as-of-outside-plan", INFO, "The as-of date falls outside the plan's lifetime", sheet=contract.CONTROL,
+       tags=("settings",), needs=(contract.CONTROL,))
+def _as_of_outside(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    from .period import as_of_note
+
+    s = plan.settings
+    note = as_of_note(as_of, s.plan_start, s.plan_end)
+    if note is not None:
+        cell = plan.setting_cells.get("as_of") or plan.setting_cells.get("plan_end")
+        yield Hit(cell.row if cell else None, "value", note.removeprefix("Note: "),
+                  cell.value if cell else None)
+
+
 # --- Evaluation sheets -------------------------------------------------------------------------
 
 _COUNTS = {

@@ -246,8 +246,9 @@ def partner_words(subject: str, result: RateRatio, before: str, average_of: str 
     """
     y1, y0, t1, t0 = result.y1, result.y0, result.t1, result.t0
     scaled = not math.isclose(t0, t1)
+    months = f"{t1:g} months" if t1 != 1 else "1 month"
     then = f"{_num(y0 * t1 / t0)} {average_of}" if scaled and average_of else (
-        f"an average of {_num(y0 * t1 / t0)}" if scaled else f"{y0} {before}")
+        f"{_num(y0 * t1 / t0)} {before} (scaled to the {months} with figures now)" if scaled else f"{y0} {before}")
     direction = result.direction
     if direction == "none":
         return f"{subject}: none recorded, now or {before}."
