@@ -11,7 +11,28 @@ import cseplan_xl
 def test_every_public_name_resolves():
     for name in cseplan_xl.__all__:
         assert getattr(cseplan_xl, name) is not None, name
-    assert cseplan_xl.__version__ == "0.1.0"
+    from importlib.metadata import version
+
+    assert cseplan_xl.__version__ == version("cseplan-xl") == "0.1.0"
+
+
+def test_the_result_types_are_exported_and_seen_by_type_checkers():
+    import ast
+    from pathlib import Path
+
+    from cseplan_xl.evaluation import Evaluation
+    from cseplan_xl.findings import Finding
+    from cseplan_xl.rag import Rollup
+    from cseplan_xl.report import Report
+
+    assert (cseplan_xl.Report, cseplan_xl.Rollup, cseplan_xl.Evaluation, cseplan_xl.Finding) == (
+        Report, Rollup, Evaluation, Finding)
+    assert cseplan_xl.__all__ == ["__version__", *cseplan_xl._API]
+    tree = ast.parse(Path(cseplan_xl.__file__).read_text(encoding="utf-8"))
+    guarded = next(node for node in tree.body if isinstance(node, ast.If))  # if TYPE_CHECKING: the same names
+    seen = {alias.name: node.module for node in guarded.body if isinstance(node, ast.ImportFrom)
+            for alias in node.names}
+    assert seen == cseplan_xl._API
 
 
 def test_validate_path_keeps_heavy_imports_away():

@@ -6,7 +6,7 @@ The public API is imported lazily, so `import cseplan_xl` stays cheap for the co
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 # Public name -> the module that holds it.
 _API = {
@@ -19,16 +19,43 @@ _API = {
     "check_plan": "rules",
     "CATALOGUE": "rules",
     "validate_files": "batch",
+    "Report": "report",
+    "FileReport": "report",
     "Finding": "findings",
     "rollup": "rag",
+    "Rollup": "rag",
     "derive_status": "rag",
     "evaluate": "evaluation",
+    "Evaluation": "evaluation",
     "draft_newsletter": "briefing",
+    "NewsletterResult": "briefing",
     "build_workbook": "build",
     "CseplanError": "errors",
+    "InvalidValue": "errors",
 }
 
-__all__ = ["__version__", *_API]
+if TYPE_CHECKING:  # the same names for type checkers; at run time __getattr__ imports each when first used
+    from .batch import validate_files
+    from .briefing import NewsletterResult, draft_newsletter
+    from .build import build_workbook
+    from .errors import CseplanError, InvalidValue
+    from .evaluation import Evaluation, evaluate
+    from .findings import Finding
+    from .period import parse_period
+    from .plan import Activity, Plan, load_plan
+    from .rag import Rollup, derive_status, rollup
+    from .report import FileReport, Report
+    from .rules import CATALOGUE, check_plan
+    from .when import Schedule, parse_when
+
+# Written out (not built from _API) so that linters and type checkers can read it; a test keeps the two equal.
+__all__ = [
+    "__version__",
+    "load_plan", "Plan", "Activity", "parse_when", "Schedule", "parse_period",
+    "check_plan", "CATALOGUE", "validate_files", "Report", "FileReport", "Finding",
+    "rollup", "Rollup", "derive_status", "evaluate", "Evaluation", "draft_newsletter", "NewsletterResult",
+    "build_workbook", "CseplanError", "InvalidValue",
+]
 
 
 def __getattr__(name: str) -> Any:
