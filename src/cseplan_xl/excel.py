@@ -20,6 +20,7 @@ from .errors import CseplanError
 from .findings import ERROR, WARNING, Finding, cell_address, column_index, column_letter
 from .plan import Plan, build_plan
 from .read import workbook_from_grids
+from .safetext import cell_value
 from .words import plural
 
 TITLE = "cseplan-xl"
@@ -27,7 +28,6 @@ _CHOOSE = "Choose an action in the Action cell on Control, then click Run."
 _READ = tuple(s for s in contract.ALL_SHEETS if s not in (contract.DASHBOARD, contract.VALIDATION))
 _STATUS_KEYS = ("last_run", "last_action", "last_result", "last_errors", "last_warnings", "last_duration")
 _DERIVED = ("derived_rag", "derived_start", "derived_end", "overdue_days")
-_TEXT_STARTS = ("=", "+", "-", "@")
 _now = dt.datetime.now  # a seam for the tests
 _clock = time.perf_counter  # likewise
 
@@ -112,7 +112,7 @@ class _Session:
             if spec.matches(sheet.name):
                 return sheet
         sheet = self.book.sheets.add(spec.name, after=self.book.sheets[len(self.book.sheets) - 1])
-        sheet.range("A2").value = [[col.header for col in spec.columns]] if spec.columns else None
+        _write(sheet.range("A2"), [[col.header for col in spec.columns]] if spec.columns else None)
         self.grids[sheet.name] = [[None], [col.header for col in spec.columns]]
         return sheet
 
@@ -124,7 +124,7 @@ class _Session:
         if len(old) >= first_row:
             sheet.range((first_row, 1), (len(old), width)).clear_contents()
         if rows:
-            sheet.range((first_row, 1)).value = [_pad(r, width) for r in rows]
+            _write(sheet.range((first_row, 1)), [_pad(r, width) for r in rows])
 
 
 def _caller(book: Any) -> Any:
@@ -186,10 +186,10 @@ def _status(session: _Session, action: str, message: str, errors: int | None, wa
     sheet = session.book.sheets[name]
     ordered = sorted(rows.items(), key=lambda kv: kv[1])
     if ordered and [r for _, r in ordered] == list(range(ordered[0][1], ordered[0][1] + len(ordered))):
-        sheet.range(f"B{ordered[0][1]}").value = [[values[key]] for key, _ in ordered]
+        _write(sheet.range(f"B{ordered[0][1]}"), [[values[key]] for key, _ in ordered])
     else:
         for key, row in ordered:
-            sheet.range(f"B{row}").value = values[key]
+            _write(sheet.range(f"B{row}"), values[key])
 
 
 def _pad(row: list[Any], width: int) -> list[Any]:
@@ -197,12 +197,25 @@ def _pad(row: list[Any], width: int) -> list[Any]:
 
 
 def _cell(value: Any) -> Any:
-    """A value to write as data: text that Excel would take for a formula is kept as text."""
-    if isinstance(value, str) and value.startswith(_TEXT_STARTS):
-        return "'" + value
+    """A value to write as data: text that Excel would take for a formula is kept as text (safetext.cell_value);
+    only a formula this module builds (_Formula) is written as one."""
+    if isinstance(value, _Formula):
+        return str(value)
     if isinstance(value, (str, int, float, bool, dt.date)) or value is None:
-        return value
-    return str(value)
+        return cell_value(value)
+    return cell_value(str(value))
+
+
+class _Formula(str):
+    """A formula built here (a HYPERLINK to a finding's cell): the one kind of text written as a formula."""
+
+
+def _write(target: Any, values: Any) -> None:
+    """Every write to a cell goes through here: each value, or each value of each row, through _cell."""
+    if isinstance(values, list):
+        target.value = [[_cell(v) for v in row] if isinstance(row, list) else _cell(row) for row in values]
+    else:
+        target.value = _cell(values)
 
 
 # --- Validate plan -------------------------------------------------------------------------------
@@ -239,7 +252,7 @@ def _link(finding: Finding) -> str:
     if not (finding.sheet and finding.cell):
         return finding.address
     target = cell_address(finding.sheet, finding.column, finding.row)  # quoted as Excel wants: 'It''s'!A1
-    return f'=HYPERLINK("#{_text(target)}","{_text(finding.address)}")'
+    return _Formula(f'=HYPERLINK("#{_text(target)}","{_text(finding.address)}")')
 
 
 def _text(value: str) -> str:
@@ -258,10 +271,9 @@ def _refresh(session: _Session) -> tuple[str, int | None, int | None]:
     result = rollup(plan)
     notes = _write_derived(session, plan, result)
     now = _now()
-    session.book.sheets[_sheet_name(session, contract.DASHBOARD)].range(contract.DASHBOARD_STATUS_CELL).value = (
-        f"Refreshed {format_day(now.date())} {now:%H:%M}; RAG as of {format_day(result.as_of)}. The counts below "
-        "the charts are written by Refresh dashboard; the live counts above update as you edit."
-    )
+    _write(session.book.sheets[_sheet_name(session, contract.DASHBOARD)].range(contract.DASHBOARD_STATUS_CELL),
+           f"Refreshed {format_day(now.date())} {now:%H:%M}; RAG as of {format_day(result.as_of)}. The counts below "
+           "the charts are written by Refresh dashboard; the live counts above update as you edit.")
     session.progress("Evaluating and writing the dashboard…")
     session.replace_rows(session.sheet(contract.DASHBOARD), contract.DASHBOARD_TABLES_ROW,
                          _dashboard_rows(plan, result), 9)
@@ -300,7 +312,7 @@ def _write_derived(session: _Session, plan: Plan, result: Any) -> list[str]:
                 value = {"derived_rag": s.derived_rag, "derived_start": s.start, "derived_end": s.end,
                          "overdue_days": s.overdue_days if s.overdue else None}[key]
             values.append([value])
-        sheet.range(f"{letter}{first}").value = values
+        _write(sheet.range(f"{letter}{first}"), values)
     if missing:
         return [f"The Plan has no {', '.join(missing)} column: add it to see the derived values beside each row."]
     return []

@@ -8,6 +8,7 @@ from typing import Any
 
 from .dates import iso
 from .findings import ERROR, INFO, SEVERITIES, WARNING, Finding, json_value
+from .safetext import terminal_text
 from .words import plural
 
 # Columns of the CSV view (and the order of a finding's JSON keys).
@@ -102,17 +103,18 @@ class Report:
         }
 
     def to_text(self, colour: bool = False) -> str:
-        """A verdict line per file, then its findings grouped by sheet."""
+        """A verdict line per file, then its findings grouped by sheet (control characters shown as escapes)."""
         lines: list[str] = []
         for report in self.files:
-            lines.append(report.verdict())
+            lines.append(terminal_text(report.verdict()))
             sheet = object()
             for f in report.findings:
                 if f.sheet != sheet:
                     sheet = f.sheet
-                    lines.append(f"  {sheet or '(workbook)'}")
+                    lines.append(terminal_text(f"  {sheet or '(workbook)'}"))
+                # Cell text is shown with visible escapes before the colour codes (ours) go in.
                 sev = f"{_COLOURS[f.severity]}{f.severity:<7}{_RESET}" if colour else f"{f.severity:<7}"
-                lines.append(f"    {f.address:<14} {sev} {f.code}: {f.message}")
+                lines.append(f"    {terminal_text(f.address):<14} {sev} {f.code}: {terminal_text(f.message)}")
         s = self.summary
         if len(self.files) > 1:
             lines.append(f"{s['files']} files: {s['valid']} valid, {s['invalid']} invalid, "
