@@ -25,7 +25,7 @@ from cseplan_xl.errors import CseplanError, InvalidValue, OutputExistsError, Tem
 from cseplan_xl.output import next_free
 from cseplan_xl.period import parse_period
 from cseplan_xl.plan import load_plan
-from cseplan_xl.privacy import TextItem, screen
+from cseplan_xl.privacy import TextItem, screen, screen_output
 from cseplan_xl.rag import rollup
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,7 +40,7 @@ SETTINGS = {
     "Newsletter title": "TSCP Partner Briefing",
     "As-of date": AS_OF,
     "Reporting period": "2018Q1",
-    "Contact mailbox": "cse.comms@test.example",
+    "Contact mailbox": "cse.comms@tscp.org.uk",
     "Local referral route": "Refer through the Test MASH online form.",
     "Plan start": dt.date(2017, 9, 1),
     "Plan end": dt.date(2019, 8, 31),
@@ -120,7 +120,7 @@ def test_context_takes_names_from_control_settings(book):
     ctx = build_context(load_plan(book))
     assert (ctx["board_name"], ctx["board_short"], ctx["newsletter_title"]) == (
         "Test Safeguarding Children Partnership", "TSCP", "TSCP Partner Briefing")
-    assert ctx["contact_mailbox"] == "cse.comms@test.example"
+    assert ctx["contact_mailbox"] == "cse.comms@tscp.org.uk"
     assert ctx["referral_route"] == "Refer through the Test MASH online form."
     assert ctx["period"]["title"] == "January to March 2018"
     assert ctx["next_period"]["label"] == "2018Q2"
@@ -253,7 +253,7 @@ def test_document_content(book):
     assert fill == ["C00000"]
     assert len(doc.inline_shapes) == 2
     text = _text(result.path)
-    for needle in ("TSCP Partner Briefing", "Test Safeguarding Children Partnership", "cse.comms@test.example",
+    for needle in ("TSCP Partner Briefing", "Test Safeguarding Children Partnership", "cse.comms@tscp.org.uk",
                    "Refer through the Test MASH online form.", "call 999", "call 101", "0800 555 111",
                    "Overdue: Launch of the film, due 28 February 2018 (31 days).", "30 January: Frontline training",
                    "a change this size could still be chance", "Blue = complete"):
@@ -273,7 +273,8 @@ def test_a_line_break_in_quoted_text_stays_a_line_break(book, tmp_path):
     ctx = build_context(load_plan(book))
     ctx["quotes"][0]["text"] = "First line.\nSecond line."
     ctx["charts"] = {"rag_by_theme": False, "referrals": False}
-    doc = render(ctx, briefing.DEFAULT_TEMPLATE, tmp_path / "d.docx")
+    screened, _ = screen_output({"context": ctx})
+    doc = render(screened, briefing.DEFAULT_TEMPLATE, tmp_path / "d.docx")
     quote = next(p for p in doc.paragraphs if "First line." in p.text)
     assert quote.text.startswith("“First line.\nSecond line.”") and quote._p.xpath(".//w:br")
 
@@ -391,10 +392,16 @@ def test_readme_lists_every_context_key(book):
 def test_not_a_template_fails_clearly(tmp_path):
     junk = tmp_path / "junk.docx"
     junk.write_text("not a docx")
+    empty, _ = screen_output({"context": {}})
     with pytest.raises(TemplateError, match="not a Word .docx template"):
-        render({}, junk, None)
+        render(empty, junk, None)
     with pytest.raises(TemplateError, match="no such template"):
-        render({}, tmp_path / "missing.docx", None)
+        render(empty, tmp_path / "missing.docx", None)
+
+
+def test_render_takes_only_screened_output(book):
+    with pytest.raises(TypeError, match="only the Screened output"):
+        render({"context": build_context(load_plan(book))}, briefing.DEFAULT_TEMPLATE, None)
 
 
 def test_the_packaged_template_is_the_one_in_templates():

@@ -258,8 +258,10 @@ def test_draft_newsletter_writes_a_docx_and_never_overwrites(demo_path, tmp_path
     text = alert(actions)
     path = out / "NSCB_2018Q1_draft.docx"
     assert re.fullmatch(rf"Wrote {re.escape(str(path))} \(\d+ words\)\.", text.splitlines()[0])
-    # the cells left out of the figures are named for the officer, outside the article
-    assert text.splitlines()[1:3] == ["Left out of the figures (also in the document's properties, Comments):",
+    # the placeholder contact and the cells left out of the figures are named for the officer, outside the article
+    assert text.splitlines()[1] == ("Contact mailbox is not set yet: fill in Control!B13; until then the draft says "
+                                    "[contact to be added].")
+    assert text.splitlines()[2:4] == ["Left out of the figures (also in the document's properties, Comments):",
                                       "  Referrals!D10: teenage boys (5) is more than boys (3)"]
     assert path.read_bytes()[:2] == b"PK"
     book, actions = run(excel.draft_newsletter, demo_path, edit={"Control!B12": str(out)})
@@ -296,6 +298,17 @@ def test_draft_newsletter_blocked_by_the_privacy_screen_names_the_cell(demo_path
                                   "Publish: No), then click Draft newsletter again.")
     assert "--" not in text
     assert not list(tmp_path.glob("*.docx"))
+
+
+def test_draft_newsletter_blocks_personal_data_in_any_sheet_or_setting(demo_path, tmp_path):
+    from test_privacy import ISSUE_CASES
+
+    _, actions = run(excel.draft_newsletter, demo_path, edit={"Control!B12": str(tmp_path), **ISSUE_CASES})
+    text = alert(actions)
+    assert text.startswith("Not written: the privacy screen found")
+    for address in ("Plan!D10", "Anecdotes!B4", "Control!B13", "Control!B14"):
+        assert f"  {address}: " in text, address
+    assert "john.smith@hotmail.co.uk" in text and not list(tmp_path.rglob("*.docx"))
 
 
 # --- errors --------------------------------------------------------------------------------------

@@ -198,3 +198,133 @@ def test_nhs_check_digit():
 def test_free_mail_is_never_a_role_mailbox():
     assert not is_role_mailbox("safeguarding@gmail.com")
     assert is_role_mailbox("safeguarding@council.example.uk")
+
+
+# --- screening by construction: every cell and setting that can reach the newsletter ------------------
+
+DEMO = Path(__file__).resolve().parents[1] / "workbook" / "examples" / "cseplan_demo.xlsm"
+PLANTED = "07700 900123"
+SETTINGS = ("title", "board_name", "board_short", "newsletter_title", "contact_mailbox", "referral_route")
+
+
+def _planted_cases() -> list[tuple[str, str]]:
+    from cseplan_xl import contract
+    from cseplan_xl.read import read_workbook
+
+    data = read_workbook(DEMO)
+    cases = [(name, col.key) for name, table in data.tables.items() for col in table.spec.columns
+             if col.type == contract.TEXT and not col.output and col.key in table.columns]
+    return cases + [("Control", key) for key in SETTINGS]
+
+
+@pytest.fixture(scope="module")
+def demo_data():
+    from cseplan_xl.read import read_workbook
+
+    return read_workbook(DEMO)
+
+
+@pytest.mark.parametrize(("sheet", "key"), _planted_cases(), ids=lambda v: v)
+def test_a_number_planted_in_any_text_column_or_setting_blocks_or_never_appears(demo_data, sheet, key):
+    """Every row of one text column (or one Control setting) gets a mobile number: the newsletter either blocks,
+    naming only cells of that column, or publishes nothing that holds the number (context, notes, properties)."""
+    import copy
+    import json
+
+    from cseplan_xl.briefing import newsletter_context
+    from cseplan_xl.plan import build_plan
+
+    data = copy.deepcopy(demo_data)
+    if sheet == "Control":
+        data.settings[key] = f"{data.settings.get(key) or ''} ring {PLANTED}"
+        cells = {f"Control!B{data.settings_rows[key]}"}
+    else:
+        table = data.tables[sheet]
+        for row in table.rows:
+            value = row.values.get(key)
+            row.values[key] = (f"{value} " if isinstance(value, str) else "") + f"ring {PLANTED}"
+        cells = {f"{table.sheet}!{table.columns[key]}{row.row}" for row in table.rows}
+    result = newsletter_context(build_plan(data))
+    if result.blocked:
+        assert {f.address for f in result.blocking} <= cells
+        assert result.screened is None and result.context == {}
+    else:
+        assert PLANTED not in json.dumps(result.context) and not any(PLANTED in n for n in result.officer_notes)
+        assert PLANTED not in json.dumps(result.screened.value)
+
+
+def test_the_sweep_reaches_the_columns_the_newsletter_publishes(demo_data):
+    """The sweep above is not vacuous: these columns and settings reach the article, so planting blocks them."""
+    import copy
+
+    from cseplan_xl.briefing import newsletter_context
+    from cseplan_xl.plan import build_plan
+
+    published = {("Plan", "theme"), ("Plan", "progress"), ("Plan", "short_title"), ("Social", "platform"),
+                 ("Anecdotes", "text"), ("Anecdotes", "source_type"), ("Control", "board_name"),
+                 ("Control", "referral_route")}
+    for sheet, key in published:
+        data = copy.deepcopy(demo_data)
+        if sheet == "Control":
+            data.settings[key] = f"{data.settings[key]} ring {PLANTED}"
+        else:
+            for row in data.tables[sheet].rows:
+                row.values[key] = f"{row.values.get(key) or ''} ring {PLANTED}"
+        assert newsletter_context(build_plan(data)).blocked, (sheet, key)
+
+
+ISSUE_CASES = {  # each reproduced against an earlier version, where all were published with exit 0
+    "Plan!D10": "Jess Smith, 14, from Corby",  # Theme
+    "Plan!F10": "Jess Smith at Kingsthorpe Academy starts April 2018",  # When: withheld (never published)
+    "Anecdotes!B4": "Jess Smith's mum (07700 900123)",  # Source type of a quoted anecdote
+    "Control!B13": "john.smith@hotmail.co.uk",  # Contact mailbox
+    "Control!B14": "Ring PC Dave Brown on his mobile 07700 900456",  # Local referral route
+}
+
+
+def test_the_issue_cases_block_from_the_command_line(tmp_path, capsys):
+    import openpyxl
+
+    from cseplan_xl.cli import main
+
+    book = openpyxl.load_workbook(DEMO, keep_vba=True)
+    for address, value in ISSUE_CASES.items():
+        sheet, cell = address.split("!")
+        book[sheet][cell] = value
+    path = tmp_path / "planted.xlsm"
+    book.save(path)
+    out = tmp_path / "draft.docx"
+    assert main(["newsletter", str(path), "--period", "2018Q1", "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    for address in ("Plan!D10", "Anecdotes!B4", "Control!B13", "Control!B14"):
+        assert f"  {address}: " in err, address
+    assert not out.exists()
+    assert main(["newsletter", str(path), "--period", "2018Q1", "--dump-context", "-"]) == 1
+    dumped = capsys.readouterr()
+    assert dumped.out == "" and "Control!B14" in dumped.err
+    # validate finds all five where they are typed, the When among them
+    assert main(["validate", str(path), "--select", "privacy", "--format", "json"]) == 1
+    found = {f"{f['sheet']}!{f['cell']}" for f in __import__("json").loads(capsys.readouterr().out)["files"][0][
+        "findings"]}
+    assert set(ISSUE_CASES) <= found
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "csv"])
+def test_partner_facing_evaluation_is_screened_in_every_format(tmp_path, capsys, fmt):
+    import openpyxl
+
+    from cseplan_xl.cli import main
+
+    book = openpyxl.load_workbook(DEMO, keep_vba=True)
+    book["Social"]["C11"] = "Jess Smith, 14"  # a campaign name: a key of the figures
+    book["Anecdotes"]["B4"] = "Kayleigh's mum, 07700 900456"  # a source type
+    path = tmp_path / "planted.xlsm"
+    book.save(path)
+    out = tmp_path / f"evaluation.{fmt}"
+    assert main(["evaluate", str(path), "--period", "2018Q1", "--partner-facing", "--format", fmt,
+                 "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "  Social!C11: " in err and "  Anecdotes!B4: " in err and not out.exists()
+    assert main(["evaluate", str(path), "--period", "2018Q1", "--format", fmt]) == 0  # the officer's own view
+    assert main(["evaluate", str(path), "--period", "2018Q1", "--partner-facing", "--format", fmt,
+                 "--allow", "Social!C11", "--allow", "Anecdotes!B4"]) == 0

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import contract
 from .article import FALLBACK, Article, build_article
 from .awareness import awareness_dates, safer_internet_day
 from .charts import chart_rag_by_theme, chart_referrals
@@ -24,7 +25,7 @@ from .findings import ERROR, Finding
 from .output import check_writable, next_free, write_new
 from .period import Period, parse_period
 from .plan import Plan
-from .privacy import phone_numbers, screen, unmatched_allows
+from .privacy import Screened, screen, unmatched_allows
 from .wordfile import DEFAULT_TEMPLATE, TEMPLATE_NAME, docx_bytes, load_template, render
 from .words import plural
 
@@ -89,6 +90,8 @@ class NewsletterResult:
     unmatched_allow: list[str] = field(default_factory=list)  # --allow cells the screen found nothing in
     officer_notes: list[str] = field(default_factory=list)  # cells left out of the figures, and why
     as_of_note: str | None = None  # one line when the as-of date falls outside the plan's lifetime
+    setting_notes: list[str] = field(default_factory=list)  # Control settings still to fill in, one line each
+    screened: Screened | None = field(default=None, repr=False)  # the whole output, screened (None when blocked)
 
     @property
     def blocked(self) -> bool:
@@ -119,6 +122,7 @@ class NewsletterResult:
             lines.append(f"Wrote {self.path} ({self.word_count} words).")
         if self.as_of_note:
             lines.append(self.as_of_note)
+        lines += self.setting_notes
         if self.officer_notes:
             lines.append("Left out of the figures (also in the document's properties, Comments):")
             lines += [f"  {note}" for note in self.officer_notes]
@@ -156,23 +160,16 @@ def draft_newsletter(
     if out is not None:
         _check_output(Path(out), plan)
     result = _screened(account(plan, period, as_of, appendix), plan, allow)
-    if result.blocked:
+    if result.screened is None:
         return result
-    context, allowed = result.context, result.allowed
+    # Everything below is drawn from the screened output only: the charts, the document and its properties.
+    context = result.screened.value["context"]
     requested = Path(out) if out else default_output(plan, parse_period(context["period"]["label"]))
     _check_output(requested, plan)
     images = {"rag_by_theme": chart_rag_by_theme(context)} if context["charts"]["rag_by_theme"] else {}
     if context["charts"]["referrals"]:
         images["referrals"] = chart_referrals(context)
-    notes = []
-    if result.officer_notes:
-        notes.append("Left out of the figures: " + "; ".join(result.officer_notes))
-    if allowed:
-        notes.append("Privacy screen: cells allowed by the officer after checking: " + "; ".join(allowed))
-    comments = " | ".join(notes)
-    if len(comments) > COMMENTS_LIMIT:  # Word's Comments property holds 255 characters; the CLI lists them all
-        comments = comments[: COMMENTS_LIMIT - 40].rstrip() + "… (the full list is shown when drafting)"
-    doc = render(context, template_path, None, images, comments=comments)
+    doc = render(result.screened, template_path, None, images)
     # Without force the name is taken by an exclusive create (the next free one when taken, even by a run at the
     # same moment), so the path reported is the file this run wrote.
     path = write_new(requested, docx_bytes(doc), force=force, next_free=not force, inputs=[plan.path])
@@ -189,14 +186,49 @@ def newsletter_context(plan: Plan, period: Period | str | None = None, as_of: dt
 
 
 def _screened(article: Article, plan: Plan, allow: Iterable[str]) -> NewsletterResult:
-    """The screen's verdict on every piece of free text the article would quote."""
-    s = plan.settings
-    findings = screen(article.items, mailboxes=[s.contact_mailbox or ""], numbers=phone_numbers(s.referral_route),
-                      allow=allow, as_of=article.as_of)
+    """The screen's verdict on the article as a whole: every cell it quotes, then every string of the finished
+    context, the notes and the document properties (each hit named by its cell); the Screened output when
+    nothing blocks."""
+    from .rules import board_numbers, placeholder_settings, screen_published
+
+    context = article.context
+    setting_notes = []
+    for key, shown in placeholder_settings(plan).items():  # never publish a placeholder as if it were real
+        context[key] = shown
+        cell = plan.setting_cells.get(key)
+        label = contract.CONTROL.column(key).header
+        where = f"Control!B{cell.row}" if cell is not None else f"a {label} row on Control"
+        setting_notes.append(f"{label} is not set yet: fill in {where}; until then the draft says {shown}.")
+    findings = screen(article.items, numbers=board_numbers(plan), allow=allow, as_of=article.as_of)
+    _, walked = screen_published(plan, {"context": context, "notes": article.officer_notes}, "newsletter", allow,
+                                 article.as_of)
+    known = {(f.address, f.code, f.value) for f in findings}
+    findings += [f for f in walked if (f.address, f.code, f.value) not in known]
     allowed = sorted({f"{f.address} ({f.code})" for f in findings if f.severity != ERROR})
-    return NewsletterResult(None, findings, allowed, context=article.context, officer_notes=article.officer_notes,
-                            as_of_note=article.as_of_note,
-                            unmatched_allow=unmatched_allows(allow, findings))
+    result = NewsletterResult(None, findings, allowed, officer_notes=article.officer_notes,
+                              setting_notes=setting_notes, as_of_note=article.as_of_note,
+                              unmatched_allow=unmatched_allows(allow, findings))
+    if result.blocked:
+        return result
+    screened, last = screen_published(plan, {"context": context, "comments": _comments(result)}, "newsletter",
+                                      allow, article.as_of)
+    result.findings += [f for f in last if f.severity == ERROR]  # none: everything in it was screened above
+    if screened is not None:
+        result.screened, result.context = screened, screened.value["context"]
+    return result
+
+
+def _comments(result: NewsletterResult) -> str:
+    """The document's Comments property: cells left out of the figures and cells allowed, for the officer."""
+    notes = []
+    if result.officer_notes:
+        notes.append("Left out of the figures: " + "; ".join(result.officer_notes))
+    if result.allowed:
+        notes.append("Privacy screen: cells allowed by the officer after checking: " + "; ".join(result.allowed))
+    comments = " | ".join(notes)
+    if len(comments) > COMMENTS_LIMIT:  # Word's Comments property holds 255 characters; the CLI lists them all
+        comments = comments[: COMMENTS_LIMIT - 40].rstrip() + "… (the full list is shown when drafting)"
+    return comments
 
 
 def _check_output(path: Path, plan: Plan) -> None:

@@ -290,7 +290,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     from .evaluation import CSV_COLUMNS, evaluate
     from .plan import load_plan
 
-    result = evaluate(load_plan(args.workbook), period=args.period, baseline=args.baseline, as_of=args.as_of)
+    plan = load_plan(args.workbook)
+    result = evaluate(plan, period=args.period, baseline=args.baseline, as_of=args.as_of)
     if args.format == "json":
         import json
         text = json.dumps(result.to_dict(args.partner_facing), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
@@ -298,6 +299,19 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         text = _csv_text(result.csv_rows(args.partner_facing), CSV_COLUMNS)
     else:
         text = terminal_text(result.to_text(args.partner_facing))
+    if args.partner_facing:  # for partners: the whole output passes the privacy screen, or nothing is shown
+        from .privacy import blocked_text
+        from .rules import screen_published
+
+        shown: dict[str, Any] = {"figures": result.to_dict(True)}  # the structured output as strings, one by one
+        if args.format == "csv":
+            shown["rows"] = result.csv_rows(True)
+        elif args.format == "text":
+            shown["lines"] = text.splitlines()
+        screened, findings = screen_published(plan, shown, "evaluation", allow=args.allow or (), as_of=result.as_of)
+        if screened is None:
+            sys.stderr.write(blocked_text(findings, "the partner-facing evaluation would show"))
+            return EXIT_FINDINGS
     _emit(text, args.output, args.force, inputs=[args.workbook])
     return EXIT_OK
 
@@ -314,7 +328,10 @@ def _add_evaluate(sub: _SubParsers) -> None:
     p.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
                    help="the date that picks the default period (default: the workbook's As-of date, else today)")
     p.add_argument("--partner-facing", action="store_true",
-                   help="counts below 5 as 'fewer than 5', and withhold figures that would reveal one by subtraction")
+                   help="counts below 5 as 'fewer than 5', and withhold figures that would reveal one by subtraction; "
+                        "screened for personal data first (exit 1 with the cells instead)")
+    p.add_argument("--allow", action="append", metavar="SHEET!CELL",
+                   help="with --partner-facing: a cell the privacy screen flagged that you have checked (repeatable)")
     _add_format(p)
     p.set_defaults(handler=_cmd_evaluate)
 

@@ -13,10 +13,12 @@ description that identifies without a name, a misspelt or disguised detail.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .dates import MONTH_PATTERN
 from .errors import InvalidValue
@@ -534,40 +536,119 @@ def screen(
 ) -> list[Finding]:
     """Every privacy hit in the items: errors block publication; hits in allowed cells come back as info.
 
-    `mailboxes` and `numbers` extend the role mailboxes and published helplines (the Control sheet's
-    contact mailbox and referral route); `allow` holds cells the officer has checked (`Anecdotes!D5`);
-    `as_of` dates a possible date of birth (default today); `codes` limits the rules run (default all).
+    `mailboxes` and `numbers` extend the role mailboxes and published helplines (the board's switchboards);
+    `allow` holds cells the officer has checked (`Anecdotes!D5`); `as_of` dates a possible date of birth (default
+    today); `codes` limits the rules run (default all).
     """
-    ctx = _Context(
-        mailboxes=frozenset(m.strip().casefold() for m in mailboxes if m),
-        numbers=PUBLISHED_NUMBERS | {_national_digits(n) for n in numbers},
-        year=(as_of or dt.date.today()).year,
-    )
+    ctx = _context(mailboxes, numbers, as_of)
     chosen = [(code, RULES[code][1]) for code in (RULES if codes is None else [c for c in RULES if c in set(codes)])]
     allowed = parse_allow(allow)
     findings: list[Finding] = []
     for item in items:
         if not item.text:
             continue
-        key = _allow_key(item.sheet, item.column or "", item.row or 0)
-        is_allowed = key in allowed
         seen: set[tuple[str, str]] = set()
         for code, rule in chosen:
             for hit in rule(item.text, ctx):
-                if (code, hit.found) in seen:
-                    continue
-                seen.add((code, hit.found))
-                message = f"{hit.what}: {hit.found!r}"
-                message += (" (allowed by the officer)" if is_allowed
-                            else "; remove it, or allow the cell after checking")
-                findings.append(
-                    Finding(
-                        code, INFO if is_allowed else ERROR, message,
-                        sheet=item.sheet, row=item.row, column=item.column, field=item.field,
-                        activity_id=item.activity_id, value=hit.found,
-                    )
-                )
+                if (code, hit.found) not in seen:
+                    seen.add((code, hit.found))
+                    findings.append(_finding(item, hit, allowed))
     return findings
+
+
+@dataclass(frozen=True)
+class Screened:
+    """Output that passed the screen as a whole. Only `screen_output` makes one, and only when nothing blocks;
+    whatever writes for partners (the Word renderer, the context dump) accepts nothing else."""
+
+    _data: Any
+    findings: tuple[Finding, ...] = ()  # hits in cells the officer allowed (info)
+
+    @property
+    def value(self) -> Any:
+        """A copy of what was screened (a copy, so nothing added afterwards can skip the screen)."""
+        return copy.deepcopy(self._data)
+
+
+def screen_output(
+    value: Any,
+    sources: Iterable[TextItem] = (),
+    *,
+    where: str = "output",
+    mailboxes: Iterable[str] = (),
+    numbers: Iterable[str] = (),
+    allow: Iterable[str] = (),
+    as_of: dt.date | None = None,
+) -> tuple[Screened | None, list[Finding]]:
+    """Screen every string in a finished output (dicts, lists and text, however deep, keys too) and name each
+    hit's source: the cells whose text holds it (`Plan!C5`), else the place in the output. Returns the Screened
+    output (None when anything blocks) and the findings."""
+    ctx = _context(mailboxes, numbers, as_of)
+    allowed = parse_allow(allow)
+    cells = [s for s in sources if s.text and s.text.strip()]
+    findings: list[Finding] = []
+    seen: set[tuple[str, str, str]] = set()
+    for path, text in _strings(value):
+        for code, (_title, rule) in RULES.items():
+            for hit in rule(text, ctx):
+                for item in _sources_of(hit.found, text, cells) or [TextItem(text, where, None, None, path)]:
+                    key = (item.address if item.sheet != where else f"{where}:{path}", code, hit.found)
+                    if key not in seen:
+                        seen.add(key)
+                        findings.append(_finding(item, hit, allowed, None if item.sheet != where else path))
+    blocked = any(f.severity == ERROR for f in findings)
+    return (None if blocked else Screened(copy.deepcopy(value), tuple(findings))), findings
+
+
+def _sources_of(found: str, text: str, cells: list[TextItem]) -> list[TextItem]:
+    """The cells a hit came from: those inside the screened text that hold it, else any that hold it, else those
+    the hit spans."""
+    holding = [c for c in cells if found in c.text]
+    inside = [c for c in holding if c.text.strip() in text]
+    return inside or holding or [c for c in cells if len(c.text.strip()) >= 3 and c.text.strip() in found]
+
+
+def _strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every string in a value with where it sits (`did[0].activity`); dict keys are strings too."""
+    if isinstance(value, str):
+        yield path or "(text)", value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            sub = f"{path}.{key}" if path else str(key)
+            yield from _strings(key, f"{sub} (key)") if isinstance(key, str) else iter(())
+            yield from _strings(item, sub)
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from _strings(item, f"{path}[{i}]")
+
+
+def _context(mailboxes: Iterable[str], numbers: Iterable[str], as_of: dt.date | None) -> _Context:
+    return _Context(
+        mailboxes=frozenset(m.strip().casefold() for m in mailboxes if m),
+        numbers=PUBLISHED_NUMBERS | {_national_digits(n) for n in numbers},
+        year=(as_of or dt.date.today()).year,
+    )
+
+
+def _finding(item: TextItem, hit: _Hit, allowed: frozenset[str], path: str | None = None) -> Finding:
+    if path is not None:  # in no one cell: named by its place in the output, and never allowed
+        return Finding(hit.code, ERROR, f"{hit.what} at {path}: {hit.found!r}; it is built from several cells or "
+                       "settings: take it out of them", sheet=item.sheet, field=path, value=hit.found)
+    is_allowed = _allow_key(item.sheet, item.column or "", item.row or 0) in allowed
+    message = f"{hit.what}: {hit.found!r}"
+    message += (" (allowed by the officer)" if is_allowed else "; remove it, or allow the cell after checking")
+    return Finding(hit.code, INFO if is_allowed else ERROR, message, sheet=item.sheet, row=item.row,
+                   column=item.column, field=item.field, activity_id=item.activity_id, value=hit.found)
+
+
+def blocked_text(findings: Iterable[Finding], what: str) -> str:
+    """The lines that say an output was stopped: each blocking finding with its cell, and what to do."""
+    blocking = [f for f in findings if f.severity == ERROR]
+    lines = [f"Not written: the privacy screen found {len(blocking)} "
+             f"{'problem' if len(blocking) == 1 else 'problems'} in what {what}:"]
+    lines += [f"  {f.address}: {f.message}" for f in blocking]
+    lines.append("Edit those cells, or after checking a cell allow it with --allow SHEET!CELL.")
+    return "\n".join(lines) + "\n"
 
 
 def phone_candidates(text: str | None) -> list[str]:

@@ -521,6 +521,16 @@ def board_numbers(plan: Plan) -> list[str]:
     return numbers(getattr(plan.settings, key) for key in _SETTINGS_SCREENED)
 
 
+def screen_published(plan: Plan, value: Any, where: str, allow: Iterable[str] = (),
+                     as_of: dt.date | None = None) -> tuple[Any, list[Finding]]:
+    """Screen a finished partner-facing output as a whole (privacy.screen_output), naming each hit's cell from
+    the plan's text cells and settings; (the Screened output or None when blocked, the findings)."""
+    from .privacy import screen_output
+
+    return screen_output(value, [item for _, item in _text_cells(plan)], where=where, numbers=board_numbers(plan),
+                         allow=allow, as_of=plan.as_of(as_of))
+
+
 def _text_cells(plan: Plan) -> Iterator[tuple[SheetSpec, Any]]:
     """Every text cell the officer typed, as (sheet, TextItem): table sheets, then the Control settings."""
     from .privacy import TextItem

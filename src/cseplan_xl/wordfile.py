@@ -19,6 +19,7 @@ from typing import Any
 from .charts import CHART_WIDTHS_MM
 from .errors import TemplateError
 from .output import write_new
+from .privacy import Screened
 
 TEMPLATE_NAME = "nscb_newsletter.docx"
 # Shipped inside the package (package data), so a normal `pip install .` finds it; templates/ at the repo root
@@ -40,12 +41,12 @@ def load_template(template_path: Path) -> bytes:
 
 
 def render(
-    context: Mapping[str, Any], template_path: str | Path, out_path: str | Path | None,
-    images: Mapping[str, bytes] | None = None, comments: str | None = None,
-    drafted: dt.datetime | None = None,
+    screened: Screened, template_path: str | Path, out_path: str | Path | None,
+    images: Mapping[str, bytes] | None = None, drafted: dt.datetime | None = None,
 ) -> Any:
-    """Render the context into the Word template and save it (when out_path is given, replacing a file there);
-    returns the document.
+    """Render a screened output ({"context", "comments"} that passed privacy.screen_output) into the Word template
+    and save it (when out_path is given, replacing a file there); returns the document. Nothing else is accepted,
+    so no string reaches the document, its charts' alt text or its properties without passing the screen.
 
     Images are PNG bytes by name and become `{{ chart_<name> }}`, described by the context's "alt_text". Unknown
     tags fail (StrictUndefined) and user text is escaped (autoescape), each failure as a TemplateError naming the
@@ -58,6 +59,10 @@ def render(
     from jinja2.exceptions import SecurityError
     from jinja2.sandbox import SandboxedEnvironment
 
+    if not isinstance(screened, Screened):
+        raise TypeError("render takes only the Screened output of privacy.screen_output")
+    output = screened.value
+    context, comments = output["context"], output.get("comments")
     template_path = Path(template_path)
     data = load_template(template_path)
     try:
