@@ -7,6 +7,7 @@ import re
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -141,3 +142,18 @@ def test_windows_script_steps_and_labels():
     assert "--no-index --find-links" in text and r'"%VENV%\Scripts\cseplan.exe" excel-setup' in text
     labels = set(re.findall(r"^:(\w+)", text, re.M))
     assert set(re.findall(r"goto :(\w+)", text)) <= labels
+
+
+def test_a_package_that_does_not_import_is_reported(monkeypatch):
+    real = xlsetup.importlib.import_module
+
+    def broken(name: str) -> Any:
+        if name == "xlwings":
+            raise ModuleNotFoundError("No module named 'xlwings'")
+        return real(name)
+
+    monkeypatch.setattr(xlsetup.importlib, "import_module", broken)
+    report = xlsetup.check_setup(check_config=False)
+    (check,) = [c for c in report.checks if c.name == "cseplan-xl"]
+    assert check.line() == "NOT OK  cseplan-xl: does not import: No module named 'xlwings'"
+    assert "1. reinstall: pip install cseplan-xl" in report.to_text()

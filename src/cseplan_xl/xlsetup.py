@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.metadata
 import os
 import re
@@ -189,10 +190,11 @@ def _same_file(a: str, b: str) -> bool:
 def _import_check() -> Check:
     try:
         version = importlib.metadata.version("cseplan-xl")
-        from . import excel  # noqa: F401 - the module the buttons import (it imports xlwings)
+        module = importlib.import_module("cseplan_xl.excel")  # what the buttons import (with xlwings)
+        importlib.import_module("xlwings")
     except Exception as exc:  # noqa: BLE001 - any import failure is what the officer would see: say it plainly
         return Check("cseplan-xl", False, f"does not import: {exc}", "reinstall: pip install cseplan-xl")
-    return Check("cseplan-xl", True, f"{version} ({Path(excel.__file__).parent})")
+    return Check("cseplan-xl", True, f"{version} ({Path(module.__file__ or '').parent})")
 
 
 def _workbook_check(fullname: str) -> Check:
