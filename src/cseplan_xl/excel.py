@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import contract
+from . import contract, history
 from .dates import format_day
 from .errors import CseplanError
 from .findings import ERROR, WARNING, Finding, cell_address, column_index, column_letter
@@ -357,17 +357,13 @@ def _append_history(session: _Session, plan: Plan, result: Any) -> list[str]:
     table = plan.table(contract.HISTORY)
     columns = dict(table.columns) if table else {c.key: column_letter(i) for i, c in
                                                  enumerate(contract.HISTORY.columns)}
-    rows = plan.records(contract.HISTORY)  # snapshot dates read leniently: None when not a date
-    start = (rows[-1]["row"] if rows else (table.header_row if table else contract.HEADER_ROW)) + 1
-    while rows and rows[-1]["snapshot"] == result.as_of:
-        start = rows.pop()["row"]
+    start = history.write_start(plan, result.as_of)
     index = {key: column_index(letter) for key, letter in columns.items()}
     width = max(index.values()) + 1
     block = []
-    for s in result.statuses:
+    for values in history.snapshot_rows(result.as_of, result.statuses):
         row: list[Any] = [None] * width
-        for key, value in (("snapshot", result.as_of), ("id", s.id or s.label), ("reported_rag", s.reported_rag),
-                           ("derived_rag", s.derived_rag)):
+        for key, value in values.items():
             if key in index:
                 row[index[key]] = value
         block.append(row)

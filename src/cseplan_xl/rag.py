@@ -9,17 +9,18 @@ worst-of with counts, never an average.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
-from . import contract
+from . import history
 from .contract import AMBER, BLUE, GREEN, GREY, RAG_LEGEND, RAG_MEANING, RAG_SEVERITY_ORDER, RAG_VALUES, RED
 from .dates import format_day, iso
 from .delivery import Delivery, Planned, delivered_in, planned_in
+from .history import Change
 from .period import Period, as_of_note, default_period, parse_period, quarter_of
-from .plan import Activity, Plan, as_date
+from .plan import Activity, Plan
 from .when import Schedule, occurrences, parse_when
 from .words import plural
 
@@ -39,9 +40,13 @@ ACTIVITY_KEYS = ("id", "activity", "reported_rag", "derived_rag", "overdue", "ov
 # --- one activity ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ActivityStatus:
-    """An activity's reported and derived RAG at an as-of date, with why, and whether they disagree."""
+class ActivityStatus(NamedTuple):
+    """An activity's reported and derived RAG at an as-of date, with why, and whether they disagree.
+
+    A NamedTuple: immutable and quick to build (a 10,000-row plan builds 10,000 of them). Rollup with its statuses
+    on bench's 10,000-row plan, one run under the same load: 0.17 s, against 0.18 s with the frozen dataclass
+    built through object.__new__ that it replaces.
+    """
 
     id: str | None
     activity: str | None
@@ -183,20 +188,14 @@ def stale_statuses(
 
 
 def _verdict_key(activity: Activity) -> tuple[Any, ...]:
-    """Everything _verdict reads from an activity: rows with equal keys get the same verdict."""
-    return (id(activity.schedule), activity.rag, activity.last_updated, not activity.progress,
+    """Everything _verdict reads from an activity, by value: rows with equal keys get the same verdict."""
+    return (activity.schedule, activity.rag, activity.last_updated, not activity.progress,
             activity.original_when, activity.rebaseline_reason, activity.when, activity.delivered_on)
 
 
 def _status(activity: Activity, fields: dict[str, Any]) -> ActivityStatus:
-    """An ActivityStatus from a shared verdict, built without the frozen dataclass's __init__ (five times slower)."""
-    status = object.__new__(ActivityStatus)
-    values = status.__dict__
-    values.update(fields)
-    values["id"] = activity.id
-    values["activity"] = activity.activity
-    values["row"] = activity.row
-    return status
+    """An activity's status from a (shared) verdict."""
+    return ActivityStatus(id=activity.id, activity=activity.activity, row=activity.row, **fields)
 
 
 def _moved(
@@ -343,22 +342,6 @@ class Upcoming:
     event: str  # "starts" or "due"
 
 
-@dataclass(frozen=True)
-class Change:
-    """How one activity's RAG moved since the previous History snapshot."""
-
-    id: str
-    activity: str | None
-    change: str  # "changed", "new" or "removed"
-    previous_rag: str | None
-    derived_rag: str | None
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-able."""
-        return {"id": self.id, "activity": self.activity, "change": self.change,
-                "previous_rag": self.previous_rag, "derived_rag": self.derived_rag}
-
-
 class _Entry:
     """What the rules make of one distinct (schedule, RAG, evidence) combination, shared by its rows."""
 
@@ -366,7 +349,7 @@ class _Entry:
 
     def __init__(self, fields: dict[str, Any], rag_index: int, quarter: str,
                  upcoming: tuple[dt.date, str] | None) -> None:
-        self.fields = fields  # every ActivityStatus field (id, activity and row are placeholders)
+        self.fields = fields  # every ActivityStatus field but id, activity and row
         self.rag_index = rag_index  # position of the derived RAG in RAG_VALUES
         self.quarter = quarter  # the quarter group key
         self.upcoming = upcoming  # (date, "starts" or "due") within the horizon
@@ -516,7 +499,7 @@ class Rollup:
         lines += [f"  {s.label} {_short(s.activity)}: {s.disagreement}" for s in self.disagreements] or ["  none"]
         if self.previous_snapshot is not None:
             lines += ["", f"Changes since the snapshot of {format_day(self.previous_snapshot)} ({len(self.changes)}):"]
-            lines += [f"  {c.id} {_short(c.activity)}: " + _change_words(c) for c in self.changes] or ["  none"]
+            lines += [f"  {c.id} {_short(c.activity)}: " + c.words() for c in self.changes] or ["  none"]
         lines += self._period_lines()
         lines += ["", "Legend: " + RAG_LEGEND]
         return "\n".join(lines) + "\n"
@@ -583,15 +566,16 @@ def rollup(
     tallies: dict[str, dict[str, list[int]]] = {name: {} for name in by}
     by_attribute = [(tallies[name], name) for name in by if name not in ("owner", "quarter")]
     owner_tally, quarter_tally = tallies.get("owner"), tallies.get("quarter")
-    # Many rows share a When and a RAG: the rules run once per distinct combination (the speed budget is
-    # a fraction of the time it takes to read the workbook).
+    # The one optimisation: many rows share a When and a RAG, so the rules run once per distinct combination
+    # (_verdict_key, by value), and statuses are built only when asked for (Rollup.statuses). Bench's 10,000-row
+    # plan, one run: 0.09 s, against 0.19 s deriving every row afresh (README "Speed": rollup vs the read).
     cache: dict[tuple[Any, ...], _Entry] = {}
     entries: list[_Entry] = []
     for activity in plan.activities:
         key = _verdict_key(activity)
         entry = cache.get(key)
         if entry is None:
-            fields = {"id": None, "activity": None, "row": 0, **_verdict(activity, when, plan_start, plan_end)}
+            fields = _verdict(activity, when, plan_start, plan_end)
             entry = cache[key] = _Entry(
                 fields,
                 _RAG_INDEX[fields["derived_rag"]],
@@ -612,7 +596,7 @@ def rollup(
         if quarter_tally is not None:
             counts = quarter_tally.get(entry.quarter) or quarter_tally.setdefault(entry.quarter, [0] * len(RAG_VALUES))
             counts[index] += 1
-    previous, changes = _changes(plan, when, entries)
+    previous, changes = history.changes(plan, when, [e.fields["derived_rag"] for e in entries])
     return Rollup(
         as_of=when,
         overall=_group("all", overall_counts),
@@ -680,61 +664,6 @@ def _upcoming(
     return None
 
 
-# --- History -----------------------------------------------------------------------------------
-
-
-def _changes(
-    plan: Plan, as_of: dt.date, entries: Sequence[_Entry]
-) -> tuple[dt.date | None, tuple[Change, ...]]:
-    """The latest History snapshot dated on or before as-of, and what changed since it."""
-    table = plan.table(contract.HISTORY)
-    if table is None:
-        return None, ()
-    snapshots: dict[dt.date, dict[str, str | None]] = {}
-    for row in table.rows:
-        day = _lenient(as_date, row.get("snapshot"))
-        ident = row.get("id")
-        if day is None or day > as_of or ident is None or str(ident).strip() == "":
-            continue
-        snapshots.setdefault(day, {})[_id_text(ident)] = _lenient(contract.parse_rag, row.get("derived_rag"))
-    if not snapshots:
-        return None, ()
-    previous = max(snapshots)
-    before = snapshots[previous]
-    changes: list[Change] = []
-    seen: set[str] = set()
-    for activity, entry in zip(plan.activities, entries):
-        ident, derived = activity.id, entry.fields["derived_rag"]
-        if not ident:
-            continue
-        seen.add(ident)
-        if ident not in before:
-            changes.append(Change(ident, activity.activity, "new", None, derived))
-        elif before[ident] != derived:
-            changes.append(Change(ident, activity.activity, "changed", before[ident], derived))
-    for ident, rag in before.items():
-        if ident not in seen:
-            changes.append(Change(ident, None, "removed", rag, None))
-    return previous, tuple(changes)
-
-
-def _id_text(value: Any) -> str:
-    return " ".join(str(value).split())
-
-
-def _lenient(convert: Callable[[Any], Any], value: Any) -> Any:
-    try:
-        return convert(value)
-    except (ValueError, TypeError):
-        return None
-
-
-def _change_words(change: Change) -> str:
-    if change.change == "new":
-        return f"new, now {change.derived_rag}"
-    if change.change == "removed":
-        return f"removed (was {change.previous_rag or 'unrated'})"
-    return f"{change.previous_rag or 'unrated'} -> {change.derived_rag}"
 
 
 # --- words -------------------------------------------------------------------------------------
