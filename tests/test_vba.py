@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
+import random
 import struct
 import zipfile
 from pathlib import Path
@@ -101,14 +102,23 @@ def test_compression_round_trips_with_copy_tokens(data):
         assert len(packed) < len(data) // 2  # real copy tokens, not literal-only chunks
 
 
-def test_every_chunk_is_compressed_and_an_incompressible_one_is_raw():
-    noise = bytes((i * 7919 + (i >> 3) * 31) % 251 for i in range(4096))
-    packed = ovba_compress(noise + b"tail")
-    assert ovba_decompress(packed) == noise + b"tail"
-    headers = [packed[1] | packed[2] << 8]
-    if not headers[0] & 0x8000:
-        assert headers[0] == 0x3FFF and len(packed) > 4096
-    assert ovba_compress(b"x" * 5000)[2] & 0x80  # text chunks: the compressed flag set
+def test_an_incompressible_chunk_is_raw_and_text_chunks_are_compressed():
+    noise = random.Random(1).randbytes(4096)
+    packed = ovba_compress(noise + b"tail tail tail")
+    assert ovba_decompress(packed) == noise + b"tail tail tail"
+    assert packed[1:3] == b"\xff\x3f" and packed[3:3 + 4096] == noise  # raw: header 0x3FFF, the bytes as they are
+    assert packed[3 + 4096 + 1] & 0xF0 == 0xB0  # the next chunk compressed
+    text = (XLWINGS / "xlwings.bas").read_bytes()
+    packed = ovba_compress(text)
+    pos, chunks = 1, 0
+    while pos < len(packed):
+        header = packed[pos] | packed[pos + 1] << 8
+        assert header & 0xF000 == 0xB000  # compressed, signature 0b011
+        pos += (header & 0x0FFF) + 3
+        chunks += 1
+    assert chunks == -(-len(text) // 4096)
+    with pytest.raises(CseplanError, match="incompressible"):
+        ovba_compress(noise[:4000])
 
 
 # --- writing: the compound file ------------------------------------------------------------------

@@ -187,10 +187,12 @@ def ovba_compress(data: bytes) -> bytes:
     for start in range(0, len(data), 4096):
         chunk = data[start:start + 4096]
         body = _compress_chunk(chunk)
-        if len(body) > 4096 - 2 and len(chunk) == 4096:  # incompressible: the specification's raw chunk
-            out += struct.pack("<H", 0x3FFF) + chunk
-        else:
+        if len(body) <= 4096:  # a chunk's size field holds at most 4098 bytes with its 2-byte header
             out += struct.pack("<H", 0xB000 | (len(body) + 2 - 3)) + body
+        elif len(chunk) == 4096:  # incompressible: the specification's raw chunk, 4096 bytes as they are
+            out += struct.pack("<H", 0x3FFF) + chunk
+        else:  # a raw chunk would be padded with zeros, changing the text: VBA source never gets here
+            raise CseplanError("cannot compress: the last chunk is incompressible and shorter than 4096 bytes")
     return bytes(out)
 
 
