@@ -19,7 +19,8 @@ from .dates import format_day
 from .errors import CseplanError
 from .findings import ERROR, WARNING, Finding, cell_address, column_index, column_letter
 from .plan import Plan, build_plan
-from .read import workbook_from_grids
+from .rag_colour import rag_of_colour
+from .read import WorkbookData, workbook_from_grids
 from .safetext import cell_value
 from .words import plural
 
@@ -79,6 +80,31 @@ def check_setup(book: Any = None, vba_version: str = "") -> None:
 # --- one run -------------------------------------------------------------------------------------
 
 
+# Fills are read cell by cell (one call to Excel each): beyond this many rows the RAG is read as text only.
+_MAX_COLOUR_ROWS = 2000
+
+
+def rag_fills_shown(book: Any, data: WorkbookData) -> dict[int, tuple[str, str]]:
+    """Excel row -> (RAG, "#RRGGBB") of the Plan's RAG cells filled with a RAG colour, as Excel shows them now (the
+    saved file may be older). {} when the engine cannot read fills (xlwings Server) or the plan is very long."""
+    table = data.tables.get(contract.PLAN.name)
+    letter = table.letter("rag") if table is not None else None
+    if table is None or letter is None or len(table.rows) > _MAX_COLOUR_ROWS:
+        return {}
+    out: dict[int, tuple[str, str]] = {}
+    try:
+        sheet = book.sheets[table.sheet]
+        for row in table.rows:
+            colour = sheet.range(f"{letter}{row.row}").color  # (r, g, b), or None when not filled
+            if colour:
+                rgb = "".join(f"{int(v):02X}" for v in colour)
+                if (rag := rag_of_colour(rgb)) is not None:
+                    out[row.row] = (rag, f"#{rgb}")
+    except Exception:  # noqa: BLE001 - an engine that cannot read fills: the RAG is read as text only
+        return {}
+    return out
+
+
 class _Session:
     """One run's view of the workbook: each sheet read once, in one bulk read."""
 
@@ -104,7 +130,8 @@ class _Session:
     def plan(self) -> Plan:
         names = [sheet.name for sheet in self.book.sheets]
         grids = {n: self.grid(n) if any(s.matches(n) for s in _READ) else [] for n in names}
-        return build_plan(workbook_from_grids(self.book.fullname, grids))
+        data = workbook_from_grids(self.book.fullname, grids)
+        return build_plan(data, rag_fills=rag_fills_shown(self.book, data))
 
     def sheet(self, spec: contract.SheetSpec) -> Any:
         """The sheet for a spec, added (with its headers on row 2) when the workbook has none."""

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import contract
+from . import contract, rag_colour
 from .dates import parse_day
 from .findings import Finding
 from .read import CellError, Row, Table, WorkbookData, read_workbook
@@ -140,7 +140,7 @@ class Activity(NamedTuple):
     who: str | None = None
     owners: tuple[str, ...] = ()
     cost: Any = None
-    rag: str | None = None  # reported RAG in canonical form; None when blank or not a RAG value
+    rag: str | None = None  # reported RAG in canonical form (typed, else the cell's fill); None when neither gives one
     rag_text: str | None = None  # reported RAG as typed
     progress: str | None = None
     last_updated: dt.date | None = None
@@ -154,6 +154,8 @@ class Activity(NamedTuple):
     delivered_on: tuple[dt.date, ...] = ()  # days recorded as delivered (Delivered on), in order
     delivered_text: str | None = None  # the Delivered on cell as typed (rules check it reads as dates)
     short_title: str | None = None
+    rag_colour: str | None = None  # the RAG the RAG cell's fill colour shows, None when it has no RAG fill
+    rag_fill: str | None = None  # that fill as "#RRGGBB"
 
     @property
     def start(self) -> dt.date | None:
@@ -313,7 +315,7 @@ def year_context(rows: tuple[Row, ...], settings: Settings, cells: _Cells | None
 
 
 def _activity(row: Row, settings: Settings, cells: _Cells, error_fields: frozenset[str],
-              context: YearContext | None = None) -> Activity:
+              context: YearContext | None = None, fill: tuple[str, str] | None = None) -> Activity:
     get = row.values.get
     text = cells.text
     when_value, when_text = _when_value(row, cells)
@@ -345,7 +347,7 @@ def _activity(row: Row, settings: Settings, cells: _Cells, error_fields: frozens
         who=who,
         owners=cells.owners(who),
         cost=get("cost"),
-        rag=cells.rag(rag_text),
+        rag=cells.rag(rag_text) or (fill[0] if fill and not rag_text else None),
         rag_text=rag_text,
         progress=text(get("progress")),
         last_updated=updated if type(updated) is dt.date else _lenient(as_date, updated),
@@ -358,11 +360,17 @@ def _activity(row: Row, settings: Settings, cells: _Cells, error_fields: frozens
         delivered_on=_lenient(as_dates, get("delivered_on")) or (),
         delivered_text=as_text(get("delivered_on")),
         short_title=as_text(get("short_title")),
+        rag_colour=fill[0] if fill else None,
+        rag_fill=fill[1] if fill else None,
     )
 
 
-def build_plan(data: WorkbookData) -> Plan:
-    """The plan's records from a workbook already read."""
+def build_plan(data: WorkbookData, rag_fills: dict[int, tuple[str, str]] | None = None) -> Plan:
+    """The plan's records from a workbook already read.
+
+    rag_fills: Excel row -> (RAG, "#RRGGBB") of RAG cells filled with a RAG colour; None reads them from the
+    workbook's file (rag_colour.rag_fills). The Excel buttons pass what Excel shows.
+    """
     settings = Settings.from_values(data.settings)
     cells = _Cells()
     table = data.tables[contract.PLAN.name]
@@ -371,8 +379,11 @@ def build_plan(data: WorkbookData) -> Plan:
         errors.setdefault(excel_row, set()).add(key)
     no_errors: frozenset[str] = frozenset()
     context = year_context(table.rows, settings, cells)
+    if rag_fills is None:
+        letter = table.letter("rag")
+        rag_fills = rag_colour.rag_fills(data.path, table.sheet, letter, table.header_row + 1) if letter else {}
     activities = tuple(_activity(row, settings, cells, frozenset(errors[row.row]) if row.row in errors else no_errors,
-                                 context) for row in table.rows)
+                                 context, rag_fills.get(row.row)) for row in table.rows)
     owners: dict[str, str] = {}
     owner_table = data.tables.get(contract.OWNERS.name)
     if owner_table is not None:

@@ -197,9 +197,25 @@ def _rag_invalid(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
 @_rule("rag-blank-started", WARNING, "RAG blank although the activity has started", tags=("plan", "rag"))
 def _rag_blank(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
     for a in plan.activities:
-        if not a.rag_text and _started(a, as_of):
+        if not a.rag_text and a.rag_colour is None and _started(a, as_of):
             yield Hit(a.row, "rag", f"no RAG status, though the activity started {format_day(a.start)}: rate it",
                       None, a.id)
+
+
+@_rule("rag-colour-mismatch", WARNING, "The RAG cell's colour and its text disagree", tags=("plan", "rag"))
+def _rag_colour_mismatch(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    for a in plan.activities:
+        if a.rag_text and a.rag and a.rag_colour and a.rag != a.rag_colour:
+            yield Hit(a.row, "rag", f"the cell says {a.rag} but is coloured {a.rag_colour.lower()} ({a.rag_fill}): "
+                      f"the text counts; make the two agree", a.rag_text, a.id)
+
+
+@_rule("rag-from-colour", INFO, "RAG taken from the cell's colour (no text)", tags=("plan", "rag"))
+def _rag_from_colour(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
+    for a in plan.activities:
+        if not a.rag_text and a.rag_colour:
+            yield Hit(a.row, "rag", f"no RAG text; the cell is coloured {a.rag_colour.lower()} ({a.rag_fill}), "
+                      f"so the RAG is taken as {a.rag_colour}: type it to be sure", a.rag_fill, a.id)
 
 
 @_rule("rag-stale", WARNING, "Reported Green or Amber although the window (or an occurrence) has ended",
