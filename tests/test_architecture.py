@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LAYERS: dict[str, set[str]] = {
     "leaves": {"errors", "words", "dates", "findings", "contract", "stats", "disclosure", "privacy", "output", "vba",
                "safetext"},
-    "input": {"when", "period", "awareness", "container", "read"},
+    "input": {"when", "period", "awareness", "container", "read", "rag_colour"},
     "model": {"plan"},
     "analysis": {"rules", "rag", "history", "delivery", "evaluation", "report", "batch"},
     "outputs": {"article", "charts", "wordfile", "briefing", "build", "upgrade", "xlsetup", "frames"},
