@@ -17,6 +17,7 @@ from . import contract
 from .awareness import awareness_dates
 from .contract import RAG_COLOURS, RAG_LEGEND, RAG_MEANING, RAG_VALUES
 from .dates import format_day, month_end
+from .disclosure import FEWER_THAN
 from .period import Period, make_period
 from .plan import Activity, Plan
 from .privacy import TextItem
@@ -224,9 +225,11 @@ class _Writer:
         if not months:
             return ""
         span = _months_span(months)
-        small = any(not isinstance(m["referrals"], int) for m in months)
+        small = any(m["referrals"] == FEWER_THAN for m in months)
+        held = any(not isinstance(m["referrals"], int) and m["referrals"] != FEWER_THAN for m in months)
         return (f"CSE referrals per month, {span.describe()}; shaded: {self.rollup.period.describe()}"
-                + ("; hatched: fewer than 5 (drawn at 5)." if small else "."))
+                + ("; hatched: fewer than 5 (drawn at 5)" if small else "")
+                + ("; grey: withheld so that a small month cannot be worked out from the total" if held else "") + ".")
 
     def _referrals_alt(self, months: list[dict[str, Any]]) -> str:
         if not months:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .contract import RAG_COLOURS, RAG_VALUES
-from .disclosure import THRESHOLD
+from .disclosure import FEWER_THAN, THRESHOLD
 
 CHART_WIDTHS_MM = {"rag_by_theme": 130, "referrals": 135}
 CHART_DPI = 150  # at the inserted width this prints at 150 pixels per inch
@@ -77,20 +77,26 @@ def chart_referrals(context: Mapping[str, Any]) -> bytes:
     months = [dt.date.fromisoformat(r["month"]) for r in shown]
     start, end = dt.date.fromisoformat(period["start"]), dt.date.fromisoformat(period["end"])
     inside = [i for i, m in enumerate(months) if start <= m <= end]
-    bars: dict[bool, list[Any]] = {True: [], False: []}  # small (drawn at THRESHOLD, hatched) or exact
+    # Only what the partner view publishes is drawn: an exact count to scale; "fewer than 5" hatched at 5; a month
+    # withheld (so that a small one cannot be worked out from the total) grey at 5, its height telling nothing.
+    bars: dict[str, list[Any]] = {"exact": [], FEWER_THAN: [], "withheld": []}
     for i, r in enumerate(shown):
-        small = not isinstance(r["referrals"], int)
-        top = THRESHOLD if small else r["referrals"]
-        bars[small].append(((i - 0.375, 0), (i + 0.375, 0), (i + 0.375, top), (i - 0.375, top)))
+        kind = "exact" if isinstance(r["referrals"], int) else (FEWER_THAN if r["referrals"] == FEWER_THAN
+                                                                 else "withheld")
+        top = r["referrals"] if kind == "exact" else THRESHOLD
+        bars[kind].append(((i - 0.375, 0), (i + 0.375, 0), (i + 0.375, top), (i - 0.375, top)))
     exact = [r["referrals"] for r in shown if isinstance(r["referrals"], int)]
     with matplotlib.rc_context(_RC):
         fig = _figure("referrals", 1.75)
         ax = fig.add_axes((0.06, 0.15, 0.935, 0.8))
         if inside:
             ax.axvspan(inside[0] - 0.5, inside[-1] + 0.5, color="#FFC000", alpha=0.25, lw=0)
-        ax.add_collection(PolyCollection(bars[False], facecolors=_NAVY, edgecolors="none"), autolim=False)
-        if bars[True]:
-            ax.add_collection(PolyCollection(bars[True], facecolors="white", edgecolors=_NAVY, hatch="///"),
+        ax.add_collection(PolyCollection(bars["exact"], facecolors=_NAVY, edgecolors="none"), autolim=False)
+        if bars[FEWER_THAN]:
+            ax.add_collection(PolyCollection(bars[FEWER_THAN], facecolors="white", edgecolors=_NAVY, hatch="///"),
+                              autolim=False)
+        if bars["withheld"]:
+            ax.add_collection(PolyCollection(bars["withheld"], facecolors="#D9D9D9", edgecolors=_MUTED),
                               autolim=False)
         ticks = [i for i, m in enumerate(months) if m.month in (1, 4, 7, 10)] or [0]
         ax.set_xticks(ticks, [f"{months[i]:%b %Y}" for i in ticks])

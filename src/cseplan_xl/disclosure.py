@@ -20,6 +20,14 @@ from fractions import Fraction
 THRESHOLD = 5
 FEWER_THAN = f"fewer than {THRESHOLD}"
 WITHHELD = "withheld"  # shown for a complementary suppression (the figure itself may be large)
+# The rule, stated once: the evaluation's header, its JSON ("disclosure_rule") and the README print this sentence.
+RULE = (
+    "Protected counts are counts of people: referrals (all, boys, teenage boys, per month and per period) and "
+    "anecdotes (all, publishable, and by source type). A protected count below 5 is shown as \"fewer than 5\", "
+    "and any other figure that would let one be worked out (a total, a sum of categories, a share, a rate ratio "
+    "and its interval, a bar of a chart) is withheld. Counts of things (social media posts and engagements, media "
+    "items) are not protected and are shown as they are."
+)
 
 
 def publishable_count(n: int | None) -> str:
@@ -49,6 +57,7 @@ class Protected:
     shown: dict[str, int | str]
     primary: frozenset[str]
     complementary: frozenset[str]
+    unresolved: frozenset[str] = frozenset()  # small counts still recoverable: no published figure left to withhold
 
     def published(self, name: str) -> bool:
         """True when the figure is shown as its number."""
@@ -60,24 +69,28 @@ def protect(
     relations: Iterable[Relation | tuple[str, Sequence[str]]] = (),
     hidden: Iterable[str] = (),
     keep: Iterable[str] = (),
+    present: Iterable[str] = (),
 ) -> Protected:
     """Decide what to show for figures published together, given their sums and never-published cells.
 
     figures holds every cell, published or not; hidden names the cells that are never published but are
     tied to the others by a relation (the remainder of a total). None values are not recorded: they are
     never shown as numbers and relations that involve them are ignored. keep names the headline figures
-    to withhold last when a complementary suppression has a choice.
+    to withhold last when a complementary suppression has a choice; present names cells a reader knows are at
+    least 1 (a category listed only because it has members), so "fewer than 5" there means 1-4.
     """
     keep_set = set(keep)
     hidden_set = set(hidden)
+    at_least_one = set(present)
     rels = [r if isinstance(r, Relation) else Relation(r[0], tuple(r[1])) for r in relations]
     rels = [r for r in rels if all(figures.get(n) is not None for n in (r.total, *r.parts))]
     primary = {n for n, v in figures.items() if n not in hidden_set and (v is None or v < THRESHOLD)}
     complementary: set[str] = set()
     sensitive = [n for n, v in figures.items() if is_small(v)]
+    unresolved: frozenset[str] = frozenset()
     while True:
         unknown = hidden_set | primary | complementary
-        bounds = _bounds(figures, rels, unknown, primary)
+        bounds = _bounds(figures, rels, unknown, primary, at_least_one)
         exposed = [n for n in sensitive if _recoverable(n, rels, unknown) or bounds[n][0] == bounds[n][1]]
         if not exposed:
             break
@@ -86,10 +99,11 @@ def protect(
             {c for r in rels if target in (r.total, *r.parts) for c in (r.total, *r.parts) if c not in unknown},
             key=lambda c: (c in keep_set, figures[c], c),
         )
-        if not candidates:  # cannot happen for consistent input; stop rather than loop
+        if not candidates:  # every figure around it is already hidden: only dropping a sum can help (the caller's)
+            unresolved = frozenset(exposed)
             break
-        choice = next((c for c in candidates if not _exposed(target, figures, rels, unknown | {c}, primary)),
-                      candidates[0])
+        choice = next((c for c in candidates
+                       if not _exposed(target, figures, rels, unknown | {c}, primary, at_least_one)), candidates[0])
         complementary.add(choice)
     shown: dict[str, int | str] = {}
     for name, value in figures.items():
@@ -101,17 +115,18 @@ def protect(
             shown[name] = WITHHELD
         else:
             shown[name] = value  # type: ignore[assignment]
-    return Protected(shown, frozenset(primary), frozenset(complementary))
+    return Protected(shown, frozenset(primary), frozenset(complementary), unresolved)
 
 
 def _exposed(name: str, figures: Mapping[str, int | None], relations: list[Relation], unknown: set[str],
-             primary: set[str]) -> bool:
-    low, high = _bounds(figures, relations, unknown, primary)[name]
+             primary: set[str], present: set[str] | frozenset[str]) -> bool:
+    low, high = _bounds(figures, relations, unknown, primary, present)[name]
     return low == high or _recoverable(name, relations, unknown)
 
 
 def _bounds(
-    figures: Mapping[str, int | None], relations: list[Relation], unknown: set[str], primary: set[str]
+    figures: Mapping[str, int | None], relations: list[Relation], unknown: set[str], primary: set[str],
+    present: set[str] | frozenset[str] = frozenset(),
 ) -> dict[str, tuple[float, float]]:
     """What a reader can bound each cell to: published cells exactly, "fewer than 5" to 0-4, others to >= 0,
     narrowed through the sums until nothing changes (catches 4 + 4 = 8 with both shown as "fewer than 5")."""
@@ -121,9 +136,9 @@ def _bounds(
         if name not in unknown:
             bounds[name] = (value, value)  # type: ignore[assignment]
         elif name in primary:
-            bounds[name] = (0, THRESHOLD - 1)
+            bounds[name] = (1 if name in present else 0, THRESHOLD - 1)
         else:
-            bounds[name] = (0, inf)
+            bounds[name] = (1 if name in present else 0, inf)
     for _ in range(4 * len(figures) + 4):
         changed = False
         for r in relations:

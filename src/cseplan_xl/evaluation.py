@@ -16,7 +16,7 @@ from typing import Any
 
 from . import contract
 from .dates import format_day
-from .disclosure import WITHHELD, Relation, is_small, protect, publishable_count
+from .disclosure import RULE, WITHHELD, Relation, protect
 from .errors import InvalidValue
 from .findings import cell_address
 from .period import Period, as_of_note, default_period, make_period, parse_period
@@ -95,6 +95,7 @@ class Evaluation:
                          "partner_words": dict(self.baseline_partner),
                          "periods": [p.to_dict() for p in self.baseline_periods]},
             "partner_facing": partner_facing,
+            **({"disclosure_rule": RULE} if partner_facing else {}),
             "left_out": self.left_out,
             "referrals": self.referrals,
             "social": self.social,
@@ -123,8 +124,7 @@ class Evaluation:
         lines = [f"Evaluation for {self.period.describe(label=True)}, as of {format_day(self.as_of)}",
                  f"Baseline: {self.baseline_words}", *([self.as_of_note] if self.as_of_note else [])]
         if partner_facing:
-            lines.append("Partner-facing: counts below 5 show as 'fewer than 5'; some figures are withheld "
-                         "so that none can be worked out by subtraction.")
+            lines.append(f"Partner-facing. {RULE}")
         if self.left_out:
             lines += ["", f"Left out of the figures ({len(self.left_out)}):"]
             lines += [f"  {item['cell']}: {item['reason']}" for item in self.left_out]
@@ -421,6 +421,7 @@ def _referrals(records: list[dict[str, Any]], period: Period, baselines: tuple[P
         out[label] = shares
     for name, months in (("period", period_months), ("baseline", baseline_months)):
         raw["windows"][name] = {f: window(months, f) for f in ("referrals", "boys", "teen_boys")}
+    raw["monthly"] = {m.isoformat(): v["referrals"] for m, v in monthly.items()}
     missing_all = sorted(set(out["all"]["missing_period_months"] + out["all"]["missing_baseline_months"]))
     if missing_all:
         notes.append(f"no referral figures for {', '.join(missing_all)}: those months are left out of the rates, "
@@ -644,6 +645,10 @@ def _protect_referrals(section: dict[str, Any], raw: dict[str, Any] | None) -> d
             figures[f"younger_{w}"] = b - t
             hidden.append(f"younger_{w}")
             relations.append(Relation(f"boys_{w}", (f"teen_{w}", f"younger_{w}")))
+    month_figures, month_relations, month_hidden = _month_ties(section, raw)
+    figures.update(month_figures)
+    relations += month_relations
+    hidden += month_hidden
     # The headline comparisons (all, teenage boys) keep their counts when another figure can go instead.
     keep = [f"{f}_{w}" for f in ("all", "teen") for w in ("period", "baseline")]
     guard = protect(figures, relations, hidden, keep=keep)
@@ -674,10 +679,27 @@ def _protect_referrals(section: dict[str, Any], raw: dict[str, Any] | None) -> d
                      "share": WITHHELD, "ci": WITHHELD, "months": s["months"]}
             shares[w] = s
         out[key] = shares
-    out["monthly"] = [{"month": m["month"], "referrals": m["referrals"] if not is_small(m["referrals"])
-                       else publishable_count(m["referrals"])} for m in section.get("monthly", [])]
+    out["monthly"] = [{"month": m["month"], "referrals": guard.shown[f"month:{m['month']}"]}
+                      for m in section.get("monthly", [])]
     out["disclosure"] = {"primary": sorted(guard.primary), "complementary": sorted(guard.complementary)}
     return out
+
+
+def _month_ties(section: dict[str, Any], raw: dict[str, Any]) -> tuple[dict[str, int | None], list[Relation],
+                                                                        list[str]]:
+    """The monthly referrals the chart shows, tied to the period and baseline totals (each window's total is the
+    sum of its months; a window's months outside the chart are tied too, as cells never shown)."""
+    figures: dict[str, int | None] = {f"month:{m['month']}": m["referrals"] for m in section.get("monthly", [])}
+    relations, hidden = [], []
+    for w in ("period", "baseline"):
+        months = [m.isoformat() for m in raw["windows"][w]["referrals"][3]]
+        for m in months:
+            if f"month:{m}" not in figures:
+                figures[f"month:{m}"] = raw["monthly"][m]
+                hidden.append(f"month:{m}")
+        if months:
+            relations.append(Relation(f"all_{w}", tuple(f"month:{m}" for m in months)))
+    return figures, relations, hidden
 
 
 def _protect_anecdotes(section: dict[str, Any]) -> dict[str, Any]:
@@ -690,13 +712,23 @@ def _protect_anecdotes(section: dict[str, Any]) -> dict[str, Any]:
     relations = [Relation("total", ("publishable", "not_publishable"))]
     if types:
         relations.append(Relation("total", tuple(types)))
-    guard = protect(figures, relations, hidden=["not_publishable"])
-    out = {k: v for k, v in section.items() if k not in ("publishable_rows", "marked_publish_not_cleared")}
+    # A source type is listed only when it has items: a reader knows each is at least 1. When the types would
+    # still give a small count away (four types of "fewer than 5" items: four of one each), none is listed.
+    guard = protect(figures, relations, hidden=["not_publishable"], present=list(types))
+    if guard.unresolved:
+        types = {}
+        figures = {k: v for k, v in figures.items() if not k.startswith("type:")}
+        guard = protect(figures, relations[:1], hidden=["not_publishable"])
+    out = {k: v for k, v in section.items()
+           if k not in ("publishable_rows", "marked_publish_not_cleared", "undated", "quotable")}
+    out["quotable"] = section.get("quotable", [])[:2]  # the article quotes at most two (article.MAX_QUOTES)
     out["total"] = guard.shown["total"]
     out["publishable"] = guard.shown["publishable"]
     out["by_source_type"] = [{"key": s["key"], "total": guard.shown[f"type:{s['key']}"]}
-                             for s in section["by_source_type"]]
-    out["notes"] = [n for n in section["notes"] if "rows" not in n]
+                             for s in section["by_source_type"] if types]
+    withheld = ["the breakdown by source type is withheld: with numbers this small it would show how many came "
+                "from each"] if section["by_source_type"] and not types else []
+    out["notes"] = withheld + [n for n in section["notes"] if "rows" not in n]
     return out
 
 
