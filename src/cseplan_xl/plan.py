@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -112,6 +113,15 @@ class Settings:
             else:
                 typed[name] = as_text(raw)
         return cls(**typed)
+
+
+class TextCell(NamedTuple):
+    """A text cell the officer typed in a table sheet: the sheet's contract, its Excel row, the field and the text."""
+
+    spec: contract.SheetSpec
+    row: int
+    key: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -227,6 +237,19 @@ class Plan:
         """The Control sheet's settings as typed, each with its Excel row (settings are typed in `settings`)."""
         rows = self.source.settings_rows
         return {key: SettingCell(rows[key], value) for key, value in self.source.settings.items() if key in rows}
+
+    @cached_property
+    def text_cells(self) -> tuple[TextCell, ...]:
+        """Every non-blank text cell typed in a table sheet (not the computed columns), by sheet then row."""
+        cells: list[TextCell] = []
+        for table in self.source.tables.values():
+            keys = [col.key for col in table.spec.columns if col.type == contract.TEXT and not col.output]
+            for row in table.rows:
+                for key in keys:
+                    value = row.values.get(key)
+                    if isinstance(value, str) and value.strip():
+                        cells.append(TextCell(table.spec, row.row, key, value))
+        return tuple(cells)
 
     @property
     def notes(self) -> list[Finding]:

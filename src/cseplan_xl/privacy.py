@@ -556,6 +556,30 @@ def screen(
     return findings
 
 
+def text_hits(
+    texts: Iterable[str],
+    *,
+    numbers: Iterable[str] = (),
+    as_of: dt.date | None = None,
+    codes: Iterable[str] | None = None,
+) -> dict[str, list[tuple[str, str, str]]]:
+    """The hits in each distinct text that has any, as (code, what, found), each once per text: for checking every
+    cell of a workbook, where most texts repeat down a column (a hit depends on the text alone)."""
+    ctx = _context((), numbers, as_of)
+    chosen = [rule for code, (_title, rule) in RULES.items() if codes is None or code in set(codes)]
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for text in set(texts):
+        if not text:
+            continue
+        hits: dict[tuple[str, str], str] = {}  # (code, found) -> what, the first one
+        for rule in chosen:
+            for hit in rule(text, ctx):
+                hits.setdefault((hit.code, hit.found), hit.what)
+        if hits:
+            out[text] = [(code, what, found) for (code, found), what in hits.items()]
+    return out
+
+
 @dataclass(frozen=True)
 class Screened:
     """Output that passed the screen as a whole. Only `screen_output` makes one, and only when nothing blocks;

@@ -551,33 +551,38 @@ def _text_cells(plan: Plan) -> Iterator[tuple[SheetSpec, Any]]:
     """Every text cell the officer typed, as (sheet, TextItem): table sheets, then the Control settings."""
     from .privacy import TextItem
 
-    for table in plan.tables.values():
-        keys = [col.key for col in table.spec.columns if col.type == contract.TEXT and not col.output]
-        for row in table.rows:
-            for key in keys:
-                value = row.get(key)
-                if isinstance(value, str) and value.strip():
-                    yield table.spec, TextItem(value, table.sheet, row.row, table.letter(key), key)
-    cells = plan.setting_cells
+    for spec, row, key, text in _typed_texts(plan):
+        if spec is contract.CONTROL:
+            yield spec, TextItem(text, plan.control_sheet or "Control", row, "B", "value")
+        else:
+            table = plan.table(spec)
+            yield spec, TextItem(text, table.sheet if table else spec.name, row, table.letter(key) if table else None,
+                                 key)
+
+
+def _typed_texts(plan: Plan) -> list[tuple[SheetSpec, int, str, str]]:
+    """(sheet, Excel row, field, text) of every text cell typed: table sheets, then the screened Control settings."""
+    cells: list[tuple[SheetSpec, int, str, str]] = list(plan.text_cells)
     for key in _SETTINGS_SCREENED:
-        cell = cells.get(key)
+        cell = plan.setting_cells.get(key)
         if cell is not None and isinstance(cell.value, str) and cell.value.strip():
-            yield contract.CONTROL, TextItem(cell.value, plan.control_sheet or "Control", cell.row, "B", "value")
+            cells.append((contract.CONTROL, cell.row, key, cell.value))
+    return cells
 
 
 def _privacy_rule(code: str, title: str) -> None:
     def check(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
-        from .privacy import screen
+        from .privacy import text_hits
 
-        cells = list(_text_cells(plan))
-        specs = {(item.sheet, item.row, item.column): spec for spec, item in cells}
-        found = screen([item for _, item in cells], numbers=board_numbers(plan), as_of=as_of, codes=[code])
-        for f in found:
-            message = f.message.removesuffix("; remove it, or allow the cell after checking")
-            if code == "privacy-phone" and specs[(f.sheet, f.row, f.column)] is contract.CONTROL:
-                message += ("; a setting may give only a helpline or a switchboard (03, 0800 or 0808), never a "
-                            "personal or direct number")
-            yield Hit(f.row, f.field, message, f.value, sheet=specs[(f.sheet, f.row, f.column)])
+        cells = _typed_texts(plan)
+        hits = text_hits((text for *_, text in cells), numbers=board_numbers(plan), as_of=as_of, codes=[code])
+        for spec, row, key, text in cells:
+            for _code, what, found in hits.get(text, ()):
+                message = f"{what}: {found!r}"
+                if code == "privacy-phone" and spec is contract.CONTROL:
+                    message += ("; a setting may give only a helpline or a switchboard (03, 0800 or 0808), never a "
+                                "personal or direct number")
+                yield Hit(row, "value" if spec is contract.CONTROL else key, message, found, sheet=spec)
 
     CATALOGUE[code] = Rule(code, ERROR, title, contract.PLAN, ("privacy",), (), check)
 
