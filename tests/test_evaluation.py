@@ -205,7 +205,7 @@ def test_media_codes_are_checked_against_the_contract_ranges(full, monkeypatch):
     ev = evaluate(full)
     assert [item["cell"] for item in ev.left_out] == ["Media!E6", "Anecdotes!G3"]  # rows with error findings
     med = ev.to_dict()["media"]
-    assert med["notes"] == ["prominence outside 1..2 left uncoded (rows 2)"]
+    assert med["notes"] == ["prominence outside 1..2 left uncoded (Media rows 2)"]
     assert med["overall"]["prominence_weighted"] == 5  # 8 without the headline item's 3
 
 

@@ -1,0 +1,325 @@
+"""The plan's four evaluation measures computed: referrals, social media, traditional media, anecdotal evidence.
+
+Each function takes the rows that may go into a figure (evaluation.py leaves out rows with error findings and rows
+dated after the as-of date) and returns the measure's body as JSON-able data; evaluation.py's registry joins each
+with its definition and its views (evaluation_views.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from typing import Any
+
+from . import contract
+from .period import Period
+from .stats import RateRatio, partner_words, plain_words, rate_ratio, wilson_interval
+
+SOCIAL_COMPONENTS = ("reactions", "comments", "shares", "saves", "clicks")
+SOCIAL_DENOMINATORS = ("views", "impressions", "reach")  # first present wins: Meta replaced impressions with views
+TONES = tuple(f"{t:+d}" if t else "0" for t in range(contract.TONE_RANGE[0], contract.TONE_RANGE[1] + 1))
+
+DEFINITIONS = {
+    "referrals": "CSE referrals recorded per month on the Referrals sheet (all, boys, teenage boys 13-17). "
+                 "Rates are per month of recorded figures; a month with no figure is left out, never counted as zero.",
+    "social": "Engagements (reactions + comments + shares + saves + clicks) per post, summed per platform; "
+              "engagement rate = engagements / the denominator the platform's Metric definition names (views, "
+              "impressions, reach or followers), else the first of views, impressions, reach the posts report, "
+              "over the posts that report it. Rates are per platform and never pooled across platforms.",
+    "media": f"Traditional media items coded on the Media sheet: tone {contract.TONE_RANGE[0]}.."
+             f"{contract.TONE_RANGE[1]:+d}, prominence 3 headline/lead, "
+             "2 first paragraph or picture, 1 passing mention; broadcast seconds; how many of the five key "
+             "messages; whether the reporting route was given. No advertising value equivalent.",
+    "anecdotes": "Anecdotal evidence items on the Anecdotes sheet; publishable = consent to publish and "
+                 "anonymised both yes.",
+}
+
+
+def _share(k: int, n: int) -> dict[str, Any]:
+    ci = wilson_interval(k, n)
+    return {"count": k, "of": n, "share": round(k / n, 6) if n else None,
+            "ci": None if ci is None else [round(ci[0], 6), round(ci[1], 6)]}
+
+
+def _in(period: Period, day: Any) -> bool:
+    return isinstance(day, dt.date) and period.contains(day)
+
+
+def _month(day: dt.date) -> str:
+    return f"{day.year}-{day.month:02d}"
+
+
+# --- referrals -------------------------------------------------------------------------------
+
+
+def referrals(records: list[dict[str, Any]], period: Period, baselines: tuple[Period, ...],
+               words: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    notes: list[str] = []
+    monthly: dict[dt.date, dict[str, Any]] = {}
+    for r in records:
+        month = r.get("month")
+        if not isinstance(month, dt.date):
+            notes.append(f"Referrals row {r['row']}: Month is blank or not a date; the row is left out")
+            continue
+        key = month.replace(day=1)
+        if key in monthly:
+            earlier = monthly[key]["rows"][0]
+            notes.append(f"{_month(key)} appears more than once (Referrals rows {earlier} and {r['row']}); "
+                         "the rows are added together")
+            slot = monthly[key]
+            for f in ("referrals", "boys", "teen_boys"):
+                if r.get(f) is not None:
+                    slot[f] = (slot[f] or 0) + int(r[f])
+            slot["rows"].append(r["row"])
+        else:
+            monthly[key] = {f: None if r.get(f) is None else int(r[f]) for f in ("referrals", "boys", "teen_boys")}
+            monthly[key]["rows"] = [r["row"]]
+    if not (period.whole_months and all(b.whole_months for b in baselines)):
+        notes.append("the period does not start and end on month boundaries; referrals are monthly, so every "
+                     "month it touches is counted whole")
+    period_months = period.month_starts()
+    baseline_months = [m for b in baselines for m in b.month_starts()]
+
+    def window(months: list[dt.date], f: str) -> tuple[int, int, list[str], list[dt.date]]:
+        present = [m for m in months if m in monthly and monthly[m][f] is not None]
+        missing = [_month(m) for m in months if m not in present]
+        return sum(monthly[m][f] for m in present), len(present), missing, present
+
+    out: dict[str, Any] = {}
+    raw: dict[str, Any] = {"windows": {}}
+    per_period = len(period_months)
+    for f, label in (("referrals", "all"), ("teen_boys", "teen_boys")):
+        subject = "Referrals" if f == "referrals" else "Referrals from teenage boys"
+        y1, t1, miss1, _ = window(period_months, f)
+        y0, t0, miss0, _ = window(baseline_months, f)
+        comp: dict[str, Any] = {
+            "label": subject, "period_count": y1, "period_months": t1, "baseline_count": y0,
+            "baseline_months": t0, "baseline_periods": len(baselines),
+            "baseline_average": round(y0 / t0 * per_period, 6) if t0 else None,
+            # the baseline scaled to the months recorded in the period (what the words compare with)
+            "baseline_scaled": round(y0 / t0 * t1, 6) if t0 and t1 else None,
+            "missing_period_months": miss1, "missing_baseline_months": miss0,
+        }
+        if t1 == 0 or t0 == 0:
+            where = "the period" if t1 == 0 else "the baseline"
+            comp.update(RateRatio(y1, t1 or 1, y0, t0 or 1, None, None, None, None, None, None, None).to_dict())
+            comp["sentence"] = f"{subject}: no figures recorded for {where}, so there is nothing to compare."
+            comp["partner_sentence"] = comp["sentence"]
+        else:
+            result = rate_ratio(y1, t1, y0, t0)
+            comp.update(result.to_dict())
+            comp["sentence"] = plain_words(subject, result) + _missing_words(miss1, miss0)
+            comp["partner_sentence"] = partner_words(subject, result, words["before"], words["average_of"] or None)
+        out[label] = comp
+    for f, label in (("boys", "boys_share"), ("teen_boys", "teen_boys_share")):
+        shares = {}
+        for name, months in (("period", period_months), ("baseline", baseline_months)):
+            _, _, _, present = window(months, f)
+            present = [m for m in present if monthly[m]["referrals"] is not None]
+            k = sum(monthly[m][f] for m in present)
+            n = sum(monthly[m]["referrals"] for m in present)
+            shares[name] = {**_share(k, n), "months": len(present)}
+        out[label] = shares
+    for name, months in (("period", period_months), ("baseline", baseline_months)):
+        raw["windows"][name] = {f: window(months, f) for f in ("referrals", "boys", "teen_boys")}
+    raw["monthly"] = {m.isoformat(): v["referrals"] for m, v in monthly.items()}
+    missing_all = sorted(set(out["all"]["missing_period_months"] + out["all"]["missing_baseline_months"]))
+    if missing_all:
+        notes.append(f"no referral figures for {', '.join(missing_all)}: those months are left out of the rates, "
+                     "not counted as zero")
+    first = dt.date(period.start.year - 1, period.start.month, 1)
+    out["monthly"] = [{"month": m.isoformat(), "referrals": monthly[m]["referrals"]} for m in sorted(monthly)
+                      if first <= m <= period.end and monthly[m]["referrals"] is not None]
+    out["notes"] = notes
+    return out, raw
+
+
+def _missing_words(miss1: list[str], miss0: list[str]) -> str:
+    gone = miss1 + miss0
+    if not gone:
+        return ""
+    return f" Months with no figures ({', '.join(gone)}) are left out, not counted as zero."
+
+
+# --- social ----------------------------------------------------------------------------------
+
+
+def social(records: list[dict[str, Any]], period: Period, baselines: tuple[Period, ...]) -> dict[str, Any]:
+    notes: list[str] = []
+    undated = [r["row"] for r in records if not isinstance(r.get("date"), dt.date)]
+    if undated:
+        notes.append(f"{len(undated)} post(s) without a valid date left out (Social rows {_rows(undated)})")
+    inside = [r for r in records if _in(period, r.get("date"))]
+    before = [r for r in records if any(_in(b, r.get("date")) for b in baselines)]
+    by_platform: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in inside:
+        by_platform[r.get("platform") or "(no platform)"].append(r)
+    base_by_platform: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in before:
+        base_by_platform[r.get("platform") or "(no platform)"].append(r)
+    platforms = []
+    for name in sorted(by_platform, key=str.casefold):
+        posts = by_platform[name]
+        entry = {"platform": name, **_social_tally(posts)}
+        campaigns: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in posts:
+            campaigns[r.get("campaign") or "(no campaign)"].append(r)
+        entry["campaigns"] = [{"campaign": c, **_social_tally(campaigns[c])}
+                              for c in sorted(campaigns, key=str.casefold)]
+        base = base_by_platform.get(name)
+        entry["baseline"] = None if not base else {
+            k: v for k, v in _social_tally(base).items()
+            if k in ("posts", "engagements", "denominator", "denominator_total", "posts_in_rate", "engagement_rate")
+        }
+        platforms.append(entry)
+    if not inside:
+        notes.append("no posts dated inside the period")
+    return {"posts": len(inside), "platforms": platforms, "notes": notes}
+
+
+_PER = re.compile(r"\bper\s+(view|impression|reach|follower)s?\b", re.IGNORECASE)
+_PER_KEY = {"view": "views", "impression": "impressions", "reach": "reach", "follower": "followers"}
+
+
+def _named_denominator(definition: str | None) -> str | None:
+    """The denominator a Metric definition names: "...; rate per reach (Instagram Insights)" -> "reach"."""
+    m = _PER.search(definition or "")
+    return _PER_KEY[m.group(1).casefold()] if m else None
+
+
+def _social_tally(posts: list[dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {"posts": len(posts)}
+    for f in SOCIAL_COMPONENTS + SOCIAL_DENOMINATORS:
+        values = [p[f] for p in posts if p.get(f) is not None]
+        out[f] = sum(values) if values else None
+    engagement = [sum(p.get(f) or 0 for f in SOCIAL_COMPONENTS) for p in posts]
+    out["engagements"] = sum(engagement)
+    dated = sorted((p for p in posts if p.get("followers") is not None and isinstance(p.get("date"), dt.date)),
+                   key=lambda p: p["date"])
+    out["followers"] = dated[-1]["followers"] if dated else None
+    # The denominator: the one the posts' Metric definition names ("rate per reach"); else the first of views,
+    # impressions, reach that every post reports, else the one most report.
+    named = {_named_denominator(p.get("metric_definition")) for p in posts} - {None}
+    coverage = [(sum(1 for p in posts if p.get(f) is not None), -i, f) for i, f in enumerate(SOCIAL_DENOMINATORS)]
+    full = [f for n, _, f in coverage if n == len(posts) and n > 0]
+    best = full[0] if full else max(coverage)[2] if max(coverage)[0] > 0 else None
+    out["denominator_from"] = "the first denominator the posts report (no Metric definition names one)"
+    if len(named) == 1:
+        best = named.pop()
+        out["denominator_from"] = "the Metric definition"
+    elif len(named) > 1:
+        out["denominator_from"] = (f"the first denominator the posts report (their Metric definitions name "
+                                   f"{' and '.join(sorted(n for n in named if n))})")
+    if best is None or not any(p.get(best) is not None for p in posts):
+        out.update({"denominator": best, "denominator_total": None, "posts_in_rate": 0, "engagement_rate": None})
+    else:
+        used = [i for i, p in enumerate(posts) if p.get(best) is not None]
+        den = sum(posts[i][best] for i in used)
+        num = sum(engagement[i] for i in used)
+        out.update({"denominator": best, "denominator_total": den, "posts_in_rate": len(used),
+                    "engagement_rate": round(num / den, 6) if den else None})
+    out["metric_definitions"] = sorted({p["metric_definition"] for p in posts if p.get("metric_definition")})
+    return out
+
+
+# --- media -----------------------------------------------------------------------------------
+
+
+def media(records: list[dict[str, Any]], period: Period) -> dict[str, Any]:
+    notes: list[str] = []
+    items = [r for r in records if _in(period, r.get("date"))]
+    (tone_lo, tone_hi), (prom_lo, prom_hi) = contract.TONE_RANGE, contract.PROMINENCE_RANGE
+    bad_tone = [r["row"] for r in items if r.get("tone") is not None and not _coded(r["tone"], contract.TONE_RANGE)]
+    if bad_tone:
+        notes.append(f"tone outside {tone_lo}..{tone_hi:+d} left uncoded (Media rows {_rows(bad_tone)})")
+    bad_prom = [r["row"] for r in items
+                if r.get("prominence") is not None and not _coded(r["prominence"], contract.PROMINENCE_RANGE)]
+    if bad_prom:
+        notes.append(f"prominence outside {prom_lo}..{prom_hi} left uncoded (Media rows {_rows(bad_prom)})")
+    if not items:
+        notes.append("no media items dated inside the period")
+
+    def groups(key: str) -> list[dict[str, Any]]:
+        buckets: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in items:
+            value = r.get(key)
+            if key == "tier" and value and value.casefold() in contract.OUTLET_TIERS:
+                value = value.casefold()
+            buckets[value or "(not coded)"].append(r)
+        return [{"key": k, **_media_tally(buckets[k])} for k in sorted(buckets, key=str.casefold)]
+
+    return {"overall": _media_tally(items), "by_tier": groups("tier"), "by_campaign": groups("campaign"),
+            "notes": notes}
+
+
+def _media_tally(items: list[dict[str, Any]]) -> dict[str, Any]:
+    tones = [int(r["tone"]) for r in items if r.get("tone") is not None and _coded(r["tone"], contract.TONE_RANGE)]
+    prominence = [int(r["prominence"]) for r in items
+                  if r.get("prominence") is not None and _coded(r["prominence"], contract.PROMINENCE_RANGE)]
+    messages = [int(r["key_messages"]) for r in items
+                if r.get("key_messages") is not None and 0 <= r["key_messages"] <= contract.KEY_MESSAGE_COUNT]
+    route = [r.get("reporting_route") for r in items]
+    given, not_given = route.count(True), route.count(False)
+    positive, negative = sum(1 for t in tones if t > 0), sum(1 for t in tones if t < 0)
+    return {
+        "items": len(items),
+        "tone_counts": {label: tones.count(int(label)) for label in TONES},
+        "tone_not_coded": len(items) - len(tones),
+        "positive": positive,
+        "negative": negative,
+        "net_tone": positive - negative,
+        "mean_tone": round(sum(tones) / len(tones), 6) if tones else None,
+        "prominence_weighted": sum(prominence),
+        "prominence_not_coded": len(items) - len(prominence),
+        "broadcast_seconds": sum(r["duration_seconds"] for r in items if r.get("duration_seconds") is not None),
+        "mean_key_messages": round(sum(messages) / len(messages), 6) if messages else None,
+        "key_messages_not_coded": len(items) - len(messages),
+        "reporting_route": {"given": given, "not_given": not_given, "not_recorded": len(items) - given - not_given,
+                            "share": round(given / (given + not_given), 6) if given + not_given else None},
+    }
+
+
+def _coded(value: Any, bounds: tuple[int, int]) -> bool:
+    """True when a coded value lies in the contract's range (tone -2..+2, prominence 1..3)."""
+    return bool(bounds[0] <= value <= bounds[1])
+
+
+# --- anecdotes -------------------------------------------------------------------------------
+
+
+def anecdotes(records: list[dict[str, Any]], period: Period) -> dict[str, Any]:
+    notes: list[str] = []
+    undated = [r["row"] for r in records if not isinstance(r.get("date"), dt.date)]
+    if undated:
+        notes.append(f"{len(undated)} undated item(s) not counted in any period (Anecdotes rows {_rows(undated)})")
+    items = [r for r in records if _in(period, r.get("date"))]
+    publishable = [r for r in items if r.get("consent") is True and r.get("anonymised") is True]
+    not_cleared = [r["row"] for r in items if r.get("publish") is True and r not in publishable]
+    if not_cleared:
+        notes.append(f"marked Publish without both consent and anonymisation: Anecdotes rows {_rows(not_cleared)}; "
+                     "they are not publishable")
+    by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in items:
+        by_type[r.get("source_type") or "(not recorded)"].append(r)
+    return {
+        "total": len(items),
+        "publishable": len(publishable),
+        "marked_publish_not_cleared": len(not_cleared),
+        "undated": len(undated),
+        "by_source_type": [
+            {"key": k, "total": len(v), "publishable": sum(1 for r in v if r in publishable)}
+            for k, v in sorted(by_type.items(), key=lambda kv: kv[0].casefold())
+        ],
+        "publishable_rows": [r["row"] for r in publishable],
+        # The items the newsletter may quote (consented, anonymised, marked Publish), oldest first.
+        "quotable": [{"row": r["row"], "date": r["date"].isoformat()} for r in sorted(
+            (r for r in publishable if r.get("publish") is True and r.get("text")),
+            key=lambda r: (r["date"], r["row"]))],
+        "held_back": any(r.get("text") and r not in publishable or r.get("publish") is not True for r in items),
+        "notes": notes,
+    }
+
+
+def _rows(rows: list[int]) -> str:
+    return ", ".join(str(r) for r in rows[:10]) + (" ..." if len(rows) > 10 else "")
