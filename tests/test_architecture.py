@@ -20,7 +20,8 @@ LAYERS: dict[str, set[str]] = {
                "safetext"},
     "input": {"when", "period", "awareness", "container", "read", "rag_colour"},
     "model": {"plan"},
-    "analysis": {"rules", "rag", "history", "delivery", "evaluation", "report", "batch"},
+    "analysis": {"rules", "rag", "history", "delivery", "measures", "evaluation_views", "evaluation", "report",
+                 "batch"},
     "outputs": {"article", "charts", "wordfile", "briefing", "build", "upgrade", "xlsetup", "frames"},
     "faces": {"cli", "excel", "__main__", "__init__"},
 }
