@@ -252,9 +252,10 @@ def test_refresh_appends_a_dated_history_snapshot_and_replaces_one_of_the_same_d
 # --- Draft newsletter ----------------------------------------------------------------------------
 
 
-def test_draft_newsletter_writes_a_docx_and_never_overwrites(demo_path, tmp_path):
+def test_draft_newsletter_writes_a_docx_and_never_overwrites(demo_path, tmp_path, monkeypatch):
+    monkeypatch.setenv(excel.SERVER_FOLDER, str(tmp_path))  # the server's folder; the workbook names one inside it
     out = tmp_path / "drafts"
-    book, actions = run(excel.draft_newsletter, demo_path, edit={"Control!B12": str(out)})
+    book, actions = run(excel.draft_newsletter, demo_path, edit={"Control!B12": "drafts"})
     text = alert(actions)
     path = out / "NSCB_2018Q1_draft.docx"
     assert re.fullmatch(rf"Wrote {re.escape(str(path))} \(\d+ words\)\.", text.splitlines()[0])
@@ -264,7 +265,7 @@ def test_draft_newsletter_writes_a_docx_and_never_overwrites(demo_path, tmp_path
     assert text.splitlines()[2:4] == ["Left out of the figures (also in the document's properties, Comments):",
                                       "  Referrals!D10: teenage boys (5) is more than boys (3)"]
     assert path.read_bytes()[:2] == b"PK"
-    book, actions = run(excel.draft_newsletter, demo_path, edit={"Control!B12": str(out)})
+    book, actions = run(excel.draft_newsletter, demo_path, edit={"Control!B12": "drafts"})
     first, second = alert(actions).splitlines()[:2]
     assert first == "NSCB_2018Q1_draft.docx already exists, so this draft has a new name."
     assert second.startswith(f"Wrote {out / 'NSCB_2018Q1_draft-2.docx'} (")
@@ -276,19 +277,23 @@ def test_draft_newsletter_without_a_folder_uses_a_temp_folder(demo_path, tmp_pat
     import tempfile
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.delenv(excel.SERVER_FOLDER, raising=False)
     _, actions = run(excel.draft_newsletter, demo_path)
     path = tmp_path / "cseplan-xl" / "out" / "NSCB_2018Q1_draft.docx"
     assert alert(actions).startswith(f"Wrote {path} (") and path.exists()
 
 
-def test_draft_newsletter_without_a_reporting_period_takes_the_last_complete_quarter(demo_path, tmp_path):
+def test_draft_newsletter_without_a_reporting_period_takes_the_last_complete_quarter(demo_path, tmp_path,
+                                                                                     monkeypatch):
     # the same default as `cseplan evaluate` and the Dashboard's evaluation: as of 31 March 2018, 2017Q4
-    _, actions = run(excel.draft_newsletter, demo_path, edit={"Control!B11": None, "Control!B12": str(tmp_path)})
+    monkeypatch.setenv(excel.SERVER_FOLDER, str(tmp_path))
+    _, actions = run(excel.draft_newsletter, demo_path, edit={"Control!B11": None, "Control!B12": None})
     assert alert(actions).startswith(f"Wrote {tmp_path / 'NSCB_2017Q4_draft.docx'} (")
 
 
-def test_draft_newsletter_blocked_by_the_privacy_screen_names_the_cell(demo_path, tmp_path):
-    unsafe = {"Control!B12": str(tmp_path), "Anecdotes!E7": "Yes", "Anecdotes!F7": "Yes", "Anecdotes!G7": "Yes"}
+def test_draft_newsletter_blocked_by_the_privacy_screen_names_the_cell(demo_path, tmp_path, monkeypatch):
+    monkeypatch.setenv(excel.SERVER_FOLDER, str(tmp_path))
+    unsafe = {"Control!B12": None, "Anecdotes!E7": "Yes", "Anecdotes!F7": "Yes", "Anecdotes!G7": "Yes"}
     book, actions = run(excel.draft_newsletter, demo_path, edit=unsafe)
     text = alert(actions)
     assert text.startswith("Not written: the privacy screen found")
@@ -300,15 +305,42 @@ def test_draft_newsletter_blocked_by_the_privacy_screen_names_the_cell(demo_path
     assert not list(tmp_path.glob("*.docx"))
 
 
-def test_draft_newsletter_blocks_personal_data_in_any_sheet_or_setting(demo_path, tmp_path):
+def test_draft_newsletter_blocks_personal_data_in_any_sheet_or_setting(demo_path, tmp_path, monkeypatch):
     from test_privacy import ISSUE_CASES
 
-    _, actions = run(excel.draft_newsletter, demo_path, edit={"Control!B12": str(tmp_path), **ISSUE_CASES})
+    monkeypatch.setenv(excel.SERVER_FOLDER, str(tmp_path))
+    _, actions = run(excel.draft_newsletter, demo_path, edit={"Control!B12": None, **ISSUE_CASES})
     text = alert(actions)
     assert text.startswith("Not written: the privacy screen found")
     for address in ("Plan!D10", "Anecdotes!B4", "Control!B13", "Control!B14"):
         assert f"  {address}: " in text, address
     assert "john.smith@hotmail.co.uk" in text and not list(tmp_path.rglob("*.docx"))
+
+
+@pytest.mark.parametrize("folder", ["/tmp/elsewhere", "../../etc", "drafts/../../up", "C:\\Users\\Public",
+                                    "\\\\fileserver\\share", "..\\up"])
+def test_under_the_server_the_workbook_cannot_choose_where_it_writes(demo_path, tmp_path, monkeypatch, folder):
+    monkeypatch.setenv(excel.SERVER_FOLDER, str(tmp_path / "server"))
+    before = sorted(p for p in tmp_path.parent.rglob("*.docx"))
+    book, actions = run(excel.draft_newsletter, demo_path, edit={"Control!B12": folder})
+    text = alert(actions)
+    assert text == (f"Control!B12: Output folder {folder!r} is refused under xlwings Server: the server writes only "
+                    f"inside its own folder ({excel.SERVER_FOLDER}); give a folder name without a drive, a leading "
+                    "slash or '..', or leave it blank")
+    assert sorted(p for p in tmp_path.parent.rglob("*.docx")) == before  # nothing written anywhere
+
+
+def test_under_the_server_a_plain_folder_name_stays_inside_the_server_folder(demo_path, tmp_path, monkeypatch):
+    monkeypatch.setenv(excel.SERVER_FOLDER, str(tmp_path))
+    _, actions = run(excel.draft_newsletter, demo_path, edit={"Control!B12": "board drafts"})
+    assert alert(actions).startswith(f"Wrote {tmp_path / 'board drafts' / 'NSCB_2018Q1_draft.docx'} (")
+
+
+def test_a_local_workbook_keeps_its_own_output_folder(demo_path, tmp_path):
+    # classic RunPython: the officer's own Excel, the folder beside the workbook (an absolute path is theirs to give)
+    from cseplan_xl.plan import load_plan
+
+    assert excel._output_folder(load_plan(demo_path)) == demo_path.parent / "out"
 
 
 # --- errors --------------------------------------------------------------------------------------

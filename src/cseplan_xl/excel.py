@@ -8,15 +8,16 @@ alert and the status on Control. Errors reach the officer as one readable line, 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from . import contract, history
 from .dates import format_day
-from .errors import CseplanError
+from .errors import CseplanError, InvalidValue
 from .findings import ERROR, WARNING, Finding, cell_address, column_index, column_letter
 from .plan import Plan, build_plan
 from .rag_colour import rag_of_colour
@@ -25,6 +26,8 @@ from .safetext import cell_value
 from .words import plural
 
 TITLE = "cseplan-xl"
+SERVER_FOLDER = "CSEPLAN_SERVER_OUTPUT"  # under xlwings Server: the folder outputs go to, set on the server
+_SERVER_ENGINES = ("remote",)
 _CHOOSE = "Choose an action in the Action cell on Control, then click Run."
 _READ = tuple(s for s in contract.ALL_SHEETS if s not in (contract.DASHBOARD, contract.VALIDATION))
 _STATUS_KEYS = ("last_run", "last_action", "last_result", "last_errors", "last_warnings", "last_duration")
@@ -69,7 +72,7 @@ def check_setup(book: Any = None, vba_version: str = "") -> None:
     book = _caller(book)
     folder = None
     try:
-        folder = _output_folder(_Session(book).plan())
+        folder = _output_folder(_Session(book).plan(), _on_server(book))
     except Exception:  # noqa: BLE001 - an unreadable Control sheet: the other checks still help IT
         pass
     report = check(vba_versions=[("this workbook", vba_version)] if vba_version else [], workbook=book.fullname,
@@ -408,16 +411,40 @@ def _newsletter(session: _Session) -> tuple[str, int, int]:
 
     plan = session.plan()
     period = default_period(plan.settings.reporting_period, plan.as_of())
-    folder = _output_folder(plan)
+    folder = _output_folder(plan, _on_server(session.book))
     session.progress("Drawing charts and writing the Word draft…")
     # period=None: the draft picks the same default, and refuses one outside the plan when no date was chosen
     result = draft(plan, period=None, out=folder / default_output(plan, period).name)
     return result.to_text(for_excel=True).rstrip("\n"), len(result.blocking), 0
 
 
-def _output_folder(plan: Plan) -> Path:
-    """The Control output folder, relative to the workbook's folder; a temp folder when the book has none."""
+def _output_folder(plan: Plan, on_server: bool = False) -> Path:
+    """The Control output folder, relative to the workbook's folder; a temp folder when the book has none.
+
+    Under xlwings Server (the remote engine) the workbook is a stranger's: the folder is the server's own
+    (SERVER_FOLDER, else a temp folder), and the Control setting may only name a folder inside it: an absolute
+    path or one that climbs out (`..`) is refused with one line.
+    """
+    setting = (plan.settings.output_folder or "").strip()
+    if on_server:
+        base = Path(os.environ.get(SERVER_FOLDER) or Path(tempfile.gettempdir()) / "cseplan-xl")
+        if setting:
+            where = PureWindowsPath(setting)
+            if PurePosixPath(setting).is_absolute() or where.drive or where.root or ".." in where.parts:
+                cell = plan.setting_cells.get("output_folder")
+                at = f"Control!B{cell.row}" if cell is not None else "Control"
+                raise InvalidValue(f"{at}: Output folder {setting!r} is refused under xlwings Server: the server "
+                                   f"writes only inside its own folder ({SERVER_FOLDER}); give a folder name without "
+                                   "a drive, a leading slash or '..', or leave it blank")
+        return base / setting if setting else base
     book_path = plan.path
     base = book_path.parent if book_path.is_absolute() else Path(tempfile.gettempdir()) / "cseplan-xl"
-    setting = plan.settings.output_folder
     return base / setting if setting else base
+
+
+def _on_server(book: Any) -> bool:
+    """True when the book comes through xlwings' remote engine (xlwings Server): no local workbook folder."""
+    try:
+        return str(book.app.engine.name) in _SERVER_ENGINES
+    except Exception:  # noqa: BLE001 - a stand-in book without an engine: treated as local
+        return False
