@@ -165,6 +165,7 @@ class Activity(NamedTuple):
     delivered_text: str | None = None  # the Delivered on cell as typed (rules check it reads as dates)
     short_title: str | None = None
     rag_colour: str | None = None  # the RAG the RAG cell's fill colour shows, None when it has no RAG fill
+    original_schedule: Schedule | None = None  # what Original When says, read with the same context as When
     rag_fill: str | None = None  # that fill as "#RRGGBB"
 
     @property
@@ -355,6 +356,7 @@ def _activity(row: Row, settings: Settings, cells: _Cells, error_fields: frozens
         from_headings = tuple(key for key, own, heading in (("section", section, row.section),
                                                              ("phase", phase, row.phase)) if heading and not own)
     rag_text = text(get("rag"))
+    original = text(get("original_when"))
     who = text(get("who"))
     updated = get("last_updated")
     return Activity(
@@ -374,7 +376,7 @@ def _activity(row: Row, settings: Settings, cells: _Cells, error_fields: frozens
         rag_text=rag_text,
         progress=text(get("progress")),
         last_updated=updated if type(updated) is dt.date else _lenient(as_date, updated),
-        original_when=text(get("original_when")),
+        original_when=original,
         rebaseline_reason=text(get("rebaseline_reason")),
         given_start=start,
         given_end=end,
@@ -384,6 +386,7 @@ def _activity(row: Row, settings: Settings, cells: _Cells, error_fields: frozens
         delivered_text=as_text(get("delivered_on")),
         short_title=as_text(get("short_title")),
         rag_colour=fill[0] if fill else None,
+        original_schedule=parse_when(original, settings.plan_start, settings.plan_end, context) if original else None,
         rag_fill=fill[1] if fill else None,
     )
 

@@ -207,7 +207,7 @@ def _moved(
     """
     if not activity.original_when:
         return None, None, None
-    original = parse_when(activity.original_when, plan_start, plan_end)
+    original = activity.original_schedule or parse_when(activity.original_when, plan_start, plan_end)
     old_end, new_end = original.end or original.start, activity.schedule.end or activity.schedule.start
     slip = (new_end - old_end).days if old_end is not None and new_end is not None else None
     words = f"moved from {activity.original_when} to {activity.when or 'no When'}"

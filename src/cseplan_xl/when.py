@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from .dates import MONTH_NAMES, MONTH_NUMBERS, as_day, format_day, iso, month_end, month_span, parse_day
+from .dates import MONTH_NAMES, MONTH_NUMBERS, MONTH_PATTERN, as_day, format_day, iso, month_end, month_span, parse_day
 
 _Span = Callable[[int], tuple[date, date]]  # year -> (start, end) of a period in that year
 
@@ -104,8 +104,10 @@ _PHRASE_PATTERNS = [
     (r"\bas (?:and when(?: (?:required|needed|necessary|appropriate))?|required|needed|necessary|appropriate)\b"
      r"|\bwhen (?:required|needed|necessary|appropriate)\b|\bad[- ]?hoc\b|\bif (?:required|needed)\b",
      " \x00asneeded "),
-    (r"\best(?:imated?)?\b\.?|\bcirca\b|\bexpected\b|\bprovisional(?:ly)?\b|\bpencilled(?: in)?(?: for)?\b",
+    (r"\best(?:imated?)?\b\.?|\bcirca\b|\bexpected\b|\bprovisional(?:ly)?\b|\bpencilled(?: in)?(?: for)?\b"
+     r"|\b(?:likely|probably|possibly|hopefully|tentative(?:ly)?)\b|\btarget(?:ed)? (?:for\b)?|\baim(?:ing)? for\b",
      " \x00est "),
+    (r"\byear\s+[1-9]\b(?=\s*[(:\-]?\s*\(?\s*(?:19|20)\d{2})", " "),  # "Year 2 (2018/19)": the plan's own year label
     (r"\bat (?:key|various|appropriate|relevant|suitable) (?:times|points|stages|dates)\b", " "),
     (r"\bto be (?:confirmed|arranged|agreed|decided|announced|determined)\b|\bt\.?b\.?[cad]\b\.?", " \x00tbc "),
     (r"\bweek (?:commencing|beginning|starting)\b|\bw\s?/\s?c\b|\bw\.c\b\.?", " \x00wc "),
@@ -122,6 +124,7 @@ _PHRASE_PATTERNS = [
     (r"\bmonthly\b|\b(?:every|each|once a|once per) month\b", " \x00rec:monthly "),
     (r"\bweekly\b|\b(?:every|each|once a|once per) week\b", " \x00rec:weekly "),
     (r"\bannual(?:ly)?\b|\byearly\b|\b(?:every|each|once a|once per) year\b", " \x00rec:annually "),
+    (r"\b(?:every|each)\s+(?=(?:spring|summer|autumn|winter|" + MONTH_PATTERN + r")\b)", " \x00rec:annually "),
     (r"\bon-?\s?going\b|\bthroughout(?: the (?:plan|year|campaign|period))?\b|\bcontinu(?:ous|al)(?:ly)?\b"
      r"|\ball year(?: round)?\b|\byear-?\s?round\b", " \x00ongoing "),
     (r"\b(?:calendar year|c\.?y\.?|year)\s*(?=(?:19|20)\d{2}\b)", " "),  # "calendar year 2018", "CY 2018"
@@ -132,6 +135,7 @@ _TOKEN = re.compile(r"""
   | (?P<iso>\d{4}-\d{1,2}-\d{1,2})(?!\d)
   | (?P<dmy>\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2}))(?!\d)
   | (?P<my>(?:0?[1-9]|1[0-2])[/.-](?:19|20)\d{2})(?!\d)
+  | (?P<isoweek>(?:19|20)\d{2}-?w(?:0[1-9]|[1-4]\d|5[0-3]))(?![0-9a-z])
   | (?P<ym>(?:19|20)\d{2}[/.-](?:0[1-9]|1[0-2]))(?!\d)
   | (?P<fyspan>\d{4}\s*[/-]\s*\d{2})(?!\d)
   | (?P<ord>\d{1,2}(?:st|nd|rd|th))(?![a-z])
@@ -184,6 +188,8 @@ _NUMERIC = {"my", "ym", "fyspan", "dmy", "iso", "year", "num", "ord", "q", "h", 
 _TIMELY = set("easter christmas xmas holiday holidays half term terms week weeks weekend fortnight fortnightly "
               "academic school year years day days month months new eve festive season semester session deadline "
               "latest earliest likely possibly probably maybe perhaps hopefully week's".split())
+# Words that, straight before a date, make it something else ("refresh every September", "per March").
+_LEADING = {"every", "each", "per", "until", "after", "since", "following"}
 _NEGATING = set("not no except excluding unless after instead either or if cancelled canceled postponed delayed "
                 "moved rescheduled slipped replaced superseded but".split())
 # Spellings a typing slip may be meant for (one letter added, dropped, changed or two swapped).
@@ -233,6 +239,9 @@ def _tokenize(text: str, notes: list[str] | None = None) -> list[_Tok]:
             if s not in _FILLER:
                 word_kind, value = _LEXICON[s] if s in _LEXICON else ("unk", s)
                 toks.append(_Tok(word_kind, value, s) if word_kind != "unk" else _slip(s, notes) or _Tok("unk", s, s))
+        elif kind == "isoweek":  # 2018-W05: ISO week 5 of 2018, Monday to Sunday
+            year, week = int(s[:4]), int(s[-2:].lstrip("w"))
+            toks.append(_Tok("isoweek", (year, week), s))
         elif kind == "ayear":  # '17, ’17: always a year
             toks.append(_Tok("year", 2000 + int(s[-2:]), s))
         elif kind == "fyspan":
@@ -473,6 +482,23 @@ class _Parser:
             return _Period(fy_fn, y, notes=notes)
         return _Period(fn, None, notes=notes)
 
+    def _year_then_part(self) -> _Period | None:
+        """ "2017 nov", "2017, November", "2018-dec", "2018 autumn", "2018/spring": that part of the year (never a
+        range from the start of the year), when nothing after it gives it a year of its own."""
+        year, k = self.peek(), 1
+        if self.peek(1).kind == "sep" and self.peek(1).value in ("-", "/"):
+            k = 2
+        part, after = self.peek(k), self.peek(k + 1)
+        if part.kind not in ("month", "season") or after.kind in ("num", "ord", "year", "fyspan") or (
+                after.kind == "sep" and self.peek(k + 2).kind in ("year", "num", "fyspan")
+                and self.peek(k + 3).kind not in ("month", "season")):
+            return None
+        if part.kind == "season" and part.value not in _SEASONS:
+            return None
+        self.i += k + 1
+        first, count = (part.value, 1) if part.kind == "month" else (_SEASONS[part.value], 3)
+        return _Period(lambda y: month_span(y, first, count), year.value)
+
     def _winter_pair(self) -> _Period | None:
         """ "Winter 2018/19", "Winter 2018 to 2019", "winter 18-19": the one winter that spans the two years."""
         t, t1, t2 = self.peek(), self.peek(1), self.peek(2)
@@ -555,6 +581,9 @@ class _Parser:
             return replace(p, fn=lambda y: (p.fn(y)[0], p.fn(y)[0] + timedelta(days=6)))
         if self.take("date"):
             return _Period(lambda _y: (date(*t.value),) * 2, t.value[0])
+        if self.take("isoweek"):
+            monday = date.fromisocalendar(t.value[0], t.value[1], 1)
+            return _Period(lambda _y: (monday, monday + timedelta(days=6)), t.value[0], joined=True)
         if self.take("my"):
             return _Period(lambda y: month_span(y, t.value[1]), t.value[0])
         if t.kind in ("num", "ord") and t1.kind == "month":
@@ -576,9 +605,8 @@ class _Parser:
         if t.kind == "quarter" and t1.kind == "num" and 1 <= t1.value <= 4:
             self.i += 2  # "Quarter 3 2018"
             return self._with_year(*_part_of_year(3, t1.value))
-        if t.kind == "year" and t1.kind == "month" and self.peek(2).kind not in ("num", "ord", "year", "fyspan"):
-            self.i += 2  # "2017 nov", "2017, November"
-            return _Period(lambda y: month_span(y, t1.value), t.value)
+        if t.kind == "year" and (after := self._year_then_part()) is not None:
+            return after
         if t.kind in ("nth", "ord") and t1.kind == "monthword" and 1 <= t.value <= 12:
             self.i += 2  # "the fourth month of 2018"
             return self._with_year(lambda y: month_span(y, t.value), lambda y: month_span(y, t.value + 3))
@@ -803,7 +831,8 @@ def _read_described(toks: list[_Tok], ctx: _Ctx) -> tuple[str | None, _Period] |
     except _NotUnderstood:
         ctx.back(mark)
         return None
-    if any(t.value in _TIMELY for t in words) and not _is_day(found[1]):
+    if (any(t.value in _TIMELY for t in words) or (where == "before" and words[-1].value in _LEADING)) \
+            and not _is_day(found[1]):
         ctx.back(mark)  # "Easter 2018", "2nd week of March 2018": the words change the date
         return None
     said = " ".join(t.text for t in words if t.kind == "unk")
@@ -870,7 +899,16 @@ def _without_described_repeats(toks: list[_Tok]) -> list[_Tok]:
     last = max(i for i, t in enumerate(toks) if t.kind == "unk")
     if not any(t.kind in _DATED for t in toks[last + 1:]):
         return toks
-    return toks[:first] + [t for t in toks[first:] if t.kind not in ("rec", "ongoing", "asneeded")]
+    if not any(t.kind in ("year", "fyspan", "date", "my", "isoweek") for t in toks[last + 1:]):
+        return toks  # "Refresh every September": no year, so the repeat is the schedule
+    kept = toks[:first]
+    for i, t in enumerate(toks[first:], first):
+        after = toks[i + 1] if i + 1 < len(toks) else _END
+        # "posts weekly from April 2018": a repeat that a start or an end follows is the schedule
+        if t.kind not in ("rec", "ongoing", "asneeded") or after.kind in ("from", "by", "before") or (
+                after.kind == "sep" and after.value in _UNTIL):
+            kept.append(t)
+    return kept
 
 
 def _parse(text: object, ctx: _Ctx) -> Schedule:
@@ -893,6 +931,9 @@ def _parse(text: object, ctx: _Ctx) -> Schedule:
     if as_needed:
         notes.append("as required: no fixed dates")
     toks = _strip_seps([t for t in toks if t.kind not in ("tbc", "query", "est", "asneeded")])
+    if len(toks) > 1 and toks[-1].kind == "acad" and any(t.kind in _DATED for t in toks):
+        toks = _strip_seps(toks[:-1])  # "Sept 2018 – July 2019 (academic year)": the dates say it
+        notes.append("'academic year' read as a description")
 
     def note() -> str | None:
         return "; ".join(notes) or None
