@@ -297,11 +297,45 @@ _REG_WORDS = re.compile(
 )
 _REG_STOP = frozenset("CSE TBC TBA ALL NHS MAS RAG LGB PSH PHE SRE RSE KCS DSL SEN GCS CEO NCA PCC FGM OCG".split())
 
+# Cheap first looks: a rule's full patterns run only on a text that holds a word they all need (a school word, a
+# digit, a quotation mark...), found by plain substring search on the lower-cased text. Checking every cell of a
+# 10,000-row plan is dominated by these rules (validate), and most cells hold none of these words.
+_SCHOOL_WORDS = ("academy", "school", "college", "primary", "grammar", "infants", "juniors", "secondary",
+                 "comprehensive", "sixth", "pru")
+_DOB_WORDS_HINT = ("born", "birth", "dob", "d.o.b", "d o b", "d. o. b")
+_MONTH_WORDS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_AGE_WORDS_HINT = ("eight", "nine", "ten", "eleven", "twelve", "teen", "twenty")
+_HANDLE_WORDS = ("@", "snap", "insta", "tiktok", "tik tok", "facebook", "fb", "twitter", "kik", "discord", "xbox",
+                 "psn", "playstation", "steam", "whatsapp", "telegram", "roblox", "fortnite", "twitch", "gamer",
+                 "user", "screen name", "handle")
+_RELATION_HINTS = ("'s ", "’s ", "her ", "his ", "their ", "my ", "our ", "your ", " of ")
+_QUOTE_MARKS = ('"', "“", "‘", "'")
+_SCHOOL_PUPIL = re.compile(r"(?:academy|school|college|primary|grammar|infants|juniors|secondary|comprehensive|"
+                           r"form|pru)\s+(?:pupil|student|learner)", re.IGNORECASE)
+_AGE_PHRASE_RE = re.compile(_AGE_PHRASE, re.IGNORECASE)
+
+
+def _has(text: str, words: tuple[str, ...]) -> bool:
+    """True when the lower-cased text holds any of the words (plain substring search: fast)."""
+    low = text.lower()
+    for word in words:
+        if word in low:
+            return True
+    return False
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _has_digit(text: str) -> bool:
+    return _DIGIT.search(text) is not None
 
 # --- rules -------------------------------------------------------------------------------------
 
 
 def _emails(text: str, ctx: _Context) -> Iterator[_Hit]:
+    if "@" not in text:
+        return
     for m in _EMAIL.finditer(text):
         address = m.group(0).rstrip(".")
         if not is_role_mailbox(address, ctx.mailboxes):
@@ -309,6 +343,8 @@ def _emails(text: str, ctx: _Context) -> Iterator[_Hit]:
 
 
 def _phones(text: str, ctx: _Context) -> Iterator[_Hit]:
+    if not _has_digit(text):
+        return
     for found in phone_candidates(text):
         digits = _national_digits(found)
         if digits not in ctx.numbers:
@@ -316,6 +352,8 @@ def _phones(text: str, ctx: _Context) -> Iterator[_Hit]:
 
 
 def _postcodes(text: str, ctx: _Context) -> Iterator[_Hit]:
+    if not _has_digit(text):
+        return
     for m in _POSTCODE.finditer(text):
         found = m.group(0)
         if re.search(r"\d\s*(?:st|nd|rd|th)$", found, re.IGNORECASE) or re.search(r"\d\s*(?:am|pm)$", found):
@@ -327,10 +365,12 @@ def _postcodes(text: str, ctx: _Context) -> Iterator[_Hit]:
 
 def _dates_of_birth(text: str, ctx: _Context) -> Iterator[_Hit]:
     seen: set[str] = set()
-    for m in _DOB.finditer(text):
+    if not _has_digit(text):
+        return
+    for m in _DOB.finditer(text) if _has(text, _DOB_WORDS_HINT) else ():
         seen.add(m.group(1))
         yield _Hit("privacy-dob", "a date of birth", m.group(0))
-    for m in _AGE_WITH_DATE.finditer(text):
+    for m in _AGE_WITH_DATE.finditer(text) if _AGE_PHRASE_RE.search(text) else ():
         if (m.group(1) or m.group(2)) not in seen:
             yield _Hit("privacy-dob", "an age with a full date (a possible date of birth)", m.group(0))
     for m in _names_in(_NAME_DATE, text):
@@ -340,7 +380,9 @@ def _dates_of_birth(text: str, ctx: _Context) -> Iterator[_Hit]:
 
 
 def _nhs_numbers(text: str, ctx: _Context) -> Iterator[_Hit]:
-    spans = []
+    spans: list[tuple[int, int]] = []
+    if not _has_digit(text):
+        return
     for m in _NHS_WORDS.finditer(text):
         spans.append(m.span(1))
         yield _Hit("privacy-nhs", "an NHS number", m.group(0))
@@ -350,7 +392,9 @@ def _nhs_numbers(text: str, ctx: _Context) -> Iterator[_Hit]:
 
 
 def _crime_refs(text: str, ctx: _Context) -> Iterator[_Hit]:
-    spans = []
+    spans: list[tuple[int, int]] = []
+    if not _has_digit(text):
+        return
     for m in _CRIME_REF_WORDS.finditer(text):
         word = m.group(0)[: m.start(1) - m.start(0)].strip(" :#-.").casefold()
         code = m.group(1)
@@ -369,6 +413,8 @@ def _crime_refs(text: str, ctx: _Context) -> Iterator[_Hit]:
 
 
 def _names_with_age(text: str, ctx: _Context) -> Iterator[_Hit]:
+    if not (_has_digit(text) or _has(text, _AGE_WORDS_HINT)):
+        return
     for pattern in (_NAME_AGE, _AGE_NAME):
         for m in _names_in(pattern, text):
             age = next(g for g in (m.groupdict().get(k) for k in ("age", "age2", "age3")) if g)
@@ -377,12 +423,16 @@ def _names_with_age(text: str, ctx: _Context) -> Iterator[_Hit]:
 
 
 def _names_with_school(text: str, ctx: _Context) -> Iterator[_Hit]:
-    for pattern in (_NAME_SCHOOL, _SCHOOL_NAME):
+    if not _has(text, _SCHOOL_WORDS):
+        return
+    for pattern in (_NAME_SCHOOL, _SCHOOL_NAME) if _SCHOOL_PUPIL.search(text) else (_NAME_SCHOOL,):
         for m in _names_in(pattern, text):
             yield _Hit("privacy-name-school", "a name next to a school", m.group(0).strip())
 
 
 def _names_in_quotes(text: str, ctx: _Context) -> Iterator[_Hit]:
+    if not any(q in text for q in _QUOTE_MARKS):
+        return
     for q in _QUOTE.finditer(_TITLES.sub(lambda t: "x" * len(t.group(0)), text)):
         quoted = next(g for g in q.groups() if g is not None)
         for w in _QUOTE_WORD.finditer(quoted):
@@ -404,11 +454,15 @@ def _names_in_quotes(text: str, ctx: _Context) -> Iterator[_Hit]:
 
 
 def _names_with_relation(text: str, ctx: _Context) -> Iterator[_Hit]:
+    if not _has(text, _RELATION_HINTS):
+        return
     for m in _names_in(_NAME_RELATION, text):
         yield _Hit("privacy-name-relation", "a name beside a family word", m.group(0).strip())
 
 
 def _addresses(text: str, ctx: _Context) -> Iterator[_Hit]:
+    if not _has_digit(text):
+        return
     for m in _ADDRESS.finditer(text):
         if _NOT_STREET.search(m.group("street")) or re.search(r"\b(?:Crown|Magistrates)\s+Court", m.group(0)):
             continue
@@ -418,6 +472,8 @@ def _addresses(text: str, ctx: _Context) -> Iterator[_Hit]:
 
 
 def _social_handles(text: str, ctx: _Context) -> Iterator[_Hit]:
+    if not _has(text, _HANDLE_WORDS):
+        return
     emails = [m.span() for m in _EMAIL.finditer(text)]
     found: list[str] = []
     for m in _HANDLE.finditer(text):
@@ -439,6 +495,8 @@ _COMMON = frozenset("the and for was has had his her their our your name names w
 
 def _vehicle_regs(text: str, ctx: _Context) -> Iterator[_Hit]:
     seen: list[str] = []
+    if not _has_digit(text):
+        return
     for pattern in (_REG_WORDS, _REG_CURRENT, _REG_OLD):
         for m in pattern.finditer(text):
             reg = m.group("reg")

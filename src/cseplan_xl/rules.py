@@ -575,9 +575,11 @@ def _privacy_rule(code: str, title: str) -> None:
         from .privacy import text_hits
 
         cells = _typed_texts(plan)
-        hits = text_hits((text for *_, text in cells), numbers=board_numbers(plan), as_of=as_of, codes=[code])
+        hits = text_hits({cell[3] for cell in cells}, numbers=board_numbers(plan), as_of=as_of, codes=[code])
         for spec, row, key, text in cells:
-            for _code, what, found in hits.get(text, ()):
+            if text not in hits:
+                continue
+            for _code, what, found in hits[text]:
                 message = f"{what}: {found!r}"
                 if code == "privacy-phone" and spec is contract.CONTROL:
                     message += ("; a setting may give only a helpline or a switchboard (03, 0800 or 0808), never a "
