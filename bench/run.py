@@ -147,12 +147,11 @@ def bench_newsletter(runs: int) -> None:
         plan = load_plan(DEMO)
         briefing.draft_newsletter(plan, out=out, force=True)  # the first draft pays the imports
         second = inproc(lambda: briefing.draft_newsletter(plan, out=out, force=True), runs)
-        content = briefing._Content(plan, None, None)
-        context = content.context
+        context = briefing.newsletter_context(plan).context
 
         def charts() -> None:
             briefing.chart_rag_by_theme(context)
-            briefing.chart_referrals(content._referrals(), content.period)
+            briefing.chart_referrals(context)
 
         report("second newsletter draft in-process vs drawing its charts", second, inproc(charts, runs), 1.5)
 

@@ -198,6 +198,8 @@ def test_rejected_rows_and_rows_after_the_as_of_date_are_out_of_every_figure(var
                                     "Referrals!A17:A19: 3 rows dated after the as-of date 31 Mar 2018"]
     assert "Referrals!D15" not in json.dumps(result.context)  # the note is for the officer, not the article
     assert "Left out of the figures (2):" in ev.to_text()
+    assert ev.csv_rows()[0] == {"section": "left_out", "group": "", "key": "Referrals!D15", "field": "reason",
+                                "value": "teenage boys (5) is more than boys (4)"}
 
 
 def test_rates_use_the_denominator_the_metric_definition_names(variant):

@@ -204,6 +204,10 @@ def test_refresh_writes_only_the_derived_columns_of_the_plan(demo_path):
     assert plan_writes[3]["values"][by_id["6.2-06"]] == [breck.overdue_days]
     assert plan_writes[2]["values"][by_id["6.2-06"]] == [breck.end.isoformat()]
     assert plan_writes[3]["values"][by_id["6.1-01"]] == [""]  # blanks travel as ""
+    # One schedule per activity: 6.2-09, re-dated to Summer 2018 (Original When "Autumn 2017/ Early 2018"), has the
+    # same dates on the Plan sheet as in the rollup, the newsletter and the CLI: its current When's
+    assert (plan_writes[1]["values"][by_id["6.2-09"]], plan_writes[2]["values"][by_id["6.2-09"]]) == (
+        ["2018-06-01"], ["2018-08-31"])
 
 
 def test_refresh_writes_the_rollup_to_the_dashboard(demo_path):

@@ -120,7 +120,9 @@ class Evaluation:
     def csv_rows(self, partner_facing: bool = False) -> list[dict[str, Any]]:
         """Long rows (columns CSV_COLUMNS): section, group, key, field, value."""
         data = self.to_dict(partner_facing)
-        return [row for m in MEASURES for row in section_rows(m.name, data[m.name], m.csv)]
+        left_out = [{"section": "left_out", "group": "", "key": item["cell"], "field": "reason",
+                     "value": item["reason"]} for item in data["left_out"]]
+        return left_out + [row for m in MEASURES for row in section_rows(m.name, data[m.name], m.csv)]
 
     def to_text(self, partner_facing: bool = False) -> str:
         """A readable summary for the terminal."""
