@@ -198,15 +198,20 @@ def test_media_tallies(full):
     assert "advertising" not in json.dumps(med).replace("No advertising value equivalent", "")
 
 
-def test_media_codes_are_checked_against_the_contract_ranges(full, monkeypatch):
-    from cseplan_xl import contract
+def test_media_codes_are_checked_against_the_contract_ranges():
+    from cseplan_xl.measures import media
+    from cseplan_xl.period import parse_period
 
-    monkeypatch.setattr(contract, "PROMINENCE_RANGE", (1, 2))
-    ev = evaluate(full)
-    assert [item["cell"] for item in ev.left_out] == ["Media!E6", "Anecdotes!G3"]  # rows with error findings
-    med = ev.to_dict()["media"]
-    assert med["notes"] == ["prominence outside 1..2 left uncoded (Media rows 2)"]
-    assert med["overall"]["prominence_weighted"] == 5  # 8 without the headline item's 3
+    day = dt.date(2018, 2, 1)
+    rows = [{"row": 2, "date": day, "tone": 2, "prominence": 3, "key_messages": 5, "tier": "Local"},
+            {"row": 3, "date": day, "tone": 3, "prominence": 4, "key_messages": 6, "tier": "Galactic"},
+            {"row": 4, "date": day, "tone": -2, "prominence": 0, "key_messages": 0, "tier": None}]
+    med = media(rows, parse_period("2018Q1"))
+    assert med["notes"] == ["tone outside -2..+2 left uncoded (Media rows 3)",
+                            "prominence outside 1..3 left uncoded (Media rows 3, 4)"]
+    overall = med["overall"]
+    assert (overall["tone_not_coded"], overall["prominence_weighted"], overall["key_messages_not_coded"]) == (1, 3, 1)
+    assert [g["key"] for g in med["by_tier"]] == ["(not coded)", "Galactic", "local"]
 
 
 def test_anecdote_counts(full):

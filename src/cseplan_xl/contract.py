@@ -377,18 +377,6 @@ DEFAULT_THEMES = (
 FLAG_TRUE = ("yes", "y", "true", "1", "x")
 FLAG_FALSE = ("no", "n", "false", "0", "")
 
-
-def _bounds(spec: SheetSpec, key: str) -> tuple[int, int]:
-    bounds = spec.column(key).bounds
-    assert bounds is not None, key
-    return bounds
-
-
-# The coding frame's ranges by name; they are defined once, on the Media sheet's columns.
-TONE_RANGE = _bounds(MEDIA, "tone")
-PROMINENCE_RANGE = _bounds(MEDIA, "prominence")
-KEY_MESSAGE_COUNT = _bounds(MEDIA, "key_messages")[1]
-
 # Words that Who may hold which are not owner codes but are allowed: "to be confirmed".
 WHO_UNASSIGNED = ("TBC",)
 OWNER_SEPARATORS = r"[/,&;+]|\band\b"

@@ -18,7 +18,11 @@ from .stats import RateRatio, partner_words, plain_words, rate_ratio, wilson_int
 
 SOCIAL_COMPONENTS = ("reactions", "comments", "shares", "saves", "clicks")
 SOCIAL_DENOMINATORS = ("views", "impressions", "reach")  # first present wins: Meta replaced impressions with views
-TONES = tuple(f"{t:+d}" if t else "0" for t in range(contract.TONE_RANGE[0], contract.TONE_RANGE[1] + 1))
+# The coding frame, as the Media sheet's columns define it (contract.py).
+_TONE, _PROMINENCE, _KEY_MESSAGES, _TIER = (contract.MEDIA.column(key)
+                                            for key in ("tone", "prominence", "key_messages", "tier"))
+_TONE_LO, _TONE_HI = _TONE.bounds or (0, 0)
+TONES = tuple(f"{t:+d}" if t else "0" for t in range(_TONE_LO, _TONE_HI + 1))
 
 DEFINITIONS = {
     "referrals": "CSE referrals recorded per month on the Referrals sheet (all, boys, teenage boys 13-17). "
@@ -27,8 +31,8 @@ DEFINITIONS = {
               "engagement rate = engagements / the denominator the platform's Metric definition names (views, "
               "impressions, reach or followers), else the first of views, impressions, reach the posts report, "
               "over the posts that report it. Rates are per platform and never pooled across platforms.",
-    "media": f"Traditional media items coded on the Media sheet: tone {contract.TONE_RANGE[0]}.."
-             f"{contract.TONE_RANGE[1]:+d}, prominence 3 headline/lead, "
+    "media": f"Traditional media items coded on the Media sheet: tone {_TONE_LO}..{_TONE_HI:+d}, prominence 3 "
+             "headline/lead, "
              "2 first paragraph or picture, 1 passing mention; broadcast seconds; how many of the five key "
              "messages; whether the reporting route was given. No advertising value equivalent.",
     "anecdotes": "Anecdotal evidence items on the Anecdotes sheet; publishable = consent to publish and "
@@ -229,14 +233,13 @@ def _social_tally(posts: list[dict[str, Any]]) -> dict[str, Any]:
 def media(records: list[dict[str, Any]], period: Period) -> dict[str, Any]:
     notes: list[str] = []
     items = [r for r in records if _in(period, r.get("date"))]
-    (tone_lo, tone_hi), (prom_lo, prom_hi) = contract.TONE_RANGE, contract.PROMINENCE_RANGE
-    bad_tone = [r["row"] for r in items if r.get("tone") is not None and not _coded(r["tone"], contract.TONE_RANGE)]
+    bad_tone = [r["row"] for r in items if r.get("tone") is not None and not _coded(r["tone"], _TONE)]
     if bad_tone:
-        notes.append(f"tone outside {tone_lo}..{tone_hi:+d} left uncoded (Media rows {_rows(bad_tone)})")
-    bad_prom = [r["row"] for r in items
-                if r.get("prominence") is not None and not _coded(r["prominence"], contract.PROMINENCE_RANGE)]
+        notes.append(f"tone outside {_TONE_LO}..{_TONE_HI:+d} left uncoded (Media rows {_rows(bad_tone)})")
+    bad_prom = [r["row"] for r in items if r.get("prominence") is not None and not _coded(r["prominence"], _PROMINENCE)]
     if bad_prom:
-        notes.append(f"prominence outside {prom_lo}..{prom_hi} left uncoded (Media rows {_rows(bad_prom)})")
+        lo, hi = _PROMINENCE.bounds or (0, 0)
+        notes.append(f"prominence outside {lo}..{hi} left uncoded (Media rows {_rows(bad_prom)})")
     if not items:
         notes.append("no media items dated inside the period")
 
@@ -244,7 +247,7 @@ def media(records: list[dict[str, Any]], period: Period) -> dict[str, Any]:
         buckets: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for r in items:
             value = r.get(key)
-            if key == "tier" and value and value.casefold() in contract.OUTLET_TIERS:
+            if key == "tier" and value and value.casefold() in _TIER.choices:
                 value = value.casefold()
             buckets[value or "(not coded)"].append(r)
         return [{"key": k, **_media_tally(buckets[k])} for k in sorted(buckets, key=str.casefold)]
@@ -254,11 +257,11 @@ def media(records: list[dict[str, Any]], period: Period) -> dict[str, Any]:
 
 
 def _media_tally(items: list[dict[str, Any]]) -> dict[str, Any]:
-    tones = [int(r["tone"]) for r in items if r.get("tone") is not None and _coded(r["tone"], contract.TONE_RANGE)]
+    tones = [int(r["tone"]) for r in items if r.get("tone") is not None and _coded(r["tone"], _TONE)]
     prominence = [int(r["prominence"]) for r in items
-                  if r.get("prominence") is not None and _coded(r["prominence"], contract.PROMINENCE_RANGE)]
+                  if r.get("prominence") is not None and _coded(r["prominence"], _PROMINENCE)]
     messages = [int(r["key_messages"]) for r in items
-                if r.get("key_messages") is not None and 0 <= r["key_messages"] <= contract.KEY_MESSAGE_COUNT]
+                if r.get("key_messages") is not None and _coded(r["key_messages"], _KEY_MESSAGES)]
     route = [r.get("reporting_route") for r in items]
     given, not_given = route.count(True), route.count(False)
     positive, negative = sum(1 for t in tones if t > 0), sum(1 for t in tones if t < 0)
@@ -280,9 +283,10 @@ def _media_tally(items: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _coded(value: Any, bounds: tuple[int, int]) -> bool:
-    """True when a coded value lies in the contract's range (tone -2..+2, prominence 1..3)."""
-    return bool(bounds[0] <= value <= bounds[1])
+def _coded(value: Any, column: contract.Column) -> bool:
+    """True when a coded value lies in its column's range (tone -2..+2, prominence 1..3, key messages 0..5)."""
+    lo, hi = column.bounds or (value, value)
+    return bool(lo <= value <= hi)
 
 
 # --- anecdotes -------------------------------------------------------------------------------
