@@ -175,7 +175,8 @@ def _is_name(m: re.Match[str], text: str) -> bool:
     words = candidate.split()
     if any(w.casefold() in _NOT_NAMES for w in words[-1:]) or words[0].casefold() in _NOT_NAMES and len(words) == 1:
         return False
-    if len(words) == 1 and re.search(r"(?:ed|ing|ly|ies|ness|tion|ment)$", words[0]) and len(words[0]) > 4:
+    if (len(words) == 1 and len(words[0]) > 4 and re.search(r"(?:ed|ing|ly|ies|ness|tion|ment)$", words[0])
+            and words[0].casefold() not in FIRST_NAMES):
         return False  # "Presented", "Visiting", "Weekly": verbs and adverbs that start a note
     start = m.start(group)
     if _PLACE_BEFORE.search(text[max(0, start - 14):start]):
@@ -218,8 +219,8 @@ _NAME_AGE = re.compile(
     # Jess, 14, / Jess Smith, aged 14, / Liam, fourteen, who / Jayden, a 13 year old / Mia, who is 13
     rf"\b{_NAME}\s*,\s*(?:who\s+is\s+|who['’]s\s+|aged?\s+|a\s+)?(?P<age>{_AGE}){_YEARS_OLD}?"
     rf"(?=\s*[,.;:)\]!?–-]|\s+(?:and|who|was|is|from|has|had|said|told|of|boy|girl|lad|in|with)\b|\s*$)"
-    # Sam (14) / Ellie (age 13) / Noah (14yrs)
-    rf"|\b{_name('name2')}\s*\(\s*(?:aged?\s*)?(?P<age2>{_AGE}){_YEARS_OLD}?\s*\)"
+    # Sam (14) / Ellie (age 13) / Noah (14yrs) / Emily (14, Year 9)
+    rf"|\b{_name('name2')}\s*\(\s*(?:aged?\s*)?(?P<age2>{_AGE}){_YEARS_OLD}?\s*[),;]"
     # Kayleigh aged 15 / Mia who is 13 / Chloe is fifteen
     rf"|\b{_name('name3')}\s+(?:aged?|who\s+is|who['’]s|is|was|turned|turns)\s+(?:only\s+|just\s+|now\s+)?(?P<age3>{_AGE})"
     rf"(?:{_YEARS_OLD}\b|\b)"
@@ -260,7 +261,25 @@ _NAME_RELATION = re.compile(
 _QUOTE = re.compile(r"\"([^\"]{3,400})\"|“([^”]{3,400})”|‘([^’]{3,400})’|(?<![\w])'([^'\n]{3,400}?)'(?![\w])")
 _QUOTE_WORD = re.compile(_WORD)
 _SAYS_AFTER = re.compile(r"\s+(?:told|said|says|was|is|has|had|got|gets|asked|came|went|met|and|never|didn['’]t|"
-                         r"would|wouldn['’]t|kept|started|sent|showed|helped|knew|thought|felt)\b")
+                         r"would|wouldn['’]t|kept|started|sent|showed|helped|knew|thought|felt|made|makes|wanted|"
+                         r"tried|texted|messaged|called|gave|took|saw|sees|used|lives|lived|goes|plays|played|"
+                         r"couldn['’]t|can['’]t|won['’]t|isn['’]t|wasn['’]t|always|just|still|will|could)\b")
+# Common first names of children and young people in England and Wales (ONS baby names, 1996-2012): a quotation
+# that opens with one of these names a person even when no verb follows.
+FIRST_NAMES = frozenset(
+    """
+    aaron adam aidan aiden alex alexander alfie alice amber amelia amy aaliyah abigail ava bailey ally bella ben
+    benjamin bethany billy bradley brandon callum cameron caitlin charlie charlotte chelsea chloe connor courtney
+    daisy daniel david declan demi dylan eleanor elizabeth ella ellie eloise emily emma erin ethan eva evie faith
+    finley freddie freya george georgia grace hannah harley harrison harry harvey hayden heidi holly hollie isaac
+    isabel isabella isabelle isla jack jacob jade jake james jamie jasmine jay jayden jessica jodie joe joel john
+    jordan joseph josh joshua jude kai kayla kayleigh keira kelly kian kieran lacey lauren layla leah leo leon levi
+    lewis liam lily lola louis louise lucas lucy luke maddison madison maisie maisy max megan mia michael millie
+    mohammed molly morgan nathan niamh noah oliver olivia ollie oscar owen paige phoebe poppy rebecca reece rhys
+    riley robert rosie ruby ryan samuel sarah scarlett sean shannon shelly sienna sophia sophie summer taylor thomas
+    tia tilly toby tom tommy tyler william zac zach zachary zara zoe
+    """.split()
+)
 _TITLES = re.compile(r"Breck['’]s Last Game|Don['’]t Be An Accessory|Breck Foundation|Breck Bednar", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<![\w.@/])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{1,29}))")
 _PLATFORM_HANDLE = re.compile(
@@ -287,8 +306,8 @@ _ADDRESS = re.compile(
     rf"(?<![\d£.,/])\b(?:number\s+|no\.?\s*)?\d{{1,4}}[a-zA-Z]?,?\s+(?P<street>(?:[A-Z][a-z'’]+\s+){{1,3}}){_STREET}\b\.?"
 )
 _FLAT = re.compile(r"\b(?:flat|apartment|apt)\.?\s+\d{1,3}[a-z]?\b", re.IGNORECASE)
-_NOT_STREET = re.compile(r"\b(?:Crown|Magistrates['’]?|Youth|Family|County|High|Combined)\s+$")
-_REG_CURRENT = re.compile(r"\b(?P<reg>[A-Z]{2}\d{2}\s?[A-Z]{3})\b")
+_NOT_STREET = re.compile(r"\b(?:Crown|Magistrates['’]?|Youth|Family|County|High|Combined)\s+Court\b")
+_REG_CURRENT = re.compile(r"\b(?P<reg>[A-Z]{2}\d{2}\s?[A-Z]{3}|[a-z]{2}\d{2}\s?[a-z]{3})\b")
 _REG_OLD = re.compile(r"\b(?P<reg>[A-HJ-NPR-Y]\d{1,3}\s?[A-Z]{3}|[A-Z]{3}\s?\d{1,3}[A-HJ-NPR-Y])\b")
 _REG_WORDS = re.compile(
     r"\b(?:reg(?:istration)?(?:\s+(?:no|number|plate|mark))?|number\s*plate|VRM|plate)\s*[:.]?\s*"
@@ -441,13 +460,13 @@ def _names_in_quotes(text: str, ctx: _Context) -> Iterator[_Hit]:
                 continue
             before = quoted[: w.start()].rstrip()
             starts_sentence = not before or before[-1] in ".!?:;–-—…\"“‘("
-            if starts_sentence and not _SAYS_AFTER.match(quoted, w.end()):
+            if starts_sentence and not _SAYS_AFTER.match(quoted, w.end()) and word.casefold() not in FIRST_NAMES:
                 continue
             if _PLACE_BEFORE.search(before[-14:] + " "):
                 continue
             if re.match(r"['’]s\s+[A-Z]", quoted[w.end():]):
                 continue  # "Barnardo's Children": an organisation or a title
-            if len(word) > 4 and re.search(r"(?:ed|ing|ly)$", word):
+            if len(word) > 4 and re.search(r"(?:ed|ing|ly)$", word) and word.casefold() not in FIRST_NAMES:
                 continue  # "Really", "Amazing": words, not names
             yield _Hit("privacy-name-quote", "a name inside a quotation", word)
             break
@@ -464,7 +483,7 @@ def _addresses(text: str, ctx: _Context) -> Iterator[_Hit]:
     if not _has_digit(text):
         return
     for m in _ADDRESS.finditer(text):
-        if _NOT_STREET.search(m.group("street")) or re.search(r"\b(?:Crown|Magistrates)\s+Court", m.group(0)):
+        if _NOT_STREET.search(m.group(0)):  # "2 Crown Court cases": a court, not a street
             continue
         yield _Hit("privacy-address", "a street address", m.group(0).strip())
     for m in _FLAT.finditer(text):
