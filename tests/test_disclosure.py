@@ -300,3 +300,36 @@ def test_a_category_list_that_would_give_counts_away_is_withheld():
     result = protect({"total": 4, "a": 1, "b": 1, "c": 1, "d": 1}, [("total", ["a", "b", "c", "d"])],
                      present=["a", "b", "c", "d"])
     assert result.unresolved
+
+
+def test_the_drafted_newsletter_for_a_small_month_shows_only_what_may_be_shown(tmp_path):
+    """A month of 3 in a quarter of 20, through to a real .docx reopened and rendered by LibreOffice: the chart's
+    caption and alt text say "fewer than 5" and "withheld", never 3, and the PDF carries the same words."""
+    import shutil
+    import subprocess
+    import zipfile
+
+    from docx import Document
+
+    from cseplan_xl.briefing import draft_newsletter
+    from cseplan_xl.plan import load_plan
+
+    result = draft_newsletter(load_plan(_variant(tmp_path, **VARIANTS["a month of 3 inside a quarter of 20"])),
+                              out=tmp_path / "draft.docx")
+    doc = Document(str(result.path))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "grey: withheld so that a small month cannot be worked out from the total" in text
+    with zipfile.ZipFile(result.path) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    alt = re.search(r'descr="(Bar chart of CSE referrals[^"]*)"', xml).group(1)
+    assert "March 2018 fewer than 5" in alt and "January 2018 withheld" in alt and "February 2018 9" in alt
+    assert not re.search(r"(January|March) 2018 \d", alt)
+    if shutil.which("soffice") and shutil.which("pdftotext"):
+        out = tmp_path / "pdf"
+        run = subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless",
+                              "--convert-to", "pdf", "--outdir", str(out), str(result.path)],
+                             capture_output=True, text=True, timeout=180)
+        assert run.returncode == 0, run.stderr
+        pdf_text = subprocess.run(["pdftotext", str(out / "draft.pdf"), "-"], capture_output=True,
+                                  text=True).stdout
+        assert "withheld so that a small month" in " ".join(pdf_text.split())
