@@ -55,3 +55,19 @@ def test_a_variant_draft_is_valid_and_its_rag_cells_keep_the_schema_order(tmp_pa
         names = [child.tag.rsplit("}", 1)[1] for child in tc_pr]
         if "shd" in names and "tcW" in names:
             assert names.index("tcW") < names.index("shd")
+
+
+def test_an_upgraded_workbook_is_valid(tmp_path):
+    import openpyxl
+
+    from cseplan_xl.upgrade import upgrade_workbook
+
+    old = tmp_path / "old.xlsm"
+    old.write_bytes(workbook_bytes(demo=True))
+    book = openpyxl.load_workbook(old, keep_vba=True)  # an officer's edits, saved by another program
+    book["Plan"]["I4"] = "Green"
+    book["Plan"].append(["P2-03", "Phase Two", "Phase Two", "Awareness and reporting", "A new activity", "May 2019",
+                         "CT", "£250", "Amber"])
+    book.save(old)
+    result = upgrade_workbook(old, tmp_path / "new.xlsm")
+    assert _findings(result.path) == []
