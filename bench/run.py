@@ -82,8 +82,8 @@ def bench_validate(runs: int, sizes: list[int]) -> None:
     from python_calamine import CalamineWorkbook
 
     from cseplan_xl.plan import build_plan
-    from cseplan_xl.rag import rollup
     from cseplan_xl.read import read_workbook
+    from cseplan_xl.rollups import rollup
     from cseplan_xl.rules import check_plan
 
     targets = {40: 3.0, 10_000: 1.4}

@@ -21,7 +21,7 @@ from cseplan_xl.briefing import account, draft_newsletter
 from cseplan_xl.dates import format_day
 from cseplan_xl.evaluation import evaluate
 from cseplan_xl.plan import load_plan
-from cseplan_xl.rag import rollup
+from cseplan_xl.rollups import rollup
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "workbook" / "examples" / "cseplan_demo.xlsm"

@@ -26,7 +26,7 @@ from cseplan_xl.output import next_free
 from cseplan_xl.period import parse_period
 from cseplan_xl.plan import load_plan
 from cseplan_xl.privacy import TextItem, screen, screen_output
-from cseplan_xl.rag import rollup
+from cseplan_xl.rollups import rollup
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "workbook" / "examples" / "cseplan_demo.xlsm"

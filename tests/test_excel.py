@@ -15,7 +15,7 @@ from python_calamine import CalamineWorkbook
 from cseplan_xl import build, contract, excel
 from cseplan_xl.findings import Finding
 from cseplan_xl.plan import load_plan
-from cseplan_xl.rag import rollup
+from cseplan_xl.rollups import rollup
 
 xw: Any = None  # imported by the fixture below, with the licence key set
 
@@ -603,7 +603,7 @@ def test_validate_and_refresh_paths_import_no_word_or_chart_code():
     import subprocess
     import sys
 
-    code = ("import sys, cseplan_xl.excel, cseplan_xl.rules, cseplan_xl.rag, cseplan_xl.evaluation; "
+    code = ("import sys, cseplan_xl.excel, cseplan_xl.rules, cseplan_xl.rollups, cseplan_xl.evaluation; "
             "print(sorted(m for m in ('docx', 'docxtpl', 'matplotlib', 'pandas', 'openpyxl', 'cseplan_xl.briefing') "
             "if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

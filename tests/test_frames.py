@@ -9,7 +9,7 @@ import pytest
 
 from cseplan_xl.evaluation import evaluate
 from cseplan_xl.plan import load_plan
-from cseplan_xl.rag import rollup
+from cseplan_xl.rollups import rollup
 
 pd = pytest.importorskip("pandas")
 from cseplan_xl import frames  # noqa: E402  (after the skip: frames needs pandas)

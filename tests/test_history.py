@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cseplan_xl import history
-from cseplan_xl.rag import rollup
+from cseplan_xl.rollups import rollup
 from test_rag import D, _demo_activities, make_plan
 
 HISTORY = [

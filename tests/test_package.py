@@ -22,8 +22,8 @@ def test_the_result_types_are_exported_and_seen_by_type_checkers():
 
     from cseplan_xl.evaluation import Evaluation
     from cseplan_xl.findings import Finding
-    from cseplan_xl.rag import Rollup
     from cseplan_xl.report import Report
+    from cseplan_xl.rollups import Rollup
 
     assert (cseplan_xl.Report, cseplan_xl.Rollup, cseplan_xl.Evaluation, cseplan_xl.Finding) == (
         Report, Rollup, Evaluation, Finding)

@@ -1,4 +1,4 @@
-"""Tests for rag.py: derived RAG rules, worst-of rollups, lists, History changes and the JSON/text/CSV views."""
+"""Tests for rag.py and rollups.py: derived RAG rules, worst-of rollups, lists, History changes and the views."""
 
 from __future__ import annotations
 
@@ -9,17 +9,9 @@ import pytest
 
 from cseplan_xl import contract
 from cseplan_xl.plan import Activity, Plan, Settings, load_plan
-from cseplan_xl.rag import (
-    ACTIVITY_KEYS,
-    CSV_COLUMNS,
-    derive_status,
-    format_counts,
-    rollup,
-    stale_status,
-    stale_statuses,
-    worst_of,
-)
+from cseplan_xl.rag import ACTIVITY_KEYS, derive_status, stale_status, stale_statuses
 from cseplan_xl.read import Row, Table, WorkbookData
+from cseplan_xl.rollups import CSV_COLUMNS, format_counts, rollup, worst_of
 from cseplan_xl.when import parse_when
 
 PS, PE = dt.date(2017, 9, 1), dt.date(2019, 3, 31)
@@ -522,7 +514,7 @@ def test_cli_rollup_unusable_input_exits_2(tmp_path, capsys):
 
 def test_cli_group_names_match_the_library():
     from cseplan_xl.cli import _ROLLUP_GROUPS
-    from cseplan_xl.rag import GROUPS
+    from cseplan_xl.rollups import GROUPS
 
     assert _ROLLUP_GROUPS == GROUPS
 

@@ -12,8 +12,8 @@ import pytest
 from cseplan_xl import contract
 from cseplan_xl.excel import rag_fills_shown
 from cseplan_xl.plan import load_plan
-from cseplan_xl.rag import rollup
 from cseplan_xl.rag_colour import rag_fills, rag_of_colour
+from cseplan_xl.rollups import rollup
 from cseplan_xl.rules import check_plan
 
 HEADER = ["ID", "Activity", "When", "Who", "RAG Status"]

@@ -22,8 +22,8 @@ _API = {
     "Report": "report",
     "FileReport": "report",
     "Finding": "findings",
-    "rollup": "rag",
-    "Rollup": "rag",
+    "rollup": "rollups",
+    "Rollup": "rollups",
     "derive_status": "rag",
     "evaluate": "evaluation",
     "Evaluation": "evaluation",
@@ -43,8 +43,9 @@ if TYPE_CHECKING:  # the same names for type checkers; at run time __getattr__ i
     from .findings import Finding
     from .period import parse_period
     from .plan import Activity, Plan, load_plan
-    from .rag import Rollup, derive_status, rollup
+    from .rag import derive_status
     from .report import FileReport, Report
+    from .rollups import Rollup, rollup
     from .rules import CATALOGUE, check_plan
     from .when import Schedule, parse_when
 

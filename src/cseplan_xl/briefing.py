@@ -43,7 +43,7 @@ def account(plan: Plan, period: Period | str | None = None, as_of: dt.date | Non
     """The one account of the plan behind the article: the rollup and the evaluation for the same as-of date and
     period, computed once, and the article built from them."""
     from .evaluation import evaluate
-    from .rag import rollup
+    from .rollups import rollup
 
     when = plan.as_of(as_of)
     roll = rollup(plan, as_of=when, period=period)

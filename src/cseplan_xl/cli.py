@@ -170,7 +170,7 @@ def _add_rules(sub: _SubParsers) -> None:
 
 def _cmd_rollup(args: argparse.Namespace) -> int:
     from .plan import load_plan
-    from .rag import CSV_COLUMNS, rollup
+    from .rollups import CSV_COLUMNS, rollup
 
     groups = tuple(dict.fromkeys(args.by or _ROLLUP_GROUPS))
     result = rollup(load_plan(args.workbook), as_of=args.as_of, by=groups)
@@ -185,7 +185,7 @@ def _cmd_rollup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_ROLLUP_GROUPS = ("section", "theme", "owner", "phase", "quarter")  # rag.GROUPS, kept here so --help stays light
+_ROLLUP_GROUPS = ("section", "theme", "owner", "phase", "quarter")  # rollups.GROUPS, kept here so --help stays light
 
 
 def _add_rollup(sub: _SubParsers) -> None:

@@ -294,7 +294,7 @@ def _text(value: str) -> str:
 
 
 def _refresh(session: _Session) -> tuple[str, int | None, int | None]:
-    from .rag import rollup
+    from .rollups import rollup
 
     plan = session.plan()
     session.progress(f"Working out RAG for {plural(len(plan.activities), 'activity', 'activities')}…")

@@ -16,7 +16,7 @@ from .errors import CseplanError
 if TYPE_CHECKING:
     from .evaluation import Evaluation
     from .plan import Plan
-    from .rag import Rollup
+    from .rollups import Rollup
 
 # pandas.DataFrame; spelled Any so that type checking needs no pandas stubs (pandas is an optional extra)
 DataFrame = Any
