@@ -333,3 +333,22 @@ def test_the_drafted_newsletter_for_a_small_month_shows_only_what_may_be_shown(t
         pdf_text = subprocess.run(["pdftotext", str(out / "draft.pdf"), "-"], capture_output=True,
                                   text=True).stdout
         assert "withheld so that a small month" in " ".join(pdf_text.split())
+
+
+def test_cells_left_out_are_named_for_partners_without_what_they_hold(tmp_path):
+    # The demo's Referrals!D10 is left out because teenage boys (5) exceed boys (3): a month's count of boys.
+    from docx import Document
+
+    from cseplan_xl.briefing import draft_newsletter
+    from cseplan_xl.evaluation import LEFT_OUT_FOR_PARTNERS, evaluate
+    from cseplan_xl.plan import load_plan
+
+    plan = load_plan(DEMO)
+    officer, partner = evaluate(plan).to_dict(), evaluate(plan).partner_view()
+    assert {"cell": "Referrals!D10", "reason": "teenage boys (5) is more than boys (3)"} in officer["left_out"]
+    assert {"cell": "Referrals!D10", "reason": LEFT_OUT_FOR_PARTNERS} in partner["left_out"]
+    assert "boys (3)" not in evaluate(plan).to_text(partner_facing=True)
+    result = draft_newsletter(plan, out=tmp_path / "draft.docx")
+    comments = Document(str(result.path)).core_properties.comments
+    assert "Referrals!D10" in comments and "(3)" not in comments
+    assert "  Referrals!D10: teenage boys (5) is more than boys (3)" in result.to_text()  # the officer is told why

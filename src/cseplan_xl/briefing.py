@@ -221,8 +221,8 @@ def _screened(article: Article, plan: Plan, allow: Iterable[str]) -> NewsletterR
 def _comments(result: NewsletterResult) -> str:
     """The document's Comments property: cells left out of the figures and cells allowed, for the officer."""
     notes = []
-    if result.officer_notes:
-        notes.append("Left out of the figures: " + "; ".join(result.officer_notes))
+    if result.officer_notes:  # the cells only: the reasons quote what they hold (a month's count of boys, say)
+        notes.append("Left out of the figures: " + "; ".join(note.split(": ", 1)[0] for note in result.officer_notes))
     if result.allowed:
         notes.append("Privacy screen: cells allowed by the officer after checking: " + "; ".join(result.allowed))
     comments = " | ".join(notes)

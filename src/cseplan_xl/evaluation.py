@@ -23,6 +23,7 @@ from .findings import cell_address
 from .period import Period, as_of_note, default_period, make_period, parse_period
 from .stats import RateRatio, plain_words, rate_ratio, wilson_interval
 
+LEFT_OUT_FOR_PARTNERS = "not counted (the officer's report says why)"
 SAME_PERIOD_LAST_YEAR = "same-period-last-year"
 PRE_PERIOD = "pre-period"
 BASELINE_EXAMPLES = "same-period-last-year or pre-period:K (K earlier periods of the same length, e.g. pre-period:4)"
@@ -105,13 +106,20 @@ class Evaluation:
                          "periods": [p.to_dict() for p in self.baseline_periods]},
             "partner_facing": partner_facing,
             **({"disclosure_rule": RULE} if partner_facing else {}),
-            "left_out": self.left_out,
+            "left_out": self._left_out(partner_facing),
         }
         for m in MEASURES:
             section = self.sections[m.name]
             out[m.name] = m.protect(section, self.raw.get(m.name)) if partner_facing and m.protect else section
         result: dict[str, Any] = plain(out)
         return result
+
+    def _left_out(self, partner_facing: bool) -> list[dict[str, str]]:
+        """The cells kept out of the figures; for partners without the reasons, which quote what the cells hold
+        (a month's count of boys among them)."""
+        if not partner_facing:
+            return self.left_out
+        return [{"cell": item["cell"], "reason": LEFT_OUT_FOR_PARTNERS} for item in self.left_out]
 
     def partner_view(self) -> dict[str, Any]:
         """The figures as they may go to partners: small counts hidden and not recoverable by subtraction."""
@@ -133,7 +141,7 @@ class Evaluation:
             lines.append(f"Partner-facing. {RULE}")
         if self.left_out:
             lines += ["", f"Left out of the figures ({len(self.left_out)}):"]
-            lines += [f"  {item['cell']}: {item['reason']}" for item in self.left_out]
+            lines += [f"  {item['cell']}: {item['reason']}" for item in d["left_out"]]
         for m in MEASURES:
             section = d[m.name]
             lines += ["", m.heading]
