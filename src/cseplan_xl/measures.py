@@ -58,8 +58,51 @@ def _month(day: dt.date) -> str:
 
 
 def referrals(records: list[dict[str, Any]], period: Period, baselines: tuple[Period, ...],
-               words: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
+              words: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Referral comparisons (all, teenage boys), shares (boys, teenage boys), the chart's months, notes; and the raw
+    windows the partner-facing view protects."""
     notes: list[str] = []
+    monthly = _monthly(records, notes)
+    if not (period.whole_months and all(b.whole_months for b in baselines)):
+        notes.append("the period does not start and end on month boundaries; referrals are monthly, so every "
+                     "month it touches is counted whole")
+    period_months = period.month_starts()
+    baseline_months = [m for b in baselines for m in b.month_starts()]
+
+    def window(months: list[dt.date], f: str) -> tuple[int, int, list[str], list[dt.date]]:
+        present = [m for m in months if m in monthly and monthly[m][f] is not None]
+        missing = [_month(m) for m in months if m not in present]
+        return sum(monthly[m][f] for m in present), len(present), missing, present
+
+    out: dict[str, Any] = {}
+    for f, label in (("referrals", "all"), ("teen_boys", "teen_boys")):
+        subject = "Referrals" if f == "referrals" else "Referrals from teenage boys"
+        out[label] = _comparison(subject, window(period_months, f), window(baseline_months, f), len(baselines),
+                                 len(period_months), words)
+    for f, label in (("boys", "boys_share"), ("teen_boys", "teen_boys_share")):
+        shares = {}
+        for name, months in (("period", period_months), ("baseline", baseline_months)):
+            present = [m for m in window(months, f)[3] if monthly[m]["referrals"] is not None]
+            k = sum(monthly[m][f] for m in present)
+            n = sum(monthly[m]["referrals"] for m in present)
+            shares[name] = {**_share(k, n), "months": len(present)}
+        out[label] = shares
+    raw: dict[str, Any] = {"windows": {name: {f: window(months, f) for f in ("referrals", "boys", "teen_boys")}
+                                       for name, months in (("period", period_months), ("baseline", baseline_months))},
+                           "monthly": {m.isoformat(): v["referrals"] for m, v in monthly.items()}}
+    missing_all = sorted(set(out["all"]["missing_period_months"] + out["all"]["missing_baseline_months"]))
+    if missing_all:
+        notes.append(f"no referral figures for {', '.join(missing_all)}: those months are left out of the rates, "
+                     "not counted as zero")
+    first = dt.date(period.start.year - 1, period.start.month, 1)
+    out["monthly"] = [{"month": m.isoformat(), "referrals": monthly[m]["referrals"]} for m in sorted(monthly)
+                      if first <= m <= period.end and monthly[m]["referrals"] is not None]
+    out["notes"] = notes
+    return out, raw
+
+
+def _monthly(records: list[dict[str, Any]], notes: list[str]) -> dict[dt.date, dict[str, Any]]:
+    """The sheet's rows by month (rows of the same month added together, each such month noted)."""
     monthly: dict[dt.date, dict[str, Any]] = {}
     for r in records:
         month = r.get("month")
@@ -79,64 +122,33 @@ def referrals(records: list[dict[str, Any]], period: Period, baselines: tuple[Pe
         else:
             monthly[key] = {f: None if r.get(f) is None else int(r[f]) for f in ("referrals", "boys", "teen_boys")}
             monthly[key]["rows"] = [r["row"]]
-    if not (period.whole_months and all(b.whole_months for b in baselines)):
-        notes.append("the period does not start and end on month boundaries; referrals are monthly, so every "
-                     "month it touches is counted whole")
-    period_months = period.month_starts()
-    baseline_months = [m for b in baselines for m in b.month_starts()]
+    return monthly
 
-    def window(months: list[dt.date], f: str) -> tuple[int, int, list[str], list[dt.date]]:
-        present = [m for m in months if m in monthly and monthly[m][f] is not None]
-        missing = [_month(m) for m in months if m not in present]
-        return sum(monthly[m][f] for m in present), len(present), missing, present
 
-    out: dict[str, Any] = {}
-    raw: dict[str, Any] = {"windows": {}}
-    per_period = len(period_months)
-    for f, label in (("referrals", "all"), ("teen_boys", "teen_boys")):
-        subject = "Referrals" if f == "referrals" else "Referrals from teenage boys"
-        y1, t1, miss1, _ = window(period_months, f)
-        y0, t0, miss0, _ = window(baseline_months, f)
-        comp: dict[str, Any] = {
-            "label": subject, "period_count": y1, "period_months": t1, "baseline_count": y0,
-            "baseline_months": t0, "baseline_periods": len(baselines),
-            "baseline_average": round(y0 / t0 * per_period, 6) if t0 else None,
-            # the baseline scaled to the months recorded in the period (what the words compare with)
-            "baseline_scaled": round(y0 / t0 * t1, 6) if t0 and t1 else None,
-            "missing_period_months": miss1, "missing_baseline_months": miss0,
-        }
-        if t1 == 0 or t0 == 0:
-            where = "the period" if t1 == 0 else "the baseline"
-            comp.update(RateRatio(y1, t1 or 1, y0, t0 or 1, None, None, None, None, None, None, None).to_dict())
-            comp["sentence"] = f"{subject}: no figures recorded for {where}, so there is nothing to compare."
-            comp["partner_sentence"] = comp["sentence"]
-        else:
-            result = rate_ratio(y1, t1, y0, t0)
-            comp.update(result.to_dict())
-            comp["sentence"] = plain_words(subject, result) + _missing_words(miss1, miss0)
-            comp["partner_sentence"] = partner_words(subject, result, words["before"], words["average_of"] or None)
-        out[label] = comp
-    for f, label in (("boys", "boys_share"), ("teen_boys", "teen_boys_share")):
-        shares = {}
-        for name, months in (("period", period_months), ("baseline", baseline_months)):
-            _, _, _, present = window(months, f)
-            present = [m for m in present if monthly[m]["referrals"] is not None]
-            k = sum(monthly[m][f] for m in present)
-            n = sum(monthly[m]["referrals"] for m in present)
-            shares[name] = {**_share(k, n), "months": len(present)}
-        out[label] = shares
-    for name, months in (("period", period_months), ("baseline", baseline_months)):
-        raw["windows"][name] = {f: window(months, f) for f in ("referrals", "boys", "teen_boys")}
-    raw["monthly"] = {m.isoformat(): v["referrals"] for m, v in monthly.items()}
-    missing_all = sorted(set(out["all"]["missing_period_months"] + out["all"]["missing_baseline_months"]))
-    if missing_all:
-        notes.append(f"no referral figures for {', '.join(missing_all)}: those months are left out of the rates, "
-                     "not counted as zero")
-    first = dt.date(period.start.year - 1, period.start.month, 1)
-    out["monthly"] = [{"month": m.isoformat(), "referrals": monthly[m]["referrals"]} for m in sorted(monthly)
-                      if first <= m <= period.end and monthly[m]["referrals"] is not None]
-    out["notes"] = notes
-    return out, raw
+def _comparison(subject: str, now: tuple[int, int, list[str], list[dt.date]],
+                before: tuple[int, int, list[str], list[dt.date]], baseline_periods: int, per_period: int,
+                words: dict[str, str]) -> dict[str, Any]:
+    """One rate-ratio comparison (period against baseline) with its officer's and partners' sentences."""
+    (y1, t1, miss1, _), (y0, t0, miss0, _) = now, before
+    comp: dict[str, Any] = {
+        "label": subject, "period_count": y1, "period_months": t1, "baseline_count": y0,
+        "baseline_months": t0, "baseline_periods": baseline_periods,
+        "baseline_average": round(y0 / t0 * per_period, 6) if t0 else None,
+        # the baseline scaled to the months recorded in the period (what the words compare with)
+        "baseline_scaled": round(y0 / t0 * t1, 6) if t0 and t1 else None,
+        "missing_period_months": miss1, "missing_baseline_months": miss0,
+    }
+    if t1 == 0 or t0 == 0:
+        where = "the period" if t1 == 0 else "the baseline"
+        comp.update(RateRatio(y1, t1 or 1, y0, t0 or 1, None, None, None, None, None, None, None).to_dict())
+        comp["sentence"] = f"{subject}: no figures recorded for {where}, so there is nothing to compare."
+        comp["partner_sentence"] = comp["sentence"]
+    else:
+        result = rate_ratio(y1, t1, y0, t0)
+        comp.update(result.to_dict())
+        comp["sentence"] = plain_words(subject, result) + _missing_words(miss1, miss0)
+        comp["partner_sentence"] = partner_words(subject, result, words["before"], words["average_of"] or None)
+    return comp
 
 
 def _missing_words(miss1: list[str], miss0: list[str]) -> str:
