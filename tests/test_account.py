@@ -267,3 +267,12 @@ def test_an_as_of_date_outside_the_plan_is_said_once_and_the_newsletter_refuses_
     assert main(["newsletter", str(path), "-o", str(tmp_path / "n.docx"), "--as-of", "2018-03-31"]) == 0
     assert main(["validate", str(path)]) in (0, 1)
     assert "as-of-outside-plan" in capsys.readouterr().out
+
+
+def test_rollup_lists_what_was_delivered_in_a_chosen_period(variant, capsys):
+    from cseplan_xl.cli import main
+
+    assert main(["rollup", str(variant), "--period", "2017Q4", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["period"]["label"], [(d["id"], d["date"]) for d in data["delivered"]]) == (
+        "2017Q4", [("V2", "2017-10-20"), ("V7", "2017-11-20")])

@@ -71,3 +71,9 @@ def test_an_upgraded_workbook_is_valid(tmp_path):
     book.save(old)
     result = upgrade_workbook(old, tmp_path / "new.xlsm")
     assert _findings(result.path) == []
+
+
+def test_the_shipped_template_is_valid():
+    from cseplan_xl.wordfile import DEFAULT_TEMPLATE
+
+    assert _findings(DEFAULT_TEMPLATE) == []

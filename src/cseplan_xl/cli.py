@@ -173,7 +173,7 @@ def _cmd_rollup(args: argparse.Namespace) -> int:
     from .rollups import CSV_COLUMNS, rollup
 
     groups = tuple(dict.fromkeys(args.by or _ROLLUP_GROUPS))
-    result = rollup(load_plan(args.workbook), as_of=args.as_of, by=groups)
+    result = rollup(load_plan(args.workbook), as_of=args.as_of, by=groups, period=args.period)
     if args.format == "json":
         import json
         text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
@@ -196,6 +196,10 @@ def _add_rollup(sub: _SubParsers) -> None:
                    help="the date the RAG is judged at (default: the workbook's As-of date, else today)")
     p.add_argument("--by", action="append", choices=_ROLLUP_GROUPS, metavar="GROUP",
                    help=f"group by this (repeatable; default all of: {', '.join(_ROLLUP_GROUPS)})")
+    p.add_argument("--period", metavar="P",
+                   help="the reporting period whose deliveries are listed (and the next one's plans): 2018Q1, "
+                        "2018-03, 2018/19 ... (default: the Control sheet's Reporting period, else the last "
+                        "complete quarter)")
     _add_format(p)
     p.set_defaults(handler=_cmd_rollup)
 
