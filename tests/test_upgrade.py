@@ -150,3 +150,19 @@ def test_a_build_that_loses_a_value_is_refused_and_nothing_written(edited, tmp_p
     with pytest.raises(CseplanError, match=r"Plan!I4: 'Green' became 'Red'"):
         upgrade.upgrade_workbook(edited, new)
     assert not new.exists()
+
+
+def test_an_active_xlwings_conf_sheet_with_a_shared_python_is_named(tmp_path, capsys):
+    import openpyxl
+
+    old = tmp_path / "shared.xlsm"
+    old.write_bytes(build.workbook_bytes())
+    book = openpyxl.load_workbook(old, keep_vba=True)
+    sheet = book["_xlwings.conf"]
+    sheet.title = "xlwings.conf"
+    sheet["B1"] = r"C:\Program Files\cseplan-xl\Scripts\python.exe"
+    book.save(old)
+    assert main(["upgrade-workbook", str(old)]) == 1
+    out = capsys.readouterr().out
+    assert ("- the xlwings.conf sheet's settings (Interpreter_Win = " + sheet["B1"].value + "): the new workbook's "
+            "_xlwings.conf is switched off") in out

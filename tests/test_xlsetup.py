@@ -157,3 +157,28 @@ def test_a_package_that_does_not_import_is_reported(monkeypatch):
     (check,) = [c for c in report.checks if c.name == "cseplan-xl"]
     assert check.line() == "NOT OK  cseplan-xl: does not import: No module named 'xlwings'"
     assert "1. reinstall: pip install cseplan-xl" in report.to_text()
+
+
+def test_an_active_xlwings_conf_sheet_that_overrides_the_setting_is_reported(home, tmp_path, capsys):
+    import openpyxl
+
+    xlsetup.write_interpreter()
+    old = tmp_path / "old.xlsm"
+    old.write_bytes((REPO / "workbook" / "cseplan.xlsm").read_bytes())
+    book = openpyxl.load_workbook(old, keep_vba=True)
+    book["_xlwings.conf"].title = "xlwings.conf"  # as workbooks built before this version shipped it
+    book["xlwings.conf"]["B1"] = book["xlwings.conf"]["B2"] = "python"
+    book.save(old)
+    assert main(["excel-setup", "--check", str(old)]) == 1
+    out = capsys.readouterr().out
+    assert f"NOT OK  xlwings.conf sheet of old.xlsm: {KEY} is python: it overrides each person's setting" in out
+    assert "rename the sheet xlwings.conf in old.xlsm to _xlwings.conf (or `cseplan upgrade-workbook`)" in out
+    assert main(["excel-setup", "--check", str(REPO / "workbook" / "cseplan.xlsm")]) == 0  # shipped switched off
+    assert "xlwings.conf sheet" not in capsys.readouterr().out
+    here = [["Interpreter_Win", sys.executable], ["Interpreter_Mac", sys.executable], [None, None]]
+    ok = xlsetup.check_setup(conf_sheets=[("mine.xlsm", here)], check_config=False)
+    assert [c.line() for c in ok.checks if "sheet" in c.name] == [
+        f"OK      xlwings.conf sheet of mine.xlsm: {KEY} is this Python"]
+    none = xlsetup.check_setup(conf_sheets=[("mine.xlsm", [["PYTHONPATH", ""], ["", ""], [KEY, "x"]])],
+                               check_config=False)
+    assert none.ok  # xlwings stops at the first blank label: no interpreter named

@@ -258,7 +258,7 @@ def _cmd_excel_setup(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .plan import load_plan
-    from .xlsetup import check_setup, pinned_xlwings, workbook_vba_version, write_interpreter
+    from .xlsetup import check_setup, conf_sheet_cells, pinned_xlwings, workbook_vba_version, write_interpreter
 
     if not args.check:
         print(f"Wrote this Python into {write_interpreter()}")
@@ -266,14 +266,17 @@ def _cmd_excel_setup(args: argparse.Namespace) -> int:
     pinned = pinned_xlwings()
     if pinned:
         versions.append(("workbooks built by this cseplan-xl", pinned))
-    folder = None
+    folder, sheets = None, []
     for name in args.workbooks:
         path = Path(name)
         versions.append((path.name, workbook_vba_version(path)))
+        cells = conf_sheet_cells(path)
+        if cells is not None:
+            sheets.append((path.name, cells))
         setting = load_plan(path).settings.output_folder
         folder = path.resolve().parent / setting if setting else path.resolve().parent
     workbook = str(Path(args.workbooks[-1]).resolve()) if args.workbooks else None
-    report = check_setup(vba_versions=versions, workbook=workbook, output_folder=folder)
+    report = check_setup(vba_versions=versions, workbook=workbook, output_folder=folder, conf_sheets=sheets)
     sys.stdout.write(terminal_text(report.to_text()))
     return EXIT_OK if report.ok else EXIT_FINDINGS
 

@@ -67,16 +67,20 @@ def run_chosen_action(book: Any = None) -> None:
 
 def check_setup(book: Any = None, vba_version: str = "") -> None:
     """Check setup: interpreter, Python, xlwings and cseplan-xl versions, VBA match, workbook, output folder."""
+    from .xlsetup import CONF_SHEET
     from .xlsetup import check_setup as check
 
     book = _caller(book)
+    session = _Session(book)
     folder = None
     try:
-        folder = _output_folder(_Session(book).plan(), _on_server(book))
+        folder = _output_folder(session.plan(), _on_server(book))
     except Exception:  # noqa: BLE001 - an unreadable Control sheet: the other checks still help IT
         pass
+    names = [sheet.name for sheet in book.sheets]
+    sheets = [("this workbook", session.grid(CONF_SHEET))] if CONF_SHEET in names else []
     report = check(vba_versions=[("this workbook", vba_version)] if vba_version else [], workbook=book.fullname,
-                   output_folder=folder, check_config=False)
+                   output_folder=folder, check_config=False, conf_sheets=sheets)
     book.app.alert(report.to_text().rstrip("\n"), title=f"{TITLE}: Check setup")
 
 

@@ -14,6 +14,7 @@ from .errors import CseplanError
 from .findings import cell_address
 from .output import check_writable, write_new
 from .read import WorkbookData, read_workbook
+from .xlsetup import conf_sheet_cells
 
 __all__ = ["UpgradeResult", "upgrade_workbook"]
 
@@ -62,7 +63,7 @@ def upgrade_workbook(old: str | Path, new: str | Path | None = None, *, force: b
                            "nothing was written")
     path = write_new(target, content, force=force, inputs=[old])
     return UpgradeResult(path, {s: len(r) for s, r in entries.rows.items()}, len(entries.settings),
-                         len(entries.lists), _left_behind(data))
+                         len(entries.lists), _left_behind(data) + _conf_settings(old))
 
 
 def _entries(data: WorkbookData) -> Entries:
@@ -123,6 +124,22 @@ def _compare(old: WorkbookData, new: WorkbookData) -> list[str]:
 
 def _same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
+
+
+def _conf_settings(old: Path) -> tuple[str, ...]:
+    """OLD's active xlwings.conf settings beyond the old default (python on the PATH): not carried, so named."""
+    cells = conf_sheet_cells(old) or []
+    kept = []
+    for row in cells:
+        if not row or row[0] in ("", None):
+            break
+        value = row[1] if len(row) > 1 else None
+        if value not in ("", None, False, "python"):
+            kept.append(f"{row[0]} = {value}")
+    if not kept:
+        return ()
+    return (f"the xlwings.conf sheet's settings ({'; '.join(kept)}): the new workbook's _xlwings.conf is switched "
+            "off so each person's own setting applies; for a shared install fill it in and rename it xlwings.conf",)
 
 
 def _left_behind(data: WorkbookData) -> tuple[str, ...]:

@@ -6,17 +6,20 @@ import importlib
 import importlib.metadata
 import os
 import re
+import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import CseplanError
 
-__all__ = ["Check", "SetupReport", "check_setup", "pinned_xlwings", "user_config_path", "workbook_vba_version",
-           "write_interpreter"]
+__all__ = ["CONF_SHEET", "Check", "SetupReport", "check_setup", "conf_sheet_cells", "pinned_xlwings",
+           "user_config_path", "workbook_vba_version", "write_interpreter"]
 
+CONF_SHEET = "xlwings.conf"  # the sheet xlwings reads its settings from (a leading _ switches it off)
 _CLOUD = ("http://", "https://")
 _CLOUD_WORDS = ("onedrive", "sharepoint")
 
@@ -131,12 +134,14 @@ def workbook_vba_version(path: Path) -> str:
 
 def check_setup(*, vba_versions: Sequence[tuple[str, str]] = (), workbook: str | None = None,
                 output_folder: Path | None = None, config: Path | None = None,
-                interpreter: str | None = None, check_config: bool = True) -> SetupReport:
+                interpreter: str | None = None, check_config: bool = True,
+                conf_sheets: Sequence[tuple[str, list[list[Any]]]] = ()) -> SetupReport:
     """Check what the buttons need: the interpreter xlwings will start, xlwings and its VBA, the package, the files.
 
     vba_versions: (where, version) of each xlwings VBA module to match (a workbook, or the package's pin);
     workbook: the workbook's full name as Excel gives it (a path, or an address when opened from the cloud);
-    check_config=False when Excel has just started this Python (however it was configured).
+    check_config=False when Excel has just started this Python (however it was configured);
+    conf_sheets: (where, cells) of each workbook's active xlwings.conf sheet, which overrides each person's setting.
     """
     checks = [Check("Python", True, f"{sys.version.split()[0]} at {interpreter or sys.executable}")]
     if check_config:
@@ -156,6 +161,7 @@ def check_setup(*, vba_versions: Sequence[tuple[str, str]] = (), workbook: str |
                                 "" if same else f"install xlwings=={version}, or carry the data into a current "
                                 "workbook: `cseplan upgrade-workbook OLD.xlsm`"))
     checks.append(_import_check())
+    checks += [_conf_sheet_check(where, cells, interpreter or sys.executable) for where, cells in conf_sheets]
     if workbook is not None:
         checks.append(_workbook_check(workbook))
     if output_folder is not None:
@@ -176,6 +182,38 @@ def _config_check(config: Path, here: str) -> Check:
         return Check("xlwings configuration", False, f"{key} is {configured}, not this Python ({here})",
                      "run `cseplan excel-setup` with the Python that has cseplan-xl installed")
     return Check("xlwings configuration", True, f"{key} in {config}")
+
+
+def conf_sheet_cells(path: Path) -> list[list[Any]] | None:
+    """The cells of a workbook's active xlwings settings sheet ("xlwings.conf"), None when it has none."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        if CONF_SHEET not in book.sheet_names:
+            return None
+        return book.get_sheet_by_name(CONF_SHEET).to_python()
+    except Exception as exc:  # noqa: BLE001 - calamine's errors are many: one line naming the file
+        raise CseplanError(f"{path}: cannot read its sheets ({exc})") from None
+
+
+def _conf_sheet_check(where: str, cells: list[list[Any]], here: str) -> Check:
+    """An active xlwings.conf sheet wins over each person's setting (xlwings reads A:B down to the first blank A)."""
+    key = _interpreter_key()
+    values: dict[str, Any] = {}
+    for row in cells:
+        if not row or row[0] in ("", None):
+            break
+        values[str(row[0]).strip().upper()] = row[1] if len(row) > 1 else ""
+    name = f"xlwings.conf sheet of {where}"
+    if key not in values:
+        return Check(name, True, f"names no {key}: each person's setting applies")
+    value = str(values[key] or "").strip()
+    found = shutil.which(value) if value else None
+    if value and _same_file(found or value, here):
+        return Check(name, True, f"{key} is this Python")
+    return Check(name, False, f"{key} is {value or 'blank'}: it overrides each person's setting",
+                 f"rename the sheet xlwings.conf in {where} to _xlwings.conf (or `cseplan upgrade-workbook`)")
 
 
 def _same_file(a: str, b: str) -> bool:
