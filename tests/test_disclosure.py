@@ -226,23 +226,7 @@ def _attack(path):
         for share in (ref["boys_share"][w], ref["teen_boys_share"][w]):
             if share["share"] != WITHHELD:  # a published share with a published total gives the count
                 assert isinstance(share["count"], int) and share["count"] >= 5 and share["of"] - share["count"] >= 5
-    # anecdotes: the total, publishable and the source types
-    an, true_an = partner["anecdotes"], officer["anecdotes"]
-    if an["status"] == "ok":
-        types = an["by_source_type"]
-        truth["anecdotes"] = true_an["total"]
-        possible_total, per_type = set(), [set() for _ in types]
-        for combo in itertools.product(*(_options(t["total"], present=True) for t in types)):
-            total = sum(combo)
-            if isinstance(an["total"], int) and total != an["total"] or an["total"] == FEWER_THAN and total >= 5:
-                continue
-            possible_total.add(total)
-            for i, v in enumerate(combo):
-                per_type[i].add(v)
-        seen["anecdotes"] = possible_total if types else set(_options(an["total"]))
-        true_types = {t["key"]: t["total"] for t in true_an["by_source_type"]}
-        for t, options in zip(types, per_type):
-            truth[f"type {t['key']}"], seen[f"type {t['key']}"] = true_types[t["key"]], options
+    _attack_anecdotes(partner["anecdotes"], officer["anecdotes"], context, truth, seen)
     # the newsletter's words: every number in its sentences about referrals is one the JSON publishes
     counts = [ref[k][f"{w}_count"] for k in ("all", "teen_boys") for w in ("period", "baseline")]
     published = {5} | {v for v in counts if isinstance(v, int)}
@@ -252,6 +236,31 @@ def _attack(path):
         if "eferral" in sentence:
             assert {int(n) for n in re.findall(r"\b\d+\b", sentence)} <= published, sentence  # 5: "below 5"
     return truth, seen
+
+
+def _attack_anecdotes(an, true_an, context, truth, seen):
+    """The anecdotes' total and source types, as a reader bounds them from the JSON and the newsletter's quotes."""
+    if an["status"] == "ok":
+        types = an["by_source_type"]
+        truth["anecdotes"] = true_an["total"]
+        possible_total, per_type = set(), [set() for _ in types]
+        for combo in itertools.product(*(_options(t["total"], present=True) for t in types)):
+            total = sum(combo)
+            if isinstance(an["total"], int) and total != an["total"] or an["total"] == FEWER_THAN and total >= 5:
+                continue
+            quoted = len(context["quotes"])  # the newsletter's quotes, and whether it says others are held back
+            if total < quoted or (quoted and quoted < 2 and not context["quotes_withheld"] and total != quoted):
+                continue
+            possible_total.add(total)
+            for i, v in enumerate(combo):
+                per_type[i].add(v)
+        quoted = len(context["quotes"])
+        seen["anecdotes"] = possible_total if types else {
+            t for t in _options(an["total"]) if t >= quoted and (
+                not quoted or quoted >= 2 or context["quotes_withheld"] or t == quoted)}
+        true_types = {t["key"]: t["total"] for t in true_an["by_source_type"]}
+        for t, options in zip(types, per_type):
+            truth[f"type {t['key']}"], seen[f"type {t['key']}"] = true_types[t["key"]], options
 
 
 VARIANTS = {
@@ -264,6 +273,7 @@ VARIANTS = {
         q1_2018=[10, 11, 12], q1_2017=[9, 8, 10],
         anecdotes=[("Parent or carer", True), ("Young person", False), ("Professional", True),
                    ("Partner agency", False), ("Member of the public", False)]),
+    "one anecdote, quoted": dict(q1_2018=[10, 11, 12], q1_2017=[9, 8, 10], anecdotes=[("Parent or carer", True)]),
     "seven anecdotes: five, one and one": dict(
         q1_2018=[10, 11, 12], q1_2017=[9, 8, 10],
         anecdotes=[("Professional", True)] * 5 + [("Parent or carer", False), ("Young person", True)]),

@@ -215,6 +215,8 @@ class _Writer:
                            "date": format_day(dt.date.fromisoformat(q["date"]), long=True)})
         held = ("Other feedback is not quoted: it lacks consent to publish or anonymisation."
                 if section.get("held_back") else "")
+        if section.get("held_back") is None and quotes:  # a small total: whether any is held back would tell it
+            held = "Only feedback given with consent to publish, and anonymised, is quoted."
         return {"quotes": quotes, "quotes_withheld": held}
 
     def _referral_months(self) -> list[dict[str, Any]]:

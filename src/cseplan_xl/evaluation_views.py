@@ -111,6 +111,9 @@ def protect_anecdotes(section: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in section.items()
            if k not in ("publishable_rows", "marked_publish_not_cleared", "undated", "quotable")}
     out["quotable"] = section.get("quotable", [])[:2]  # the article quotes at most two (article.MAX_QUOTES)
+    if not isinstance(guard.shown["total"], int):
+        # "other feedback is not quoted" (or its absence) beside one or two quotes would tell a small total exactly
+        out["held_back"] = None
     out["total"] = guard.shown["total"]
     out["publishable"] = guard.shown["publishable"]
     out["by_source_type"] = [{"key": s["key"], "total": guard.shown[f"type:{s['key']}"]}
