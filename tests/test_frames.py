@@ -60,3 +60,10 @@ def test_evaluation_frame_is_the_csv_view(demo):
     value = df[(df["section"] == "referrals") & (df["key"] == "all") & (df["field"] == "period_count")]["value"]
     assert value.tolist() == [ev.to_dict()["referrals"]["all"]["period_count"]]
     assert set(frames.frames(*demo)) == {"plan", "status", "groups", "evaluation"}
+
+
+def test_the_readme_example_runs():
+    readme = (DEMO.parents[2] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```python\nfrom cseplan_xl.plan import load_plan")
+    code = readme[start + len("```python\n"): readme.index("```", start + 10)]
+    exec(compile(code, "README.md", "exec"), {})  # noqa: S102  (the README's own example, run as written)
