@@ -26,14 +26,10 @@ from .findings import ERROR, INFO, Finding, cell_address
 
 # Published helplines that may always appear (national digits): 999, 101, 111 and 112; Childline 0800 1111 and
 # 116 111; the NSPCC helpline 0808 800 5000; Crimestoppers 0800 555 111; Samaritans 116 123. The board's own
-# numbers (its referral route on Control) are added to these.
+# switchboards in its Control settings (board_numbers) are added to these.
 PUBLISHED_NUMBERS = frozenset({
     "999", "101", "111", "112", "116111", "116123", "08001111", "08088005000", "0800555111",
 })
-HELPLINE_NAMES = {
-    "999": "emergency", "101": "police non-emergency", "08001111": "Childline", "08088005000": "NSPCC helpline",
-    "0800555111": "Crimestoppers",
-}
 
 # Words a role mailbox's local part is made of (cse.communications@, safeguarding@, comms@ ...).
 ROLE_WORDS = frozenset(
@@ -145,7 +141,7 @@ def _name(group: str = "name") -> str:
 
 
 _NAME = _name()
-_PLACE_BEFORE = re.compile(r"(?:\b(?:in|at|from|near|around|across|throughout|within|outside|visited|to)\s+)$",
+_PLACE_BEFORE = re.compile(r"(?:\b(?:in|at|from|near|around|across|throughout|within|outside)\s+)$",
                            re.IGNORECASE)
 _AGE_WORDS = ("eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen "
               "twenty").split()
