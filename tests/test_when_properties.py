@@ -161,6 +161,16 @@ REGRESSIONS = [
     ("Summer 2018 to 19", None, "window", "2018-06-01", "2019-12-31"),
     ("18-Jan-2018", None, "day", "2018-01-18", "2018-01-18"),
     ("18/19", None, "window", "2018-04-01", "2019-03-31"),
+    ("1H 2018", None, "window", "2018-01-01", "2018-06-30"),  # was the whole of 2018, 'h' a description
+    ("2H18", None, "window", "2018-07-01", "2018-12-31"),
+    ("the last quarter of 2018", None, "window", "2018-10-01", "2018-12-31"),
+    ("2018-2019 academic year", None, "window", "2018-09-01", "2019-08-31"),  # was calendar 2018-2019
+    ("2018-dec", None, "window", "2018-12-01", "2018-12-31"),  # was January to December 2018
+    ("2018-spring", None, "window", "2018-03-01", "2018-05-31"),  # was January to May 2018
+    ("Phase 1 – March 2018", None, "window", "2018-03-01", "2018-03-31"),  # was 1 March 2018
+    ("Stage 2 June 2018", None, "window", "2018-06-01", "2018-06-30"),
+    ("Refresh every September", ("2017-09-01", "2019-08-31"), "recurring", "2017-09-01", "2019-08-31"),  # was Sep 2017
+    ("last quarter", ("2017-09-01", "2019-08-31"), "unknown", None, None),  # relative: refused
     ("2011-12", None, "unknown", None, None),  # December 2011 or 2011/12: refused
     ("March's 2018", None, "unknown", None, None),  # was the whole of 2018, the month dropped as a description
     ("Easter 2018", None, "unknown", None, None),  # was the whole of 2018

@@ -138,6 +138,8 @@ _TOKEN = re.compile(r"""
   | (?P<isoweek>(?:19|20)\d{2}-?w(?:0[1-9]|[1-4]\d|5[0-3]))(?![0-9a-z])
   | (?P<ym>(?:19|20)\d{2}[/.-](?:0[1-9]|1[0-2]))(?!\d)
   | (?P<fyspan>\d{4}\s*[/-]\s*\d{2})(?!\d)
+  | (?P<hq>[12]h|[1-4]q)(?![a-z])
+  | (?P<dmon>\d{1,2}-""" + MONTH_PATTERN + r""")(?![a-z])
   | (?P<ord>\d{1,2}(?:st|nd|rd|th))(?![a-z])
   | (?P<year>(?:19|20)\d{2})(?!\d)
   | (?P<num>\d{1,2})(?!\d)
@@ -158,7 +160,7 @@ _LEXICON: dict[str, tuple[str, Any]] = {
     **{w: ("rel", r) for w, r in dict(early=0, beginning=0, start=0, mid=1, middle=1, late=2, end=2).items()},
     **{w: ("nth", n) for n, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth "
                                            "eleventh twelfth".split(), 1)},
-    "month": ("monthword", None),
+    "month": ("monthword", None), "last": ("last", None), "final": ("last", None),
     **{w: ("from", w) for w in "from starts starting commencing commences begins".split()},
     **{w: ("sep", w) for w in "to until till til through thru and".split()},
     "term": ("term", None), "terms": ("term", None), "half": ("half", None), "quarter": ("quarter", None),
@@ -188,6 +190,8 @@ _NUMERIC = {"my", "ym", "fyspan", "dmy", "iso", "year", "num", "ord", "q", "h", 
 _TIMELY = set("easter christmas xmas holiday holidays half term terms week weeks weekend fortnight fortnightly "
               "academic school year years day days month months new eve festive season semester session deadline "
               "latest earliest likely possibly probably maybe perhaps hopefully week's".split())
+# Words a number after which names a part of the plan, not a day: "Phase 1 – March 2018", "Stage 2 June 2018".
+_LABELS = set("phase stage wave part step round cohort tranche session module level tier option strand".split())
 # Words that, straight before a date, make it something else ("refresh every September", "per March").
 _LEADING = {"every", "each", "per", "until", "after", "since", "following"}
 _NEGATING = set("not no except excluding unless after instead either or if cancelled canceled postponed delayed "
@@ -242,6 +246,11 @@ def _tokenize(text: str, notes: list[str] | None = None) -> list[_Tok]:
         elif kind == "isoweek":  # 2018-W05: ISO week 5 of 2018, Monday to Sunday
             year, week = int(s[:4]), int(s[-2:].lstrip("w"))
             toks.append(_Tok("isoweek", (year, week), s))
+        elif kind == "dmon":  # "18-Jan", "18-Jan-2018": Excel's d-mmm(-yyyy), written without spaces
+            number, _, month = s.partition("-")
+            toks.append(_Tok("dmon", (MONTH_NUMBERS[month], int(number)), s))
+        elif kind == "hq":  # 1H 2018, 2H18, 3Q 2018: a half or quarter written number first
+            toks.append(_Tok(s[1], int(s[0]), s))
         elif kind == "ayear":  # '17, ’17: always a year
             toks.append(_Tok("year", 2000 + int(s[-2:]), s))
         elif kind == "fyspan":
@@ -393,10 +402,6 @@ class _Parser:
 
     def range(self) -> _Period | None:
         t, t1, t2, t3 = self.peek(), self.peek(1), self.peek(2), self.peek(3)
-        if t.kind == "num" and t1.kind == "sep" and t1.value == "-" and t2.kind == "month" \
-                and t3.kind not in ("num", "ord"):  # "18-Jan", "18-Jan-2018": Excel's d-mmm(-yyyy)
-            self.i += 3
-            return self._day(t2.value, t.value)
         if (t.kind == "num" and t1.kind == "sep" and t1.value in ("/", "-") and t2.kind == "num"
                 and t2.value == t.value + 1 and 10 <= t.value and t3.kind in ("end", "sep")):
             self.i += 3  # "18/19": the financial year 2018/19
@@ -456,7 +461,8 @@ class _Parser:
                    two_digit: bool = True) -> _Period:
         t, t1 = self.peek(), self.peek(1)
         if t.kind == "sep" and t.value in ("-", "/") and (
-                t1.kind == "year" or (fy_fn is not None and t1.kind == "fyspan")):
+                t1.kind == "year" or (fy_fn is not None and t1.kind == "fyspan")
+                or (two_digit and fy_fn is not None and t1.kind == "num" and self.peek(2).kind == "end")):
             self.i += 1  # "dec-2018", "q1-2019", "nov/2017": the year of the period, never a range up to it
             t, t1 = t1, self.peek(2)
         t2 = self.peek(2)
@@ -581,6 +587,8 @@ class _Parser:
             return replace(p, fn=lambda y: (p.fn(y)[0], p.fn(y)[0] + timedelta(days=6)))
         if self.take("date"):
             return _Period(lambda _y: (date(*t.value),) * 2, t.value[0])
+        if self.take("dmon"):
+            return self._day(*t.value)
         if self.take("isoweek"):
             monday = date.fromisocalendar(t.value[0], t.value[1], 1)
             return _Period(lambda _y: (monday, monday + timedelta(days=6)), t.value[0], joined=True)
@@ -635,6 +643,9 @@ class _Parser:
             if t.value == "winter" and (winter := self._winter_pair()) is not None:
                 return winter
             return self._with_year(lambda y: month_span(y, _SEASONS[t.value], 3))
+        if t.kind == "last" and t1.kind in ("quarter", "half") and self.peek(2).kind in ("year", "fyspan", "fy"):
+            self.i += 2  # "the last quarter of 2018", "final half of 2018/19": never the quarter before now
+            return self._with_year(*_part_of_year(3, 4) if t1.kind == "quarter" else _part_of_year(6, 2))
         if t.kind == "q" or (t.kind in ("nth", "ord") and t1.kind == "quarter" and 1 <= t.value <= 4):
             self.i += 1 if t.kind == "q" else 2
             return self._with_year(*_part_of_year(3, t.value))
@@ -656,6 +667,10 @@ class _Parser:
         if self.take("year"):
             return _Period(lambda y: (date(y, 1, 1), date(y, 12, 31)), t.value)
         if self.take("acad"):  # "academic year 2018/19": September to August
+            t, t1, t2 = self.peek(), self.peek(1), self.peek(2)
+            if t.kind == "year" and t1.kind == "sep" and t2.kind == "year" and t2.value == t.value + 1:
+                self.i += 3  # "academic year 2018-2019"
+                return _Period(lambda y: month_span(y, 9, 12), t.value)
             if (first_year := self._fy()) is None:
                 raise _NotUnderstood("an academic year is written like 2018/19")
             return _Period(lambda y: month_span(y, 9, 12), first_year)
@@ -825,6 +840,14 @@ def _read_described(toks: list[_Tok], ctx: _Ctx) -> tuple[str | None, _Period] |
         if not head or any(t.kind not in ("unk", "num", "sep") for t in toks[unk[0]:]):
             return None
         where, words, tail = "after", toks[unk[0]:], head
+    if where == "before" and words[-1].kind in ("num", "ord"):
+        return None  # "week 5 2018": a number straight before the date belongs to it
+    if where == "before" and tail[0].kind in ("num", "ord") and words[-1].value in _LABELS:
+        words, tail = [*words, tail[0]], _strip_seps(tail[1:])  # "Stage 2 June 2018": 2 is the stage's
+        if not tail:
+            return None
+    if any(len(t.text) < 2 for t in words if t.kind == "unk"):
+        return None  # "1H 2018": a letter is not a description
     mark = ctx.mark()
     try:
         found = _read_plain(tail, ctx)
@@ -931,9 +954,12 @@ def _parse(text: object, ctx: _Ctx) -> Schedule:
     if as_needed:
         notes.append("as required: no fixed dates")
     toks = _strip_seps([t for t in toks if t.kind not in ("tbc", "query", "est", "asneeded")])
-    if len(toks) > 1 and toks[-1].kind == "acad" and any(t.kind in _DATED for t in toks):
-        toks = _strip_seps(toks[:-1])  # "Sept 2018 – July 2019 (academic year)": the dates say it
-        notes.append("'academic year' read as a description")
+    if len(toks) > 1 and toks[-1].kind == "acad":
+        if any(t.kind in ("month", "season", "date", "my") for t in toks):
+            toks = _strip_seps(toks[:-1])  # "Sept 2018 – July 2019 (academic year)": the dates say it
+            notes.append("'academic year' read as a description")
+        else:
+            toks = [toks[-1], *toks[:-1]]  # "2018-2019 academic year", "2018/19 academic year"
 
     def note() -> str | None:
         return "; ".join(notes) or None
