@@ -175,6 +175,8 @@ def _is_name(m: re.Match[str], text: str) -> bool:
             and words[0].casefold() not in FIRST_NAMES):
         return False  # "Presented", "Visiting", "Weekly": verbs and adverbs that start a note
     start = m.start(group)
+    if re.search(r"\bSt\.?\s+$", text[max(0, start - 4):start]):
+        return False  # "St Giles": a saint's name is a place, a church or a school
     if _PLACE_BEFORE.search(text[max(0, start - 14):start]):
         return False  # "in Corby", "from Kettering": a place
     return not re.match(r"['’]s\s+(?:Last|Game|Trust|Fund|Day|Law|Act)\b", text[m.end(group):])
@@ -212,30 +214,38 @@ _CRIME_REF_WORDS = re.compile(
 # Force-style references: 34/12345/18, NN/123456/19, 34-12345-18.
 _FORCE_REF = re.compile(r"\b(?:\d{2}|[A-Z]{2})([/-])\d{3,7}\1\d{2}\b")
 _NAME_AGE = re.compile(
-    # Jess, 14, / Jess Smith, aged 14, / Liam, fourteen, who / Jayden, a 13 year old / Mia, who is 13
-    rf"\b{_NAME}\s*,\s*(?:who\s+is\s+|who['’]s\s+|aged?\s+|a\s+)?(?P<age>{_AGE}){_YEARS_OLD}?"
-    rf"(?=\s*[,.;:)\]!?–-]|\s+(?:and|who|was|is|from|has|had|said|told|of|boy|girl|lad|in|with)\b|\s*$)"
+    # Jess, 14, / Jess Smith, aged 14, / Liam, fourteen, who / Jayden, a 13 year old / Mia, who is 13 / Jess - 14 -
+    rf"\b{_NAME}\s*[,–-]\s*(?:who\s+is\s+|who['’]s\s+|aged?\s+|a\s+|now\s+|only\s+|just\s+)?(?P<age>{_AGE})"
+    rf"{_YEARS_OLD}?(?=\s*[,.;:)\]!?–-]|\s+(?:and|who|was|is|from|has|had|said|told|of|boy|girl|lad|in|with)\b|\s*$)"
     # Sam (14) / Ellie (age 13) / Noah (14yrs) / Emily (14, Year 9)
     rf"|\b{_name('name2')}\s*\(\s*(?:aged?\s*)?(?P<age2>{_AGE}){_YEARS_OLD}?\s*[),;]"
-    # Kayleigh aged 15 / Mia who is 13 / Chloe is fifteen
-    rf"|\b{_name('name3')}\s+(?:aged?|who\s+is|who['’]s|is|was|turned|turns)\s+(?:only\s+|just\s+|now\s+)?(?P<age3>{_AGE})"
-    rf"(?:{_YEARS_OLD}\b|\b)"
-    rf"{_UNITS_AFTER}",
+    # Kayleigh aged 15 / Mia who is 13 / Chloe is fifteen / Jess is aged 14 / Jess Smith 14yrs
+    rf"|\b{_name('name3')}\s+(?:(?:is\s+|was\s+)?aged?|who\s+is|who['’]s|is|was|turned|turns)\s+"
+    rf"(?:only\s+|just\s+|now\s+)?(?P<age3>{_AGE})(?:{_YEARS_OLD}\b|\b){_UNITS_AFTER}"
+    rf"|\b{_name('name4')}\s+(?P<age4>{_AGE})\s*(?:yrs?|years?\s*old|y/?o)\b",
     re.IGNORECASE,
 )
+# A name introduced as one ("her name is Jess", "a girl called Jess") with an age in the same sentence.
+_INTRODUCED = re.compile(rf"\b(?:name\s+is|name['’]s|named|called|known\s+as)\s+{_NAME}[^.;!?\n]*?"
+                         rf"(?:\b(?:is|was|aged?|turned)\s+(?P<age>{_AGE})\b|\b(?P<age2>{_AGE}){_YEARS_OLD}\b"
+                         rf"|\(\s*(?P<age3>{_AGE})\s*\))", re.IGNORECASE)
 _AGE_NAME = re.compile(
-    # 14-year-old Tyler / a 14-year-old called Tyler / fifteen-year-old Bethany Clarke
-    rf"\b(?P<age>{_AGE})\s*-?\s*(?:years?|yrs?)\s*-?\s*old\s+(?:(?:boy|girl|lad|child|pupil|victim|student)\s+)?"
-    rf"(?:(?:called|named)\s+)?,?\s*{_NAME}",
+    # 14-year-old Tyler / a 14-year-old called Tyler / fifteen-year-old Bethany Clarke / the 14 year old girl, Jess
+    rf"\b(?P<age>{_AGE})\s*-?\s*(?:years?|yrs?)\s*-?\s*old\s*(?:(?:boy|girl|lad|child|pupil|victim|student)\s*)?"
+    rf",?\s*(?:(?:called|named)\s+)?{_NAME}",
     re.IGNORECASE,
 )
+# "St Giles (12) and Abington (9) wards": places counted, not people's ages.
+_TALLY_AFTER = re.compile(r"(?:\s*(?:,|and)\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s*\(\d+\))*\s*(?:wards?|schools?|"
+                          r"sessions?|areas?|venues?|libraries|towns?|villages?|estates?|sites?|groups?)\b")
 _SCHOOL = (
     r"(?:St\.?\s+)?(?:[A-Z][\w'’&.-]*\s+){1,5}"
     r"(?:Academy|School|College|Primary|Grammar|Infants|Juniors|Secondary|Comprehensive|Sixth\s+Form|PRU|Free\s+School)\b"
 )
 _NAME_SCHOOL = re.compile(
     rf"\b{_NAME}(?:\s*(?:,\s*(?:aged?\s+)?|\(\s*)\d{{1,2}}\s*\)?)?"  # an age between: "Sam, 14, attends"
-    r"(?:\s*,\s*(?:who|a\s+pupil|a\s+student)?)?\s*(?:\(\s*year\s+\d{1,2}\s*,\s*|(?:\s+(?:who\s+)?(?:is\s+|was\s+)?"
+    r"(?:\s*,\s*(?:who|a\s+pupil|a\s+student)?)?\s*(?:\(\s*year\s+\d{1,2}\s*,\s*|,\s*(?:(?:pupil|student)\s*,?\s*)?"
+    r"(?:at\s+)?|(?:\s+(?:who\s+)?(?:is\s+|was\s+)?"
     r"(?:attends|attended|attending|goes\s+to|went\s+to|is\s+at|was\s+at|at|from|of"
     r"|(?:a\s+|an?\s+)?(?:year\s+\d{1,2}\s+)?(?:pupil|student|learner)\s+(?:at|of|from|in)"
     r"|(?:in\s+)?year\s+\d{1,2}\s+(?:at|of|in))\s+))"
@@ -279,7 +289,7 @@ FIRST_NAMES = frozenset(
 _TITLES = re.compile(r"Breck['’]s Last Game|Don['’]t Be An Accessory|Breck Foundation|Breck Bednar", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<![\w.@/])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{1,29}))")
 _PLATFORM_HANDLE = re.compile(
-    r"\b(?:snap(?:chat)?|insta(?:gram)?|tik\s?tok|facebook|fb|twitter|kik|discord|xbox|psn|playstation|steam|"
+    r"\b(?:snap(?:chat)?|insta(?:gram)?|ig|tik\s?tok|facebook|fb|twitter|kik|discord|xbox|psn|playstation|steam|"
     r"whatsapp|telegram|roblox|fortnite|twitch)\b[^.\n]{0,30}?(?:\b(?:name|username|user\s*name|handle|id|account|"
     r"tag|is)\b|:|@)\s*(?:is\s+|:\s*)?@?(?P<handle>[A-Za-z][A-Za-z0-9_.]{2,29})",
     re.IGNORECASE,
@@ -320,7 +330,7 @@ _SCHOOL_WORDS = ("academy", "school", "college", "primary", "grammar", "infants"
 _DOB_WORDS_HINT = ("born", "birth", "dob", "d.o.b", "d o b", "d. o. b")
 _MONTH_WORDS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _AGE_WORDS_HINT = ("eight", "nine", "ten", "eleven", "twelve", "teen", "twenty")
-_HANDLE_WORDS = ("@", "snap", "insta", "tiktok", "tik tok", "facebook", "fb", "twitter", "kik", "discord", "xbox",
+_HANDLE_WORDS = ("@", "snap", "insta", "ig", "tiktok", "tik tok", "facebook", "fb", "twitter", "kik", "discord", "xbox",
                  "psn", "playstation", "steam", "whatsapp", "telegram", "roblox", "fortnite", "twitch", "gamer",
                  "user", "screen name", "handle")
 _RELATION_HINTS = ("'s ", "’s ", "her ", "his ", "their ", "my ", "our ", "your ", " of ")
@@ -430,10 +440,11 @@ def _crime_refs(text: str, ctx: _Context) -> Iterator[_Hit]:
 def _names_with_age(text: str, ctx: _Context) -> Iterator[_Hit]:
     if not (_has_digit(text) or _has(text, _AGE_WORDS_HINT)):
         return
-    for pattern in (_NAME_AGE, _AGE_NAME):
+    for pattern in (_NAME_AGE, _AGE_NAME, _INTRODUCED):
         for m in _names_in(pattern, text):
-            age = next(g for g in (m.groupdict().get(k) for k in ("age", "age2", "age3")) if g)
-            if _age_value(age) <= 25:
+            age = next(g for g in (m.groupdict().get(k) for k in ("age", "age2", "age3", "age4")) if g)
+            tally = bool(m.groupdict().get("name2")) and _TALLY_AFTER.match(text, m.end()) is not None
+            if _age_value(age) <= 25 and not tally:
                 yield _Hit("privacy-name-age", "a name next to an age", m.group(0).strip())
 
 
