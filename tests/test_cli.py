@@ -206,3 +206,77 @@ def test_the_parser_reads_a_validate_command_line():
     args = build_parser().parse_args(argv)
     assert (args.command, args.paths, args.as_of, args.format, args.select, args.jobs) == (
         "validate", ["a.xlsx"], dt.date(2018, 3, 31), "json", ["plan"], 1)
+
+
+def _usage_error(argv, capsys) -> str:
+    with pytest.raises(SystemExit) as info:
+        main([str(a) for a in argv])
+    assert info.value.code == 2
+    return capsys.readouterr().err.strip().splitlines()[-1]
+
+
+def test_out_of_range_dates_and_periods_are_one_line_and_exit_2(book, capsys):
+    good = book(GOOD)
+    for command in ("rollup", "evaluate", "newsletter"):
+        assert _usage_error([command, good, "--as-of", "9999-12-31"], capsys).endswith(
+            "argument --as-of: 9999-12-31 is outside the years 1900 to 2199 that cseplan-xl works with")
+    for period in ("0001Q1", "9999Q4", "0001-01-01..9999-12-31"):
+        code, out, err = run("evaluate", good, "--period", period, capsys=capsys)
+        assert code == 2 and err.count("\n") == 1 and err.startswith("Error: ") and "Traceback" not in err
+    code, out, err = run("evaluate", good, "--period", "0001-01-01..9999-12-31", capsys=capsys)
+    assert err == ("Error: the period '0001-01-01..9999-12-31' cannot be used: 0001-01-01 is outside the years 1900 "
+                   "to 2199 that cseplan-xl works with\n")
+
+
+def test_a_folder_as_template_and_a_long_path_are_one_line(book, tmp_path, capsys):
+    good = book(GOOD)
+    code, out, err = run("newsletter", good, "--template", tmp_path, "--output", tmp_path / "d.docx", capsys=capsys)
+    assert (code, err) == (2, f"Error: {tmp_path}: is a folder, not a Word template (.docx)\n")
+    long = tmp_path / ("a" * 300 + ".xlsx")
+    code, out, err = run("rollup", long, capsys=capsys)
+    assert code == 2 and err == f"Error: {long}: cannot be opened (File name too long)\n"
+    code, out, err = run("validate", long, good, capsys=capsys)  # a batch reports it and checks the rest
+    assert code == 2 and f"{long}: unreadable: cannot be opened (File name too long)" in out
+    assert f"{good}: valid" in out
+
+
+def test_an_unexpected_error_is_one_line_and_exit_2_never_1(book, monkeypatch, capsys):
+    from cseplan_xl import rag
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug\nwith a second line")
+
+    monkeypatch.setattr(rag, "rollup", broken)
+    code, out, err = run("rollup", book(GOOD), capsys=capsys)
+    assert code == 2 and err == ("Error: an unexpected problem (RuntimeError: a bug); nothing was written over any "
+                                 "file. Please report it with the command you ran\n")
+
+
+def test_a_bug_in_one_file_of_a_batch_does_not_stop_the_batch(book, tmp_path, monkeypatch, capsys):
+    from cseplan_xl import rules
+
+    good, other = book(GOOD), book(BAD, name="other.xlsx")
+    real = rules.check_plan
+
+    def flaky(plan, *args, **kwargs):
+        if plan.path.name == "other.xlsx":
+            raise ZeroDivisionError("division by zero")
+        return real(plan, *args, **kwargs)
+
+    monkeypatch.setattr(rules, "check_plan", flaky)
+    code, out, err = run("validate", good, other, "--jobs", "1", capsys=capsys)
+    assert code == 2 and f"{good}: valid" in out
+    assert (f"{other}: unreadable: cannot be checked (an unexpected problem: ZeroDivisionError: division by zero); "
+            "please report it") in out
+
+
+def test_jobs_are_capped_at_the_processors_and_it_says_so(book, monkeypatch, capsys):
+    from cseplan_xl import batch
+
+    monkeypatch.setattr(batch, "cpus", lambda: 2)
+    seen = []
+    monkeypatch.setattr(batch, "_parallel", lambda paths, *args: seen.append(args[3]) or [
+        batch.validate_file(p) for p in paths])
+    good = book(GOOD)
+    code, out, err = run("validate", good, book(GOOD, name="b.xlsx"), "--jobs", "100000", capsys=capsys)
+    assert code == 0 and err == "--jobs 100000 is more than the 2 processors here: using 2\n" and seen == [2]

@@ -201,3 +201,24 @@ def test_excel_lock_file_named_directly(tmp_path):
     path.write_bytes(b"\x0bofficer   " + b"\0" * 150)
     with pytest.raises(UnreadableWorkbookError, match="Excel's lock file for an open workbook"):
         read_workbook(path)
+
+
+@pytest.mark.parametrize("hidden, words", [("hidden", "is hidden (right-click a sheet tab > Unhide"),
+                                           ("very", "is very hidden (only a macro or the VBA editor")])
+def test_a_hidden_plan_sheet_is_read_and_said(tmp_path, hidden, words):
+    import corpus
+
+    data = read_workbook(corpus.plain_book(tmp_path / "p.xlsx", hidden=hidden))
+    [note] = [n for n in data.notes if n.code == "sheet-hidden"]
+    assert note.severity == "info" and note.sheet == "Plan" and words in note.message
+    assert [r.get("activity") for r in data.tables["Plan"].rows] == ["Poster campaign", "Schools assembly"]
+    assert not [n for n in read_workbook(corpus.plain_book(tmp_path / "v.xlsx")).notes if n.code == "sheet-hidden"]
+
+
+def test_a_second_column_with_a_known_header_is_a_duplicate_not_unknown(book):
+    data = read_workbook(book({"Plan": [[None], ["ID", "Activity", "When", "Who", "Cost", "activity "],
+                                        ["A1", "Poster", "Nov 2017", "CT", "N/A", "Leaflet"]]}))
+    [note] = data.notes
+    assert (note.code, note.severity, note.address) == ("duplicate-column", "warning", "Plan!F2")
+    assert note.message == "a second 'activity' column at F2 is ignored; B2 is read: delete or rename one of them"
+    assert data.tables["Plan"].rows[0].get("activity") == "Poster"

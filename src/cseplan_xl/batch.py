@@ -23,9 +23,9 @@ def discover(paths: Iterable[str]) -> list[Path]:
     found: list[Path] = []
     for text in paths:
         path = Path(text)
-        if path.is_dir():
+        if _is_dir(path):
             found.extend(_walk(path))
-        elif path.exists() or not glob.has_magic(text):
+        elif _exists(path) or not glob.has_magic(text):
             found.append(path)  # a missing file is reported as unreadable, not dropped
         else:
             matches = sorted(Path(p) for p in glob.glob(text, recursive=True))
@@ -40,6 +40,20 @@ def discover(paths: Iterable[str]) -> list[Path]:
     for p in found:
         unique.setdefault(p, None)
     return list(unique)
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a name too long, a loop of links: reported as unreadable when read
+        return False
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:
+        return True
 
 
 def _walk(folder: Path) -> list[Path]:
@@ -72,10 +86,27 @@ def validate_file(path: Path, as_of: dt.date | None = None, select: Sequence[str
 
     try:
         plan = load_plan(path)
+        effective = plan.as_of(as_of)
+        return FileReport(str(path), check_plan(plan, effective, select, ignore), as_of=effective,
+                          when=plan.when_counts())
     except CseplanError as exc:
         return FileReport(str(path), error=str(exc))
-    effective = plan.as_of(as_of)
-    return FileReport(str(path), check_plan(plan, effective, select, ignore), as_of=effective, when=plan.when_counts())
+    except Exception as exc:  # noqa: BLE001 - one file's surprise must not stop the batch
+        return FileReport(str(path), error=f"{path}: cannot be checked (an unexpected problem: "
+                                           f"{type(exc).__name__}: {_first_line(exc)}); please report it")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else ""
+
+
+def cpus() -> int:
+    """How many processors this process may use: the most worker processes a batch starts."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def _validate_args(args: tuple[Path, dt.date | None, Sequence[str], Sequence[str]]) -> FileReport:
@@ -98,7 +129,7 @@ def validate_files(paths: Sequence[Path], as_of: dt.date | None = None, select: 
         if progress:
             progress(index + 1, len(paths))
         remaining = len(paths) - index - 1
-        workers = jobs if jobs else (os.cpu_count() or 1)
+        workers = min(jobs, cpus()) if jobs else cpus()
         if index == 0 and remaining and workers > 1 and jobs != 1:
             estimate = (time.perf_counter() - started) * remaining
             if jobs > 1 or estimate > _PARALLEL_MIN_SECONDS:

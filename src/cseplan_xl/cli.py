@@ -26,10 +26,15 @@ EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
 
 def _date(text: str) -> dt.date:
+    from .dates import out_of_range
+
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date: use YYYY-MM-DD, e.g. 2018-03-31") from None
+    if (why_not := out_of_range(day)) is not None:
+        raise argparse.ArgumentTypeError(why_not)
+    return day
 
 
 def _jobs(text: str) -> int:
@@ -70,7 +75,7 @@ def _command(sub: _SubParsers, name: str, summary: str, example: str) -> argpars
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .batch import discover, validate_files
+    from .batch import cpus, discover, validate_files
 
     paths = discover(args.paths)
     if not paths:
@@ -80,6 +85,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     def progress(done: int, total: int) -> None:
         print(f"\rchecked {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
+    if args.jobs > 1 and args.jobs > (most := cpus()):
+        print(f"--jobs {args.jobs} is more than the {most} processors here: using {most}", file=sys.stderr)
     report = validate_files(paths, as_of=args.as_of, select=_split(args.select), ignore=_split(args.ignore),
                             jobs=args.jobs, progress=progress if show_progress else None)
     if args.format == "json":
@@ -445,3 +452,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - never a traceback, and never exit 1 (which means "findings")
+        print(terminal_text(f"Error: {_unexpected(exc)}"), file=sys.stderr)
+        return EXIT_UNUSABLE
+
+
+def _unexpected(exc: Exception) -> str:
+    """One line for an error no library function turned into a CseplanError."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror or text or type(exc).__name__}"
+    if isinstance(exc, MemoryError):
+        return "not enough memory to finish; try a smaller workbook or fewer files at once"
+    if isinstance(exc, (OverflowError, ValueError)) and "range" in text:
+        return f"a date is out of range ({text}); use dates from 1900 to 2199"
+    return (f"an unexpected problem ({type(exc).__name__}: {text}); nothing was written over any file. "
+            "Please report it with the command you ran")

@@ -17,8 +17,18 @@ MONTH_NUMBERS = {
 # A regular expression matching any of those spellings (longest first, so "september" beats "sep").
 MONTH_PATTERN = "(?:" + "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True)) + ")"
 
+# The years a date given to a command may fall in: wide for any plan, narrow enough that a period, its baseline
+# (up to 40 periods before) and the plan's look-ahead stay inside what Python's dates can hold.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2199
 _ISO_DAY = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T][\d:.]+)?\s*$")
 _UK_DAY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\s*$")
+
+
+def out_of_range(day: date) -> str | None:
+    """Why a date given to a command is unusable (outside EARLIEST_YEAR..LATEST_YEAR), None when it is fine."""
+    if EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        return None
+    return f"{day.isoformat()} is outside the years {EARLIEST_YEAR} to {LATEST_YEAR} that cseplan-xl works with"
 
 
 def month_end(day: date) -> date:

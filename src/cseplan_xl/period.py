@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .dates import MONTH_NAMES, add_months, format_day, month_end, month_span, shift_months
+from .dates import MONTH_NAMES, add_months, format_day, month_end, month_span, out_of_range, shift_months
 from .errors import InvalidValue
 from .when import parse_when
 
@@ -183,6 +183,9 @@ def parse_period(text: str) -> Period:
         why = schedule.note if schedule.kind == "unknown" else f"it is not one fixed window ({schedule.describe()})"
         raise InvalidValue(f"cannot understand the period {raw!r}: {why}; use e.g. {EXAMPLES}")
     start, end = schedule.start, schedule.end
+    for day in (start, end):
+        if (why_not := out_of_range(day)) is not None:
+            raise InvalidValue(f"the period {raw!r} cannot be used: {why_not}")
     label = _label(start, end)
     if ".." in label and not _NUMERIC_DAY.search(raw):  # "2018/19", "Autumn 2018": the words name it best
         label = raw

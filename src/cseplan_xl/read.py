@@ -105,7 +105,15 @@ def read_workbook(path: str | Path) -> WorkbookData:
             package.check_sheet(path, name)
         return _rows(book, path, name)
 
-    return _assemble(path, names, rows, errors)
+    data = _assemble(path, names, rows, errors)
+    plan_sheet = data.tables[contract.PLAN.name].sheet
+    hidden = {str(m.name): str(m.visible).rsplit(".", 1)[-1] for m in book.sheets_metadata}.get(plan_sheet)
+    if hidden in ("Hidden", "VeryHidden"):
+        how = ("very hidden (only a macro or the VBA editor can show it)" if hidden == "VeryHidden"
+               else "hidden (right-click a sheet tab > Unhide to show it)")
+        data.notes.append(Finding("sheet-hidden", INFO, f"the Plan sheet {plan_sheet!r} is {how}; it was read as "
+                                  "usual", sheet=plan_sheet))
+    return data
 
 
 def workbook_from_grids(name: str | Path, grids: dict[str, list[list[Any]]]) -> WorkbookData:
@@ -318,6 +326,15 @@ def _read_table(
     used = set(best.values())
     for index, cell in enumerate(header_cells):
         if index not in used and isinstance(cell, str) and cell.strip():
+            key = spec.header_keys.get(normalise_header(cell)) if len(cell) <= _LONGEST_HEADER else None
+            if key is not None:  # a second column for a field already matched: the first one is read
+                kept = column_letter(best[key])
+                notes.append(Finding(
+                    "duplicate-column", WARNING,
+                    f"a second {cell.strip()!r} column at {column_letter(index)}{best_row + 1} is ignored; "
+                    f"{kept}{best_row + 1} is read: delete or rename one of them",
+                    sheet=sheet, row=best_row + 1, column=column_letter(index), value=cell.strip()))
+                continue
             notes.append(
                 Finding(
                     "unknown-column", INFO,

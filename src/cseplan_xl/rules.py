@@ -73,6 +73,9 @@ def _reader_rule(code: str, severity: str, title: str, tags: tuple[str, ...]) ->
 _reader_rule("unknown-column", INFO, "A column header that is not part of the contract (ignored)", ("structure",))
 _reader_rule("sheet-unreadable", WARNING, "An optional sheet lacks its required columns (its checks are skipped)",
              ("structure",))
+_reader_rule("duplicate-column", WARNING, "Two columns of a sheet have the same header (the second is ignored)",
+             ("structure",))
+_reader_rule("sheet-hidden", INFO, "The Plan sheet is hidden or very hidden (it is read as usual)", ("structure",))
 _reader_rule("sheet-missing", INFO, "An optional sheet is missing, so the rules that need it are skipped",
              ("structure",))
 

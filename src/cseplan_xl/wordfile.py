@@ -34,10 +34,26 @@ _TCPR_ORDER = ("cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "
 
 def load_template(template_path: Path) -> bytes:
     """The template's bytes; TemplateError when there is no such file."""
+    import stat
+
+    from .container import special_kind
+
+    try:
+        mode = template_path.stat().st_mode
+    except FileNotFoundError:
+        raise TemplateError(f"{template_path}: no such template") from None
+    except OSError as exc:
+        raise TemplateError(f"{template_path}: the template cannot be read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(mode):
+        raise TemplateError(f"{template_path}: is a folder, not a Word template (.docx)")
+    if not stat.S_ISREG(mode):  # a FIFO would never finish reading
+        raise TemplateError(f"{template_path}: is {special_kind(mode)}, not a Word template (.docx)")
     try:
         return template_path.read_bytes()
-    except OSError:
+    except FileNotFoundError:
         raise TemplateError(f"{template_path}: no such template") from None
+    except OSError as exc:
+        raise TemplateError(f"{template_path}: the template cannot be read ({exc.strerror or exc})") from None
 
 
 def render(
