@@ -45,14 +45,14 @@ def discover(paths: Iterable[str]) -> list[Path]:
 def _is_dir(path: Path) -> bool:
     try:
         return path.is_dir()
-    except OSError:  # a name too long, a loop of links: reported as unreadable when read
+    except (OSError, ValueError):  # a name too long, a loop of links: reported as unreadable when read
         return False
 
 
 def _exists(path: Path) -> bool:
     try:
         return path.exists()
-    except OSError:
+    except (OSError, ValueError):
         return True
 
 

@@ -96,6 +96,8 @@ def open_regular(path: Path) -> int:
         info = os.stat(path)
     except FileNotFoundError:
         raise UnreadableWorkbookError(f"{path}: no such file") from None
+    except ValueError:  # a NUL character in the name
+        raise UnreadableWorkbookError(f"{path!r}: not a possible file name") from None
     except OSError as exc:
         raise UnreadableWorkbookError(f"{path}: cannot be opened ({exc.strerror or exc})") from None
     if stat.S_ISDIR(info.st_mode):

@@ -22,6 +22,8 @@ def write_new(path: str | Path, content: str | bytes, force: bool = False, input
     The data goes first to a temporary file of a unique name (created exclusively, never through a link) beside the
     target, which is removed on any failure or interruption (Ctrl-C included)."""
     path = Path(path)
+    if "\0" in str(path):
+        raise OutputExistsError(f"{str(path)!r} is not a possible file name (it holds a NUL character)")
     if next_free:  # whatever holds the name (a file, a link, a folder) only makes it taken
         _check_inputs(path, inputs)
     else:
@@ -110,6 +112,8 @@ def _create_exclusive(path: Path, data: bytes) -> bool:
 def check_writable(path: str | Path, force: bool = False, inputs: Iterable[str | Path] = ()) -> None:
     """Raise unless `path` may be written: not an input, not a folder, not an existing file without force."""
     path = Path(path)
+    if "\0" in str(path):
+        raise OutputExistsError(f"{str(path)!r} is not a possible file name (it holds a NUL character)")
     _check_inputs(path, inputs)
     if path.is_dir():
         raise OutputExistsError(f"{path} is a folder: give a file name")

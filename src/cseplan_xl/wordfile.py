@@ -42,8 +42,9 @@ def load_template(template_path: Path) -> bytes:
         mode = template_path.stat().st_mode
     except FileNotFoundError:
         raise TemplateError(f"{template_path}: no such template") from None
-    except OSError as exc:
-        raise TemplateError(f"{template_path}: the template cannot be read ({exc.strerror or exc})") from None
+    except (OSError, ValueError) as exc:
+        raise TemplateError(f"{template_path}: the template cannot be read "
+                            f"({getattr(exc, 'strerror', None) or exc})") from None
     if stat.S_ISDIR(mode):
         raise TemplateError(f"{template_path}: is a folder, not a Word template (.docx)")
     if not stat.S_ISREG(mode):  # a FIFO would never finish reading
