@@ -241,12 +241,12 @@ def test_a_folder_as_template_and_a_long_path_are_one_line(book, tmp_path, capsy
 
 
 def test_an_unexpected_error_is_one_line_and_exit_2_never_1(book, monkeypatch, capsys):
-    from cseplan_xl import rag
+    from cseplan_xl import plan
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug\nwith a second line")
 
-    monkeypatch.setattr(rag, "rollup", broken)
+    monkeypatch.setattr(plan, "load_plan", broken)
     code, out, err = run("rollup", book(GOOD), capsys=capsys)
     assert code == 2 and err == ("Error: an unexpected problem (RuntimeError: a bug); nothing was written over any "
                                  "file. Please report it with the command you ran\n")
