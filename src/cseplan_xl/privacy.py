@@ -196,7 +196,8 @@ _PHONE_GROUP = re.compile(r"[\s()-]{0,3}\d+")
 _POSTCODE = re.compile(r"\b(?:GIR\s*0AA|[A-Z]{1,2}\d[A-Z\d]?(?:\s*\d|\s+\d\s+)[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE)
 _DOB_WORDS = r"(?:d\.?\s?o\.?\s?b\b\.?|date\s+of\s+birth|birth\s*date|birthday|born(?:\s+on|\s+in)?)"
 _DOB = re.compile(rf"\b{_DOB_WORDS}\W{{0,4}}(?:(?:is|was|on|in|the)\s+){{0,2}}({_PART_DATE})", re.IGNORECASE)
-_AGE_PHRASE = rf"(?:\baged?\s+\d{{1,2}}\b|\b\d{{1,2}}{_YEARS_OLD}\b)"
+# an age beside a date (a possible date of birth): "aged 14", "14 years old", "14yo" (not "a 12 year sentence")
+_AGE_PHRASE = r"(?:\baged?\s+\d{1,2}\b|\b\d{1,2}(?:\s*-?\s*(?:years?|yrs?)\s*-?\s*old|\s*y/?o)\b)"
 _AGE_WITH_DATE = re.compile(
     rf"(?:{_AGE_PHRASE}[^.;\n]{{0,40}}?({_FULL_DATE})|({_FULL_DATE})[^.;\n]{{0,40}}?{_AGE_PHRASE})", re.IGNORECASE
 )
