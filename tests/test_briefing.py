@@ -143,8 +143,8 @@ def test_what_we_did_overdue_and_next(book):
     assert [(o["id"], o["due"], o["days_text"]) for o in ctx["overdue"]] == [("A3", "28 February 2018", "31 days")]
     assert [(n["id"], n["date"]) for n in ctx["next"]] == [("A4", "From 1 May")]
     assert ctx["headline"] == "CSE communications: 2 activities delivered this quarter"
-    assert ctx["summary"] == ("Of 5 activities, 2 are complete, 1 on track, 0 in progress or at risk "
-                              "and 1 overdue; 1 are not yet rated and 1 not yet scheduled.")
+    assert ctx["summary"] == ("Of 5 activities, 2 are complete, 1 on track, 0 in progress or at risk, "
+                              "1 overdue and 1 not yet started or scheduled. 1 has no date yet.")
 
 
 def test_rag_table_equals_rollup(book):

@@ -168,14 +168,15 @@ class _Writer:
 
     def _summary(self) -> str:
         c, total = self.rollup.overall.counts, self.rollup.overall.total
+        # The first sentence splits the total by derived RAG, so its parts add up to it; the undated count is a
+        # fact of its own, since an undated activity may be Grey or carry the RAG the officer gave it.
         text = (f"Of {total} activities, {c['Blue']} are complete, {c['Green']} on track, "
-                f"{c['Amber']} in progress or at risk and {c['Red']} overdue")
+                f"{c['Amber']} in progress or at risk, {c['Red']} overdue "
+                f"and {c['Grey']} not yet started or scheduled.")
         unscheduled = len(self.rollup.unscheduled)
-        if c["Grey"]:
-            text += f"; {c['Grey']} are not yet rated"
         if unscheduled:
-            text += (" and " if c["Grey"] else "; ") + f"{unscheduled} not yet scheduled"
-        return text + "."
+            text += f" {unscheduled} {'has' if unscheduled == 1 else 'have'} no date yet."
+        return text
 
     # -- what we are seeing --
 
