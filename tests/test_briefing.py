@@ -156,7 +156,7 @@ def test_rag_table_equals_rollup(book):
     assert ctx["overall"]["counts"] == result.overall.counts == {"Red": 1, "Amber": 0, "Green": 1, "Blue": 2, "Grey": 1}
     assert ctx["overall"]["colour"] == "C00000"
     assert [(line["rag"], line["meaning"]) for line in ctx["legend"]][3:] == [
-        ("Blue", "complete"), ("Grey", "unscheduled or not yet rated")]
+        ("Blue", "complete"), ("Grey", "not yet scheduled, or not started and not yet rated")]
     assert ctx["legend_text"] == contract.RAG_LEGEND
 
 

@@ -328,10 +328,10 @@ RAG_VALUES = (RED, AMBER, GREEN, BLUE, GREY)
 RAG_SEVERITY_ORDER = (RED, AMBER, GREEN, GREY, BLUE)
 RAG_MEANING = {
     RED: "overdue or off track",
-    AMBER: "in progress, at risk or not yet rated",
+    AMBER: "in progress with risks, or started but not yet rated",
     GREEN: "on track",
     BLUE: "complete",
-    GREY: "unscheduled or not yet rated",
+    GREY: "not yet scheduled, or not started and not yet rated",
 }
 # The one RAG legend: the CLI, the workbook and the newsletter all show this text.
 RAG_LEGEND = "; ".join(f"{rag} = {meaning}" for rag, meaning in RAG_MEANING.items())
