@@ -201,6 +201,9 @@ def build(out: Path = OUT) -> Path:
     p.add_run("Overdue: ").bold = True
     p.add_run("{{ o.activity }}, due {{ o.due }} ({{ o.days_text }}).")
     _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p if overdue_more %}")
+    doc.add_paragraph("…and {{ overdue_more }} more overdue (the Dashboard and cseplan rollup list them all).")
+    _tag(doc, "{%p endif %}")
     _tag(doc, "{%p if charts.rag_by_theme %}")
     _chart(doc, "rag_by_theme")
     _tag(doc, "{%p endif %}")

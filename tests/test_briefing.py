@@ -147,6 +147,31 @@ def test_what_we_did_overdue_and_next(book):
                               "1 overdue and 1 not yet started or scheduled. 1 has no date yet.")
 
 
+def test_a_plan_with_many_overdue_stays_a_short_article(tmp_path):
+    """Lists are capped ("and N more"): a thousand overdue activities give five lines, the most overdue, and a
+    count, in the context and in the draft."""
+    rows = _plan_rows(SAFE_NOTE) + [
+        [f"B{i}", "6.2 External", "Awareness and reporting", f"Overdue poster run {i}", f"{month} 2017", "CT", "N/A",
+         "Amber", None, None, None]
+        for i, month in enumerate(["September", "October", "November", "December"] * 250)]
+    path = tmp_path / "big.xlsx"
+    _workbook(path)
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    for row in rows[5:]:
+        wb["Plan"].append(row)
+    wb.save(path)
+    plan = load_plan(path)
+    ctx = build_context(plan)
+    assert len(ctx["overdue"]) == 5 and ctx["overdue_more"] == 1001 - 5
+    assert all(o["due"] == "30 September 2017" for o in ctx["overdue"])  # the most overdue are kept
+    result = draft_newsletter(plan, out=tmp_path / "draft.docx")
+    text = _text(result.path)
+    assert text.count("Overdue: ") == 5 and "…and 996 more overdue (the Dashboard and cseplan rollup list them all)." \
+        in text
+
+
 def test_rag_table_equals_rollup(book):
     plan = load_plan(book)
     ctx = build_context(plan)

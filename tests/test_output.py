@@ -203,3 +203,9 @@ def test_ten_newsletters_at_once_to_the_default_name_give_ten_files(tmp_path):
     folder = tmp_path / "newsletters"
     assert len(set(wrote)) == 10 and sorted(Path(p).name for p in wrote) == sorted(p.name for p in folder.iterdir())
     assert all(Path(p).stat().st_size > 10_000 for p in wrote) and _no_temp_files(folder)
+
+
+def test_content_in_pieces_is_written_as_it_comes(tmp_path):
+    pieces = (f"line {i}\n" for i in range(1000))
+    path = write_new(tmp_path / "big.txt", pieces)
+    assert path.read_text().splitlines()[-1] == "line 999" and _no_temp_files(tmp_path)

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from . import contract
 from .awareness import awareness_dates
@@ -24,7 +24,8 @@ from .privacy import TextItem
 from .words import plural
 
 MAX_QUOTES = 2
-MAX_LISTED = 5  # "what we did" and "what is next" list at most this many; the rest are counted
+MAX_LISTED = 5  # "what we did", "overdue" and "what is next" list at most this many; the rest are counted
+_T = TypeVar("_T")
 TITLE_WORDS = 12  # a title longer than this is cut at a sentence or clause boundary
 HELPLINES = {"emergency": "999", "non_emergency": "101", "crimestoppers": "0800 555 111", "childline": "0800 1111"}
 FALLBACK = {
@@ -78,8 +79,10 @@ class _Writer:
         self.by_row = {a.row: a for a in self.plan.activities}
         self.partner = self.evaluation.partner_view()
         s = self.plan.settings
-        did, did_more = _first(self._did(), lambda d: not d["complete"])
-        coming, next_more = _first(self._coming(), lambda n: n["sort"])
+        # Only the activities listed are titled and quoted (and so screened): a plan of thousands stays short.
+        delivered, did_more = _first(list(roll.delivered), lambda d: not d.complete)
+        planned, next_more = _first(list(roll.planned), lambda p: p.date)
+        did, coming = self._did(delivered), self._coming(planned)
         seeing = self._seeing()
         months = self._referral_months()
         context = {
@@ -96,7 +99,7 @@ class _Writer:
             "rag_columns": [{"rag": rag, "colour": _hex(rag)} for rag in RAG_VALUES],
             "legend": [{"rag": rag, "meaning": RAG_MEANING[rag], "colour": _hex(rag)} for rag in RAG_VALUES],
             "legend_text": RAG_LEGEND,
-            "overdue": self._overdue(),
+            **self._overdue(),
             "seeing": seeing,
             "evaluation": {"baseline": _baseline_words(self.partner["baseline"]["partner_words"])},
             **self._quotes(),
@@ -129,9 +132,9 @@ class _Writer:
         self._quote(activity, "activity", activity.activity)
         return title_of(activity.activity)
 
-    def _did(self) -> list[dict[str, Any]]:
+    def _did(self, delivered: list[Any]) -> list[dict[str, Any]]:
         out = []
-        for d in self.rollup.delivered:
+        for d in delivered:
             activity = self.by_row[d.row]
             self._quote(activity, "progress", activity.progress)
             out.append({"id": d.id or "", "activity": self._title(activity),
@@ -139,19 +142,22 @@ class _Writer:
                         "theme": activity.theme or "", "note": _sentence(activity.progress), "complete": d.complete})
         return out
 
-    def _overdue(self) -> list[dict[str, Any]]:
+    def _overdue(self) -> dict[str, Any]:
+        """The most overdue MAX_LISTED activities (in the rollup's order) and how many more there are; only those
+        listed are titled and quoted, so a plan with thousands overdue stays a short article."""
+        shown, more = _first(list(self.rollup.overdue), lambda s: -(s.overdue_days or 0))
         out = []
-        for status in self.rollup.overdue:
+        for status in shown:
             activity = self.by_row[status.row]
             out.append({"id": status.id or "", "activity": self._title(activity),
                         "due": format_day(status.end, long=True) if status.end else "",
                         "days": status.overdue_days or 0, "days_text": plural(status.overdue_days or 0, "day", "days")})
-        return out
+        return {"overdue": out, "overdue_more": more}
 
-    def _coming(self) -> list[dict[str, Any]]:
+    def _coming(self, planned: list[Any]) -> list[dict[str, Any]]:
         moved = {s.row: s for s in self.rollup.moved}
         out = []
-        for p in self.rollup.planned:
+        for p in planned:
             activity = self.by_row[p.row]
             status = moved.get(p.row)
             out.append({"id": p.id or "", "activity": self._title(activity),
@@ -285,7 +291,7 @@ def _planned_words(p: Any, period: Period) -> str:
     return "Throughout"
 
 
-def _first(items: list[dict[str, Any]], later: Callable[[dict[str, Any]], Any]) -> tuple[list[dict[str, Any]], int]:
+def _first(items: list[_T], later: Callable[[_T], Any]) -> tuple[list[_T], int]:
     """At most MAX_LISTED items, those sorting first by `later` kept, in their original order; and how many were
     left out."""
     if len(items) <= MAX_LISTED:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .errors import CseplanError, UsageError
@@ -49,15 +49,34 @@ def _csv_text(rows: list[dict[str, Any]], columns: Sequence[str] | None = None) 
     return csv_text(rows, list(columns or (rows[0].keys() if rows else [])))
 
 
-def _emit(text: str, output: str | None, force: bool = False, inputs: Sequence[Any] = ()) -> None:
+def _json(data: Any, **options: Any) -> Iterator[str]:
+    """JSON text (indented, UTF-8) in pieces of about 64 kB: a large report is written as it is encoded, never held
+    whole."""
+    import json
+
+    pieces: list[str] = []
+    size = 0
+    for piece in json.JSONEncoder(indent=2, ensure_ascii=False, **options).iterencode(data):
+        pieces.append(piece)
+        size += len(piece)
+        if size > 1 << 16:
+            yield "".join(pieces)
+            pieces, size = [], 0
+    yield "".join(pieces) + "\n"
+
+
+def _emit(text: str | Iterable[str], output: str | None, force: bool = False, inputs: Sequence[Any] = ()) -> None:
     """Print to stdout, or write to --output (never silently replacing a file, never over an input)."""
     if output and output != "-":
         from .output import write_new
 
         path = write_new(output, text, force=force, inputs=inputs)
         print(terminal_text(f"wrote {path}"), file=sys.stderr)
-    else:
+    elif isinstance(text, str):
         sys.stdout.write(text)
+    else:
+        for piece in text:
+            sys.stdout.write(piece)
 
 
 def _add_format(p: argparse.ArgumentParser, formats: Sequence[str] = ("text", "json", "csv")) -> None:
@@ -89,9 +108,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print(f"--jobs {args.jobs} is more than the {most} processors here: using {most}", file=sys.stderr)
     report = validate_files(paths, as_of=args.as_of, select=_split(args.select), ignore=_split(args.ignore),
                             jobs=args.jobs, progress=progress if show_progress else None)
+    text: str | Iterator[str]
     if args.format == "json":
-        import json  # only here: json costs a cold start ~3 ms
-        text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        text = _json(report.to_dict())
     elif args.format == "csv":
         from .report import CSV_COLUMNS
 
@@ -181,9 +200,9 @@ def _cmd_rollup(args: argparse.Namespace) -> int:
 
     groups = tuple(dict.fromkeys(args.by or _ROLLUP_GROUPS))
     result = rollup(load_plan(args.workbook), as_of=args.as_of, by=groups, period=args.period)
+    text: str | Iterator[str]
     if args.format == "json":
-        import json
-        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        text = _json(result.to_dict())
     elif args.format == "csv":
         text = _csv_text(result.csv_rows(), CSV_COLUMNS)
     else:
@@ -307,8 +326,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     plan = load_plan(args.workbook)
     result = evaluate(plan, period=args.period, baseline=args.baseline, as_of=args.as_of)
     if args.format == "json":
-        import json
-        text = json.dumps(result.to_dict(args.partner_facing), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        text = "".join(_json(result.to_dict(args.partner_facing), allow_nan=False))  # small: screened as a whole
     elif args.format == "csv":
         text = _csv_text(result.csv_rows(args.partner_facing), CSV_COLUMNS)
     else:

@@ -13,14 +13,15 @@ from pathlib import Path
 from .errors import CseplanError, OutputExistsError
 
 
-def write_new(path: str | Path, content: str | bytes, force: bool = False, inputs: Iterable[str | Path] = (),
-              next_free: bool = False) -> Path:
+def write_new(path: str | Path, content: str | bytes | Iterable[str], force: bool = False,
+              inputs: Iterable[str | Path] = (), next_free: bool = False) -> Path:
     """Write a file and return the path written: never over an input or through a link; an existing file is replaced
     only with force (atomically), otherwise the name is taken by an exclusive create, so that two runs cannot both
     write it; with next_free a taken name moves on to `name-2.ext`, `name-3.ext`, ...
 
     The data goes first to a temporary file of a unique name (created exclusively, never through a link) beside the
-    target, which is removed on any failure or interruption (Ctrl-C included)."""
+    target, which is removed on any failure or interruption (Ctrl-C included). Content may be text pieces, written
+    as they come (a large JSON report is never one string in memory)."""
     path = Path(path)
     if "\0" in str(path):
         raise OutputExistsError(f"{str(path)!r} is not a possible file name (it holds a NUL character)")
@@ -28,12 +29,11 @@ def write_new(path: str | Path, content: str | bytes, force: bool = False, input
         _check_inputs(path, inputs)
     else:
         check_writable(path, force=force, inputs=inputs)
-    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CseplanError(f"{path}: cannot be written ({exc.strerror or exc})") from None
-    tmp = _temporary(path, data)
+    tmp = _temporary(path, content)
     try:
         if force:
             os.replace(tmp, path)  # a rename replaces a link planted at path, never what it points to
@@ -44,7 +44,7 @@ def write_new(path: str | Path, content: str | bytes, force: bool = False, input
             except FileExistsError:
                 continue
             except OSError:  # no hard links here (some network or FAT folders): an exclusive create of the file
-                if not _create_exclusive(candidate, data):
+                if not _create_exclusive(candidate, tmp):
                     continue
             return candidate
         raise OutputExistsError(f"{path} already exists: choose another name, or add --force to replace it")
@@ -55,8 +55,8 @@ def write_new(path: str | Path, content: str | bytes, force: bool = False, input
             os.unlink(tmp)
 
 
-def _temporary(path: Path, data: bytes) -> Path:
-    """A new file holding data beside path: a unique name made with O_EXCL and O_NOFOLLOW (tempfile.mkstemp)."""
+def _temporary(path: Path, content: str | bytes | Iterable[str]) -> Path:
+    """A new file holding the content beside path: a unique name made with O_EXCL and O_NOFOLLOW (tempfile.mkstemp)."""
     try:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
@@ -66,7 +66,11 @@ def _temporary(path: Path, data: bytes) -> Path:
         if hasattr(os, "fchmod"):
             os.fchmod(fd, 0o666 & ~_umask())  # as a plain open would make it (mkstemp makes 0600)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if isinstance(content, (str, bytes)):
+                fh.write(content.encode("utf-8") if isinstance(content, str) else content)
+            else:
+                for piece in content:
+                    fh.write(piece.encode("utf-8"))
     except BaseException as exc:  # a failed write or Ctrl-C: leave nothing behind
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -92,16 +96,17 @@ def _candidates(path: Path, next_free: bool) -> Iterator[Path]:
 _MAX_NEXT_FREE = 999
 
 
-def _create_exclusive(path: Path, data: bytes) -> bool:
-    """Create path holding data when no file of that name exists (O_EXCL, not through a link); False when taken."""
+def _create_exclusive(path: Path, source: Path) -> bool:
+    """Create path holding a copy of source when no file of that name exists (O_EXCL, not through a link); False when
+    taken."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
                      | getattr(os, "O_BINARY", 0), 0o666)
     except FileExistsError:
         return False
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        with os.fdopen(fd, "wb") as fh, source.open("rb") as src:
+            shutil.copyfileobj(src, fh)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(path)
