@@ -158,7 +158,7 @@ _FULL_DATE = (
     r"|\d{4}-\d{2}-\d{2})"
 )
 _PART_DATE = (rf"(?:{_FULL_DATE}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?"
-              rf"|{_MONTHS},?\s+\d{{4}}|(?:19|20)\d\d)")
+              rf"|{_MONTHS},?\s+\d{{4}}|(?:19|20)\d\d|\d{{1,2}}\s?[/.-]\s?\d{{1,2}}\b)")
 
 
 def _is_name(m: re.Match[str], text: str) -> bool:
