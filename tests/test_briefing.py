@@ -375,14 +375,15 @@ def test_excel_wording_has_no_command_line_options(tmp_path, book):
 
 
 def test_evaluate_and_newsletter_default_to_the_same_period(tmp_path):
-    # no Reporting period on Control: both take the last complete quarter before the as-of date (31 March 2018)
+    # no Reporting period on Control: both take the last complete quarter on or before the as-of date (31 March
+    # 2018: the quarter ending that day)
     from cseplan_xl.evaluation import evaluate
 
     settings = {k: v for k, v in SETTINGS.items() if k != "Reporting period"}
     plan = load_plan(_workbook(tmp_path / "p.xlsx", settings=settings))
-    assert build_context(plan)["period"]["label"] == evaluate(plan).period.label == "2017Q4"
-    plan = load_plan(_workbook(tmp_path / "q.xlsx", settings={**settings, "Reporting period": "2018Q1"}))
     assert build_context(plan)["period"]["label"] == evaluate(plan).period.label == "2018Q1"
+    plan = load_plan(_workbook(tmp_path / "q.xlsx", settings={**settings, "Reporting period": "2017Q4"}))
+    assert build_context(plan)["period"]["label"] == evaluate(plan).period.label == "2017Q4"
 
 
 def _template_with(path: Path, new: bytes, old: bytes = b"{{ board_name }}") -> Path:

@@ -150,7 +150,8 @@ def test_default_period_from_control_then_last_complete_quarter(full, book):
     assert evaluate(full).period.label == "2018Q1"
     plan = load_plan(book({"Plan": PLAN, "Referrals": _referrals()}, name="nocontrol.xlsx"))
     assert evaluate(plan, as_of=D(2018, 5, 2)).period.label == "2018Q1"
-    assert evaluate(plan, as_of=D(2018, 3, 31)).period.label == "2017Q4"
+    assert evaluate(plan, as_of=D(2018, 3, 31)).period.label == "2018Q1"
+    assert evaluate(plan, as_of=D(2018, 3, 30)).period.label == "2017Q4"
     with pytest.raises(InvalidValue):
         evaluate(plan, period="spring")
     with pytest.raises(InvalidValue):

@@ -289,9 +289,11 @@ def test_draft_newsletter_without_a_folder_uses_a_temp_folder(demo_path, tmp_pat
 
 def test_draft_newsletter_without_a_reporting_period_takes_the_last_complete_quarter(demo_path, tmp_path,
                                                                                      monkeypatch):
-    # the same default as `cseplan evaluate` and the Dashboard's evaluation: as of 31 March 2018, 2017Q4
+    # the same default as `cseplan evaluate` and the Dashboard's evaluation: as of 30 March 2018, 2017Q4 (as of
+    # 31 March, the quarter ending that day)
     monkeypatch.setenv(excel.SERVER_FOLDER, str(tmp_path))
-    _, actions = run(excel.draft_newsletter, demo_path, edit={"Control!B11": None, "Control!B12": None})
+    edit = {"Control!B11": None, "Control!B12": None, "Control!B10": "2018-03-30"}
+    _, actions = run(excel.draft_newsletter, demo_path, edit=edit)
     assert alert(actions).startswith(f"Wrote {tmp_path / 'NSCB_2017Q4_draft.docx'} (")
 
 

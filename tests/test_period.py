@@ -71,7 +71,9 @@ def test_quarter_of_and_last_complete_quarter():
     assert quarter_of(D(2018, 5, 17)) == Period(D(2018, 4, 1), D(2018, 6, 30), "2018Q2")
     assert last_complete_quarter(D(2018, 5, 17)).label == "2018Q1"
     assert last_complete_quarter(D(2018, 4, 1)).label == "2018Q1"
-    assert last_complete_quarter(D(2018, 3, 31)).label == "2017Q4"
+    assert last_complete_quarter(D(2018, 3, 31)).label == "2018Q1"
+    assert last_complete_quarter(D(2018, 3, 30)).label == "2017Q4"
+    assert last_complete_quarter(D(2018, 12, 31)).label == "2018Q4"
     assert last_complete_quarter(D(2018, 1, 5)).label == "2017Q4"
 
 
@@ -127,7 +129,8 @@ def test_describe(text, words, labelled):
 
 def test_default_period_is_the_setting_else_the_last_complete_quarter():
     assert default_period("2018Q2", D(2018, 3, 31)).label == "2018Q2"
-    assert default_period(None, D(2018, 3, 31)).label == "2017Q4"
+    assert default_period(None, D(2018, 3, 31)).label == "2018Q1"
+    assert default_period(None, D(2018, 3, 30)).label == "2017Q4"
     assert default_period("  ", D(2018, 4, 1)).label == "2018Q1"
     message = "^the Control sheet's Reporting period: cannot understand the period 'spring'"
     with pytest.raises(InvalidValue, match=message):

@@ -138,13 +138,18 @@ def quarter_of(day: dt.date) -> Period:
 
 
 def last_complete_quarter(as_of: dt.date) -> Period:
-    """The latest calendar quarter that ended before the as-of date (as of 31 March: the previous quarter)."""
-    return quarter_of(quarter_of(as_of).start - dt.timedelta(days=1))
+    """The latest calendar quarter that ended on or before the as-of date (as of 31 March: January to March).
+
+    A quarter is complete on its last day: a plan "as at 31 March" reports January to March, and its "what is
+    next" is April to June, which has not started yet.
+    """
+    current = quarter_of(as_of)
+    return current if as_of == current.end else quarter_of(current.start - dt.timedelta(days=1))
 
 
 def default_period(setting: str | None, as_of: dt.date) -> Period:
     """The period to report when none is given: the Control sheet's Reporting period if set, else the last
-    complete quarter before the as-of date."""
+    complete quarter on or before the as-of date."""
     if setting is not None and str(setting).strip():
         try:
             return parse_period(str(setting))
