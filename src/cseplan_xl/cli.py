@@ -295,11 +295,11 @@ def _cmd_excel_setup(args: argparse.Namespace) -> int:
     folder, sheets = None, []
     for name in args.workbooks:
         path = Path(name)
+        setting = load_plan(path).settings.output_folder  # first: the file's parts are checked before any is read
         versions.append((path.name, workbook_vba_version(path)))
         cells = conf_sheet_cells(path)
         if cells is not None:
             sheets.append((path.name, cells))
-        setting = load_plan(path).settings.output_folder
         folder = path.resolve().parent / setting if setting else path.resolve().parent
     workbook = str(Path(args.workbooks[-1]).resolve()) if args.workbooks else None
     report = check_setup(vba_versions=versions, workbook=workbook, output_folder=folder, conf_sheets=sheets)
