@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
 
 import pytest
 
+from cseplan_xl import measures
 from cseplan_xl.disclosure import FEWER_THAN, WITHHELD
 from cseplan_xl.errors import InvalidValue
 from cseplan_xl.evaluation import CSV_COLUMNS, evaluate, parse_baseline
@@ -222,6 +224,26 @@ def test_anecdote_counts(full):
     assert an["by_source_type"] == [{"key": "Professional", "total": 2, "publishable": 1}]
     assert an["publishable_rows"] == [2]
     assert an["quotable"] == [{"row": 2, "date": "2018-01-15"}]
+
+
+def test_measures_are_typed_records(full, book):
+    """Each measure's figures are a frozen, slotted record whose to_dict() is the JSON section's body."""
+    ev = evaluate(full)
+    typed = {"anecdotes": measures.AnecdoteFigures}
+    for name, kind in typed.items():
+        result = ev.sections[name]
+        assert isinstance(result, measures.MeasureResult) and isinstance(result.figures, kind)
+        assert ev.to_dict()[name] == {**{k: ev.to_dict()[name][k] for k in
+                                         ("status", "definition", "source", "period", "baseline")},
+                                      **result.figures.to_dict()}
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            result.figures.notes = ()  # type: ignore[misc]
+        assert not hasattr(result.figures, "__dict__")  # slotted
+    an = ev.sections["anecdotes"].figures
+    assert (an.total, an.publishable, an.quotable[0].row, an.by_source_type[0].key) == (2, 1, 2, "Professional")
+    empty = evaluate(load_plan(book({"Plan": PLAN})), period="2018Q1").sections["anecdotes"]
+    assert (empty.status, empty.figures) == ("no data", None)
+    assert empty.message == "no data for anecdotal evidence: the Anecdotes sheet is missing"
 
 
 def test_missing_and_empty_sheets_give_no_data(book):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import contract, measures
@@ -20,6 +20,7 @@ from .disclosure import RULE
 from .errors import InvalidValue
 from .evaluation_views import CSV_COLUMNS, plain, section_rows
 from .findings import cell_address
+from .measures import Figures, MeasureResult
 from .period import Period, as_of_note, default_period, make_period, parse_period
 from .stats import RateRatio, plain_words, rate_ratio, wilson_interval
 
@@ -45,20 +46,22 @@ class Measure:
     what: str  # "no data for <what>: ..."
     heading: str  # its heading in the text summary
     definition: str
-    compute: Callable[[list[Body], Period, tuple[Period, ...], dict[str, str]], tuple[Body, Body | None]]
+    compute: Callable[[list[Body], Period, tuple[Period, ...], dict[str, str]],
+                      tuple[Figures | Body, Body | None]]
     text: Callable[[Body], list[str]]
     csv: Callable[[list[Body], Body], None]
-    protect: Callable[[Body, Body | None], Body] | None = None  # the partner-facing view, where it differs
+    protect: Callable[[MeasureResult, Body | None], Body] | None = None  # the partner-facing view, where it differs
 
 
-def _no_raw(body: Body) -> tuple[Body, None]:
+def _no_raw(body: Figures | Body) -> tuple[Figures | Body, None]:
     return body, None
 
 
 MEASURES: tuple[Measure, ...] = (
     Measure("referrals", contract.REFERRALS, "referrals", "Referrals", measures.DEFINITIONS["referrals"],
             lambda records, period, baselines, words: measures.referrals(records, period, baselines, words),
-            views.text_referrals, views.csv_referrals, views.protect_referrals),
+            views.text_referrals, views.csv_referrals,
+            lambda section, raw: views.protect_referrals(section.to_dict(), raw)),
     Measure("social", contract.SOCIAL, "social media",
             "Social media (per platform; rates are never pooled across platforms)", measures.DEFINITIONS["social"],
             lambda records, period, baselines, words: _no_raw(measures.social(records, period, baselines)),
@@ -84,7 +87,7 @@ class Evaluation:
     period: Period
     baseline_method: str
     baseline_periods: tuple[Period, ...]
-    sections: dict[str, dict[str, Any]]  # measure name -> its figures (MEASURES says what each holds)
+    sections: dict[str, MeasureResult]  # measure name -> its result (MEASURES says what each holds)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)  # counts the partner view protects
     left_out: list[dict[str, str]] = field(default_factory=list)  # cells kept out of every figure, and why
     baseline_partner: dict[str, str] = field(default_factory=dict)  # the baseline in the article's words
@@ -110,7 +113,8 @@ class Evaluation:
         }
         for m in MEASURES:
             section = self.sections[m.name]
-            out[m.name] = m.protect(section, self.raw.get(m.name)) if partner_facing and m.protect else section
+            out[m.name] = (m.protect(section, self.raw.get(m.name)) if partner_facing and m.protect
+                           else section.to_dict())
         result: dict[str, Any] = plain(out)
         return result
 
@@ -163,23 +167,23 @@ def evaluate(
     baseline_periods = (
         (period_obj.shift_years(-1),) if method == SAME_PERIOD_LAST_YEAR else tuple(period_obj.previous(k))
     )
-    meta = {"period": period_obj.to_dict(), "baseline": _baseline_words(
-        method if method == SAME_PERIOD_LAST_YEAR else f"{PRE_PERIOD}:{k}", baseline_periods)}
+    baseline_text = _baseline_words(method if method == SAME_PERIOD_LAST_YEAR else f"{PRE_PERIOD}:{k}",
+                                    baseline_periods)
     bwords = _baseline_partner_words(method, period_obj, baseline_periods)
     raw: dict[str, Any] = {}
-    sections = {}
+    sections: dict[str, MeasureResult] = {}
     left_out: list[dict[str, str]] = []
     rejected = _rejected_rows(plan, as_of_date)
     for m in MEASURES:
         empty = _no_data(plan, m.spec, m.what)
-        head = {"definition": m.definition, "source": _source(plan, m.spec), **meta}
+        result = MeasureResult("no data", m.definition, _source(plan, m.spec), period_obj.to_dict(), baseline_text)
         if empty:
-            sections[m.name] = {**empty, **head}
+            sections[m.name] = replace(result, message=empty)
             continue
         records, dropped = _usable(plan, m.spec, rejected.get(m.spec.name, {}), as_of_date)
         left_out += dropped
-        body, raw[m.name] = m.compute(records, period_obj, baseline_periods, bwords)
-        sections[m.name] = {"status": "ok", **head, **body}
+        figures, raw[m.name] = m.compute(records, period_obj, baseline_periods, bwords)
+        sections[m.name] = replace(result, status="ok", figures=figures)
     return Evaluation(
         as_of=as_of_date, period=period_obj,
         baseline_method=method if method == SAME_PERIOD_LAST_YEAR else f"{PRE_PERIOD}:{k}",
@@ -286,7 +290,8 @@ def _source(plan: Any, spec: contract.SheetSpec) -> str:
     return f"{table.sheet if table is not None else spec.name} sheet"
 
 
-def _no_data(plan: Any, spec: contract.SheetSpec, what: str) -> dict[str, str] | None:
+def _no_data(plan: Any, spec: contract.SheetSpec, what: str) -> str | None:
+    """Why a measure has no data ("no data for referrals: the Referrals sheet is missing"), or None."""
     table = plan.table(spec)
     if table is None:
         present = [n for n in getattr(plan.source, "sheet_names", []) if spec.matches(n)]
@@ -296,7 +301,7 @@ def _no_data(plan: Any, spec: contract.SheetSpec, what: str) -> dict[str, str] |
         why = f"the {table.sheet} sheet is empty"
     else:
         return None
-    return {"status": "no data", "message": f"no data for {what}: {why}"}
+    return f"no data for {what}: {why}"
 
 
 def _in(period: Period, day: Any) -> bool:

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from .disclosure import WITHHELD, Relation, protect
+from .measures import AnecdoteFigures, MeasureResult
 from .words import plural
 
 CSV_COLUMNS = ("section", "group", "key", "field", "value")
@@ -91,12 +92,14 @@ def _month_ties(section: dict[str, Any], raw: dict[str, Any]) -> tuple[dict[str,
     return figures, relations, hidden
 
 
-def protect_anecdotes(section: dict[str, Any]) -> dict[str, Any]:
-    if section.get("status") != "ok":
+def protect_anecdotes(result: MeasureResult) -> dict[str, Any]:
+    section = result.to_dict()
+    f = result.figures
+    if result.status != "ok" or not isinstance(f, AnecdoteFigures):
         return section
-    figures: dict[str, int | None] = {"total": section["total"], "publishable": section["publishable"],
-                                      "not_publishable": section["total"] - section["publishable"]}
-    types = {f"type:{s['key']}": s["total"] for s in section["by_source_type"]}
+    figures: dict[str, int | None] = {"total": f.total, "publishable": f.publishable,
+                                      "not_publishable": f.total - f.publishable}
+    types = {f"type:{s.key}": s.total for s in f.by_source_type}
     figures.update(types)
     relations = [Relation("total", ("publishable", "not_publishable"))]
     if types:
@@ -110,17 +113,17 @@ def protect_anecdotes(section: dict[str, Any]) -> dict[str, Any]:
         guard = protect(figures, relations[:1], hidden=["not_publishable"])
     out = {k: v for k, v in section.items()
            if k not in ("publishable_rows", "marked_publish_not_cleared", "undated", "quotable")}
-    out["quotable"] = section.get("quotable", [])[:2]  # the article quotes at most two (article.MAX_QUOTES)
+    out["quotable"] = [q.to_dict() for q in f.quotable[:2]]  # the article quotes at most two (article.MAX_QUOTES)
     if not isinstance(guard.shown["total"], int):
         # "other feedback is not quoted" (or its absence) beside one or two quotes would tell a small total exactly
         out["held_back"] = None
     out["total"] = guard.shown["total"]
     out["publishable"] = guard.shown["publishable"]
-    out["by_source_type"] = [{"key": s["key"], "total": guard.shown[f"type:{s['key']}"]}
-                             for s in section["by_source_type"] if types]
+    out["by_source_type"] = [{"key": s.key, "total": guard.shown[f"type:{s.key}"]}
+                             for s in f.by_source_type if types]
     withheld = ["the breakdown by source type is withheld: with numbers this small it would show how many came "
-                "from each"] if section["by_source_type"] and not types else []
-    out["notes"] = withheld + [n for n in section["notes"] if "rows" not in n]
+                "from each"] if f.by_source_type and not types else []
+    out["notes"] = withheld + [n for n in f.notes if "rows" not in n]
     return out
 
 

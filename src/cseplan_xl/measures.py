@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from . import contract
 from .period import Period
@@ -38,6 +39,34 @@ DEFINITIONS = {
     "anecdotes": "Anecdotal evidence items on the Anecdotes sheet; publishable = consent to publish and "
                  "anonymised both yes.",
 }
+
+
+class Figures(Protocol):
+    """A measure's figures as a typed record: to_dict() gives its JSON body."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureResult:
+    """One measure for one period: its definition, source and period, and its figures (or why there are none)."""
+
+    status: str  # "ok" or "no data"
+    definition: str
+    source: str  # "Referrals sheet"
+    period: dict[str, Any]
+    baseline: str
+    message: str | None = None  # why there is no data
+    figures: Figures | dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The measure's JSON: status, its head, then its figures' fields."""
+        head = {"definition": self.definition, "source": self.source, "period": self.period,
+                "baseline": self.baseline}
+        if self.status != "ok" or self.figures is None:
+            return {"status": self.status, "message": self.message, **head}
+        body = dict(self.figures) if isinstance(self.figures, dict) else self.figures.to_dict()
+        return {"status": "ok", **head, **body}
 
 
 def _share(k: int, n: int) -> dict[str, Any]:
@@ -304,7 +333,61 @@ def _coded(value: Any, column: contract.Column) -> bool:
 # --- anecdotes -------------------------------------------------------------------------------
 
 
-def anecdotes(records: list[dict[str, Any]], period: Period) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class SourceTypeCount:
+    """Anecdotal items of one source type in the period."""
+
+    key: str
+    total: int
+    publishable: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """key, total, publishable."""
+        return {"key": self.key, "total": self.total, "publishable": self.publishable}
+
+
+@dataclass(frozen=True, slots=True)
+class Quotable:
+    """An item the newsletter may quote: consented, anonymised, marked Publish."""
+
+    row: int
+    date: dt.date
+
+    def to_dict(self) -> dict[str, Any]:
+        """row and ISO date."""
+        return {"row": self.row, "date": self.date.isoformat()}
+
+
+@dataclass(frozen=True, slots=True)
+class AnecdoteFigures:
+    """The anecdotal evidence of a period: how many items, how many publishable, by source type."""
+
+    total: int
+    publishable: int
+    marked_publish_not_cleared: int
+    undated: int
+    by_source_type: tuple[SourceTypeCount, ...]
+    publishable_rows: tuple[int, ...]
+    quotable: tuple[Quotable, ...]  # oldest first
+    held_back: bool  # some item with text is not quoted
+    notes: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The anecdotes section's JSON body."""
+        return {
+            "total": self.total,
+            "publishable": self.publishable,
+            "marked_publish_not_cleared": self.marked_publish_not_cleared,
+            "undated": self.undated,
+            "by_source_type": [s.to_dict() for s in self.by_source_type],
+            "publishable_rows": list(self.publishable_rows),
+            "quotable": [q.to_dict() for q in self.quotable],
+            "held_back": self.held_back,
+            "notes": list(self.notes),
+        }
+
+
+def anecdotes(records: list[dict[str, Any]], period: Period) -> AnecdoteFigures:
     notes: list[str] = []
     undated = [r["row"] for r in records if not isinstance(r.get("date"), dt.date)]
     if undated:
@@ -318,23 +401,23 @@ def anecdotes(records: list[dict[str, Any]], period: Period) -> dict[str, Any]:
     by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in items:
         by_type[r.get("source_type") or "(not recorded)"].append(r)
-    return {
-        "total": len(items),
-        "publishable": len(publishable),
-        "marked_publish_not_cleared": len(not_cleared),
-        "undated": len(undated),
-        "by_source_type": [
-            {"key": k, "total": len(v), "publishable": sum(1 for r in v if r in publishable)}
+    return AnecdoteFigures(
+        total=len(items),
+        publishable=len(publishable),
+        marked_publish_not_cleared=len(not_cleared),
+        undated=len(undated),
+        by_source_type=tuple(
+            SourceTypeCount(k, len(v), sum(1 for r in v if r in publishable))
             for k, v in sorted(by_type.items(), key=lambda kv: kv[0].casefold())
-        ],
-        "publishable_rows": [r["row"] for r in publishable],
+        ),
+        publishable_rows=tuple(r["row"] for r in publishable),
         # The items the newsletter may quote (consented, anonymised, marked Publish), oldest first.
-        "quotable": [{"row": r["row"], "date": r["date"].isoformat()} for r in sorted(
+        quotable=tuple(Quotable(r["row"], r["date"]) for r in sorted(
             (r for r in publishable if r.get("publish") is True and r.get("text")),
-            key=lambda r: (r["date"], r["row"]))],
-        "held_back": any(r.get("text") and r not in publishable or r.get("publish") is not True for r in items),
-        "notes": notes,
-    }
+            key=lambda r: (r["date"], r["row"]))),
+        held_back=any(r.get("text") and r not in publishable or r.get("publish") is not True for r in items),
+        notes=tuple(notes),
+    )
 
 
 def _rows(rows: list[int]) -> str:
