@@ -198,6 +198,10 @@ def cases(folder: Path) -> dict[str, tuple[Path, str]]:
         "Control: used range A1:XFD1048576")
     add("stray-xfd5000", plain_book(folder / "stray_xfd5000.xlsx", {"Plan": [(4999, 16383, "x")]}),
         "used range A1:XFD5000 is 82 million cells")
+    unplaced = plain_book(folder / "unplaced.xlsx")  # cells without references: each takes the next column
+    replace_part(unplaced, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(
+        b"</sheetData>", b'<row r="1048576">' + b"<c><v>1</v></c>" * 20000 + b"</row></sheetData>"))
+    add("unplaced-cells", unplaced, "used range A1:ACOF1048576 is 21 billion cells")
     # Damaged deflate data in a part that is never read as a table (an xlwings.conf sheet, third in the book).
     built = plain_book(folder / "damaged_conf.xlsm", more=("xlwings.conf",))
     conf = "xl/worksheets/sheet3.xml"

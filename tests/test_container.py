@@ -104,3 +104,16 @@ def test_xlsb_and_ods_are_not_read(tmp_path):
     path = tmp_path / "plan.xlsb"
     path.write_bytes(b"PK\x03\x04 not checked")
     assert "save it as .xlsx or .xlsm" in _refusal(path)
+
+
+def test_cells_without_references_are_placed_as_calamine_places_them(tmp_path):
+    path = corpus.plain_book(tmp_path / "p.xlsx")
+    corpus.replace_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(
+        b"</sheetData>", b'<row><c t="inlineStr"><is><t>Leaflet</t></is></c><c><v>1</v></c><c s="1"/>'
+                         b'<c r="E4"><v>2</v></c><c><v>3</v></c></row></sheetData>'))
+    extent = check_package(path).extent("Plan")
+    assert (extent.columns, extent.rows, extent.far_cell) == (26, 4, None)  # F4 is within A:Z
+    assert [r.row for r in read_workbook(path).tables["Plan"].rows] == [2, 3, 4]
+    far = tmp_path / "far.xlsx"
+    far.write_bytes(corpus.cases(tmp_path / "c")["unplaced-cells"][0].read_bytes())
+    assert "Plan: used range A1:ACOF1048576 is 21 billion cells" in _refusal(far)

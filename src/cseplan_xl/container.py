@@ -45,9 +45,11 @@ _LOCAL_HEADER = struct.Struct("<4s22xHH")
 # column Z: a sheet within A:Z never passes MAX_CELLS, so the common case needs no row numbers.
 _VALUE_CELL = re.compile(rb'<c\s[^>]*?\br\s*=\s*["\']([A-Z]{1,3}[0-9]{1,7})["\'][^>/]*>')
 # The first branch is the form Excel, XlsxWriter and openpyxl write (`<c r="AB1"`): its literal start keeps the
-# scan fast (a 100,000-row sheet: 0.6 s with the general form alone, 0.15 s so); the second takes any other order.
-_WIDE_CELL = re.compile(rb'<c(?: r="([A-Z]{2,3}[0-9]{1,7})"[^>/]*>'
-                        rb'|\s(?!r=")[^>]*?\br\s*=\s*["\']([A-Z]{2,3}[0-9]{1,7})["\'][^>/]*>)')
+# scan fast (a 100,000-row sheet: 0.6 s with the general form alone, 0.15 s so); the second takes any other form of
+# cell tag (attributes in another order, or no reference at all), looked at one by one.
+_WIDE_CELL = re.compile(rb'<c(?: r="([A-Z]{2,3}[0-9]{1,7})"[^>/]*>|((?:\s(?!r=")|/|>)[^>]*>?))')
+_ROW_OR_CELL = re.compile(rb'<row(?=[\s/>])[^>]*>|<c(?=[\s/>])[^>]*>')
+_REF = re.compile(rb'\sr\s*=\s*["\']([A-Z]{0,3})([0-9]{1,7})["\']')
 _ERROR_CELL = re.compile(rb'<c\s[^>]*?\br\s*=\s*["\']([A-Z]{1,3})([0-9]{1,7})["\'][^>]*?\bt\s*=\s*["\']e["\']'
                          rb'[^>]*>[^<]*(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?[^<]*<v>([^<]*)</v>')
 
@@ -237,13 +239,27 @@ def _scan(fh: BinaryIO, info: zipfile.ZipInfo, path: Path, what: str, extent: Sh
         for _ in _stream(fh, info, path, what):
             pass
         return
+    unplaced = False
     for chunk in _cells(_stream(fh, info, path, what)):
         for plain, other in _WIDE_CELL.findall(chunk):
-            _widen(extent, (plain or other).decode())
+            if plain:
+                _widen(extent, plain.decode())
+                continue
+            # Any other form of cell tag (rare): its reference, if it has one; a cell without one (`<c>`,
+            # `<c t="s">`) takes the place after the cell before it.
+            ref = _REF.search(other)
+            if ref is None or not ref.group(1):
+                unplaced = True
+            elif len(ref.group(1)) > 1 and not other.endswith(b"/>"):
+                _widen(extent, (ref.group(1) + ref.group(2)).decode())
         if b't="e"' in chunk:  # as Excel writes an error cell
             for letters, digits, value in _ERROR_CELL.findall(chunk):
                 extent.errors[(int(digits) - 1, column_index(letters.decode()))] = value.decode("utf-8", "replace")
-    if extent.columns * _MAX_ROWS > MAX_CELLS:
+    if unplaced:
+        # Cells without a reference take the next column (and rows without one the next row), as calamine places
+        # them: follow every row and cell in order (a second, slower pass, only for such sheets).
+        _place_in_order(_cells(_stream(fh, info, path, what)), extent)
+    elif extent.columns * _MAX_ROWS > MAX_CELLS:
         # Wide enough to matter: measure the rows too (a second pass, only for such sheets).
         rows = 0
         for chunk in _cells(_stream(fh, info, path, what)):
@@ -252,6 +268,31 @@ def _scan(fh: BinaryIO, info: zipfile.ZipInfo, path: Path, what: str, extent: Sh
                 if row > rows:
                     rows = row
         extent.rows = rows
+
+
+def _place_in_order(chunks: Iterable[bytes], extent: SheetExtent) -> None:
+    """The exact extent of a sheet whose rows or cells may lack references: each row and cell placed in turn."""
+    row = col = rows = 0
+    for chunk in chunks:
+        for m in _ROW_OR_CELL.finditer(chunk):
+            tag = m.group(0)
+            ref = _REF.search(tag)
+            if tag.startswith(b"<row"):
+                row = int(ref.group(2)) if ref and not ref.group(1) else row + 1
+                col = 0
+                continue
+            if ref and ref.group(1):
+                col, row = column_index(ref.group(1).decode()) + 1, int(ref.group(2))
+            else:
+                col += 1
+            if tag.endswith(b"/>"):
+                continue  # a formatted blank
+            rows = max(rows, row)
+            if col > extent.columns or (col == extent.columns and (extent.far_cell is None
+                                                                   or row > _row_of(extent.far_cell))):
+                extent.columns = col
+                extent.far_cell = f"{column_letter(col - 1)}{row}"
+    extent.rows = rows
 
 
 def _cells(pieces: Iterable[bytes]) -> Iterator[bytes]:
