@@ -241,20 +241,7 @@ def _scan(fh: BinaryIO, info: zipfile.ZipInfo, path: Path, what: str, extent: Sh
         return
     unplaced = False
     for chunk in _cells(_stream(fh, info, path, what)):
-        for plain, other in _WIDE_CELL.findall(chunk):
-            if plain:
-                _widen(extent, plain.decode())
-                continue
-            # Any other form of cell tag (rare): its reference, if it has one; a cell without one (`<c>`,
-            # `<c t="s">`) takes the place after the cell before it.
-            ref = _REF.search(other)
-            if ref is None or not ref.group(1):
-                unplaced = True
-            elif len(ref.group(1)) > 1 and not other.endswith(b"/>"):
-                _widen(extent, (ref.group(1) + ref.group(2)).decode())
-        if b't="e"' in chunk:  # as Excel writes an error cell
-            for letters, digits, value in _ERROR_CELL.findall(chunk):
-                extent.errors[(int(digits) - 1, column_index(letters.decode()))] = value.decode("utf-8", "replace")
+        unplaced = _measure_chunk(chunk, extent) or unplaced
     if unplaced:
         # Cells without a reference take the next column (and rows without one the next row), as calamine places
         # them: follow every row and cell in order (a second, slower pass, only for such sheets).
@@ -268,6 +255,27 @@ def _scan(fh: BinaryIO, info: zipfile.ZipInfo, path: Path, what: str, extent: Sh
                 if row > rows:
                     rows = row
         extent.rows = rows
+
+
+def _measure_chunk(chunk: bytes, extent: SheetExtent) -> bool:
+    """Widen the extent by the chunk's value cells beyond column Z and note its error cells; True when a cell in it
+    has no reference."""
+    unplaced = False
+    for plain, other in _WIDE_CELL.findall(chunk):
+        if plain:
+            _widen(extent, plain.decode())
+            continue
+        # Any other form of cell tag (rare): its reference, if it has one; a cell without one (`<c>`, `<c t="s">`)
+        # takes the place after the cell before it.
+        ref = _REF.search(other)
+        if ref is None or not ref.group(1):
+            unplaced = True
+        elif len(ref.group(1)) > 1 and not other.endswith(b"/>"):
+            _widen(extent, (ref.group(1) + ref.group(2)).decode())
+    if b't="e"' in chunk:  # as Excel writes an error cell
+        for letters, digits, value in _ERROR_CELL.findall(chunk):
+            extent.errors[(int(digits) - 1, column_index(letters.decode()))] = value.decode("utf-8", "replace")
+    return unplaced
 
 
 def _place_in_order(chunks: Iterable[bytes], extent: SheetExtent) -> None:
