@@ -210,11 +210,11 @@ def test_media_codes_are_checked_against_the_contract_ranges():
             {"row": 3, "date": day, "tone": 3, "prominence": 4, "key_messages": 6, "tier": "Galactic"},
             {"row": 4, "date": day, "tone": -2, "prominence": 0, "key_messages": 0, "tier": None}]
     med = media(rows, parse_period("2018Q1"))
-    assert med["notes"] == ["tone outside -2..+2 left uncoded (Media rows 3)",
-                            "prominence outside 1..3 left uncoded (Media rows 3, 4)"]
-    overall = med["overall"]
-    assert (overall["tone_not_coded"], overall["prominence_weighted"], overall["key_messages_not_coded"]) == (1, 3, 1)
-    assert [g["key"] for g in med["by_tier"]] == ["(not coded)", "Galactic", "local"]
+    assert med.notes == ("tone outside -2..+2 left uncoded (Media rows 3)",
+                         "prominence outside 1..3 left uncoded (Media rows 3, 4)")
+    overall = med.overall
+    assert (overall.tone_not_coded, overall.prominence_weighted, overall.key_messages_not_coded) == (1, 3, 1)
+    assert [g.key for g in med.by_tier] == ["(not coded)", "Galactic", "local"]
 
 
 def test_anecdote_counts(full):
@@ -229,7 +229,7 @@ def test_anecdote_counts(full):
 def test_measures_are_typed_records(full, book):
     """Each measure's figures are a frozen, slotted record whose to_dict() is the JSON section's body."""
     ev = evaluate(full)
-    typed = {"anecdotes": measures.AnecdoteFigures}
+    typed = {"anecdotes": measures.AnecdoteFigures, "media": measures.MediaFigures}
     for name, kind in typed.items():
         result = ev.sections[name]
         assert isinstance(result, measures.MeasureResult) and isinstance(result.figures, kind)
@@ -241,6 +241,10 @@ def test_measures_are_typed_records(full, book):
         assert not hasattr(result.figures, "__dict__")  # slotted
     an = ev.sections["anecdotes"].figures
     assert (an.total, an.publishable, an.quotable[0].row, an.by_source_type[0].key) == (2, 1, 2, "Professional")
+    med = ev.sections["media"].figures
+    assert (med.overall.items, med.overall.reporting_route.given) == (ev.to_dict()["media"]["overall"]["items"],
+                                                                     ev.to_dict()["media"]["overall"]["reporting_route"]["given"])
+    assert [g.key for g in med.by_tier] == [g["key"] for g in ev.to_dict()["media"]["by_tier"]]
     empty = evaluate(load_plan(book({"Plan": PLAN})), period="2018Q1").sections["anecdotes"]
     assert (empty.status, empty.figures) == ("no data", None)
     assert empty.message == "no data for anecdotal evidence: the Anecdotes sheet is missing"
