@@ -441,7 +441,11 @@ def _crime_refs(text: str, ctx: _Context) -> Iterator[_Hit]:
 def _names_with_age(text: str, ctx: _Context) -> Iterator[_Hit]:
     if not (_has_digit(text) or _has(text, _AGE_WORDS_HINT)):
         return
-    for pattern in (_NAME_AGE, _AGE_NAME, _INTRODUCED):
+    # "14-year-old Tyler" needs the word old; "her name is Jess ... 14" needs name, called or known
+    low = text.lower()
+    patterns = (_NAME_AGE, *((_AGE_NAME,) if "old" in low else ()),
+                *((_INTRODUCED,) if "name" in low or "called" in low or "known" in low else ()))
+    for pattern in patterns:
         for m in _names_in(pattern, text):
             age = next(g for g in (m.groupdict().get(k) for k in ("age", "age2", "age3", "age4")) if g)
             tally = bool(m.groupdict().get("name2")) and _TALLY_AFTER.match(text, m.end()) is not None

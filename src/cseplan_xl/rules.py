@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -575,21 +576,41 @@ def _typed_texts(plan: Plan) -> list[tuple[SheetSpec, int, str, str]]:
 
 def _privacy_rule(code: str, title: str) -> None:
     def check(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
-        from .privacy import text_hits
-
-        cells = _typed_texts(plan)
-        hits = text_hits({cell[3] for cell in cells}, numbers=board_numbers(plan), as_of=as_of, codes=[code])
-        for spec, row, key, text in cells:
-            if text not in hits:
-                continue
-            for _code, what, found in hits[text]:
-                message = f"{what}: {found!r}"
-                if code == "privacy-phone" and spec is contract.CONTROL:
-                    message += ("; a setting may give only a helpline or a switchboard (03, 0800 or 0808), never a "
-                                "personal or direct number")
-                yield Hit(row, "value" if spec is contract.CONTROL else key, message, found, sheet=spec)
+        yield from _privacy_hits(plan, as_of).get(code, ())
 
     CATALOGUE[code] = Rule(code, ERROR, title, contract.PLAN, ("privacy",), (), check)
+
+
+# The 13 privacy rules share one screen of the plan. Each used to gather every text cell and screen the distinct
+# texts for its own code, so a validate walked the plan's ~80,000 text cells 13 times over (10,000-row bench plan:
+# 1.4 s of rule time, about 0.5 s of it the repeated walks). Now the first privacy rule to run screens each distinct
+# text once with all 13 rules (privacy.text_hits) and files the hits by code; the others read the same result.
+# Kept for the last plan only, by weak reference (a plan is not modified once built), so nothing stays alive.
+_PRIVACY_LAST: tuple[weakref.ref[Plan], dt.date, dict[str, list[Hit]]] | None = None
+
+
+def _privacy_hits(plan: Plan, as_of: dt.date) -> dict[str, list[Hit]]:
+    """Every privacy hit in the plan's text cells and screened settings, by rule code (cells in plan order)."""
+    global _PRIVACY_LAST
+    if _PRIVACY_LAST is not None and _PRIVACY_LAST[0]() is plan and _PRIVACY_LAST[1] == as_of:
+        return _PRIVACY_LAST[2]
+    from .privacy import text_hits
+
+    cells = _typed_texts(plan)
+    hits = text_hits({cell[3] for cell in cells}, numbers=board_numbers(plan), as_of=as_of)
+    out: dict[str, list[Hit]] = {}
+    for spec, row, key, text in cells:
+        if text not in hits:
+            continue
+        for code, what, found in hits[text]:
+            message = f"{what}: {found!r}"
+            if code == "privacy-phone" and spec is contract.CONTROL:
+                message += ("; a setting may give only a helpline or a switchboard (03, 0800 or 0808), never a "
+                            "personal or direct number")
+            out.setdefault(code, []).append(
+                Hit(row, "value" if spec is contract.CONTROL else key, message, found, sheet=spec))
+    _PRIVACY_LAST = (weakref.ref(plan), as_of, out)
+    return out
 
 
 def _register_privacy_rules() -> None:
