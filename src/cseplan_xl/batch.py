@@ -25,8 +25,8 @@ def discover(paths: Iterable[str]) -> list[Path]:
         path = Path(text)
         if _is_dir(path):
             found.extend(_walk(path))
-        elif _exists(path) or not glob.has_magic(text):
-            found.append(path)  # a missing file is reported as unreadable, not dropped
+        elif _exists(path) or not glob.has_magic(text) or "\0" in text:
+            found.append(path)  # a missing file (or an impossible name) is reported as unreadable, not dropped
         else:
             matches = sorted(Path(p) for p in glob.glob(text, recursive=True))
             if not matches:
