@@ -229,7 +229,7 @@ def test_anecdote_counts(full):
 def test_measures_are_typed_records(full, book):
     """Each measure's figures are a frozen, slotted record whose to_dict() is the JSON section's body."""
     ev = evaluate(full)
-    typed = {"anecdotes": measures.AnecdoteFigures, "media": measures.MediaFigures}
+    typed = {"anecdotes": measures.AnecdoteFigures, "media": measures.MediaFigures, "social": measures.SocialFigures}
     for name, kind in typed.items():
         result = ev.sections[name]
         assert isinstance(result, measures.MeasureResult) and isinstance(result.figures, kind)
@@ -245,6 +245,9 @@ def test_measures_are_typed_records(full, book):
     assert (med.overall.items, med.overall.reporting_route.given) == (ev.to_dict()["media"]["overall"]["items"],
                                                                      ev.to_dict()["media"]["overall"]["reporting_route"]["given"])
     assert [g.key for g in med.by_tier] == [g["key"] for g in ev.to_dict()["media"]["by_tier"]]
+    soc = ev.sections["social"].figures
+    assert [(p.platform, p.tally.engagement_rate) for p in soc.platforms] == [
+        (p["platform"], p["engagement_rate"]) for p in ev.to_dict()["social"]["platforms"]]
     empty = evaluate(load_plan(book({"Plan": PLAN})), period="2018Q1").sections["anecdotes"]
     assert (empty.status, empty.figures) == ("no data", None)
     assert empty.message == "no data for anecdotal evidence: the Anecdotes sheet is missing"

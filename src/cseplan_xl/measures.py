@@ -190,7 +190,77 @@ def _missing_words(miss1: list[str], miss0: list[str]) -> str:
 # --- social ----------------------------------------------------------------------------------
 
 
-def social(records: list[dict[str, Any]], period: Period, baselines: tuple[Period, ...]) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class SocialTally:
+    """The summed metrics of some posts of one platform, and its engagement rate over the named denominator."""
+
+    posts: int
+    components: tuple[tuple[str, float | None], ...]  # SOCIAL_COMPONENTS + SOCIAL_DENOMINATORS, summed (None: none)
+    engagements: float
+    followers: float | None  # the latest post's follower count
+    denominator_from: str  # where the denominator comes from, in words
+    denominator: str | None  # "impressions", "reach", ...
+    denominator_total: float | None
+    posts_in_rate: int
+    engagement_rate: float | None
+    metric_definitions: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The tally's JSON."""
+        return {"posts": self.posts, **dict(self.components), "engagements": self.engagements,
+                "followers": self.followers, "denominator_from": self.denominator_from,
+                "denominator": self.denominator, "denominator_total": self.denominator_total,
+                "posts_in_rate": self.posts_in_rate, "engagement_rate": self.engagement_rate,
+                "metric_definitions": list(self.metric_definitions)}
+
+    def baseline_dict(self) -> dict[str, Any]:
+        """What a platform's baseline shows: posts, engagements and the rate."""
+        return {"posts": self.posts, "engagements": self.engagements, "denominator": self.denominator,
+                "denominator_total": self.denominator_total, "posts_in_rate": self.posts_in_rate,
+                "engagement_rate": self.engagement_rate}
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignSocial:
+    """One campaign's posts on one platform."""
+
+    campaign: str
+    tally: SocialTally
+
+    def to_dict(self) -> dict[str, Any]:
+        """campaign, then the tally's fields."""
+        return {"campaign": self.campaign, **self.tally.to_dict()}
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformSocial:
+    """One platform's posts in the period, by campaign, and its baseline (never pooled with another platform)."""
+
+    platform: str
+    tally: SocialTally
+    campaigns: tuple[CampaignSocial, ...]
+    baseline: SocialTally | None  # None: no posts on the platform in the baseline
+
+    def to_dict(self) -> dict[str, Any]:
+        """platform, the tally's fields, campaigns, baseline."""
+        return {"platform": self.platform, **self.tally.to_dict(), "campaigns": [c.to_dict() for c in self.campaigns],
+                "baseline": None if self.baseline is None else self.baseline.baseline_dict()}
+
+
+@dataclass(frozen=True, slots=True)
+class SocialFigures:
+    """The social media of a period, per platform."""
+
+    posts: int
+    platforms: tuple[PlatformSocial, ...]
+    notes: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The social section's JSON body."""
+        return {"posts": self.posts, "platforms": [p.to_dict() for p in self.platforms], "notes": list(self.notes)}
+
+
+def social(records: list[dict[str, Any]], period: Period, baselines: tuple[Period, ...]) -> SocialFigures:
     notes: list[str] = []
     undated = [r["row"] for r in records if not isinstance(r.get("date"), dt.date)]
     if undated:
@@ -206,21 +276,17 @@ def social(records: list[dict[str, Any]], period: Period, baselines: tuple[Perio
     platforms = []
     for name in sorted(by_platform, key=str.casefold):
         posts = by_platform[name]
-        entry = {"platform": name, **_social_tally(posts)}
         campaigns: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for r in posts:
             campaigns[r.get("campaign") or "(no campaign)"].append(r)
-        entry["campaigns"] = [{"campaign": c, **_social_tally(campaigns[c])}
-                              for c in sorted(campaigns, key=str.casefold)]
         base = base_by_platform.get(name)
-        entry["baseline"] = None if not base else {
-            k: v for k, v in _social_tally(base).items()
-            if k in ("posts", "engagements", "denominator", "denominator_total", "posts_in_rate", "engagement_rate")
-        }
-        platforms.append(entry)
+        platforms.append(PlatformSocial(
+            name, _social_tally(posts),
+            tuple(CampaignSocial(c, _social_tally(campaigns[c])) for c in sorted(campaigns, key=str.casefold)),
+            _social_tally(base) if base else None))
     if not inside:
         notes.append("no posts dated inside the period")
-    return {"posts": len(inside), "platforms": platforms, "notes": notes}
+    return SocialFigures(len(inside), tuple(platforms), tuple(notes))
 
 
 _PER = re.compile(r"\bper\s+(view|impression|reach|follower)s?\b", re.IGNORECASE)
@@ -233,39 +299,38 @@ def _named_denominator(definition: str | None) -> str | None:
     return _PER_KEY[m.group(1).casefold()] if m else None
 
 
-def _social_tally(posts: list[dict[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {"posts": len(posts)}
+def _social_tally(posts: list[dict[str, Any]]) -> SocialTally:
+    components = []
     for f in SOCIAL_COMPONENTS + SOCIAL_DENOMINATORS:
         values = [p[f] for p in posts if p.get(f) is not None]
-        out[f] = sum(values) if values else None
+        components.append((f, sum(values) if values else None))
     engagement = [sum(p.get(f) or 0 for f in SOCIAL_COMPONENTS) for p in posts]
-    out["engagements"] = sum(engagement)
     dated = sorted((p for p in posts if p.get("followers") is not None and isinstance(p.get("date"), dt.date)),
                    key=lambda p: p["date"])
-    out["followers"] = dated[-1]["followers"] if dated else None
     # The denominator: the one the posts' Metric definition names ("rate per reach"); else the first of views,
     # impressions, reach that every post reports, else the one most report.
     named = {_named_denominator(p.get("metric_definition")) for p in posts} - {None}
     coverage = [(sum(1 for p in posts if p.get(f) is not None), -i, f) for i, f in enumerate(SOCIAL_DENOMINATORS)]
     full = [f for n, _, f in coverage if n == len(posts) and n > 0]
     best = full[0] if full else max(coverage)[2] if max(coverage)[0] > 0 else None
-    out["denominator_from"] = "the first denominator the posts report (no Metric definition names one)"
+    denominator_from = "the first denominator the posts report (no Metric definition names one)"
     if len(named) == 1:
         best = named.pop()
-        out["denominator_from"] = "the Metric definition"
+        denominator_from = "the Metric definition"
     elif len(named) > 1:
-        out["denominator_from"] = (f"the first denominator the posts report (their Metric definitions name "
-                                   f"{' and '.join(sorted(n for n in named if n))})")
-    if best is None or not any(p.get(best) is not None for p in posts):
-        out.update({"denominator": best, "denominator_total": None, "posts_in_rate": 0, "engagement_rate": None})
-    else:
+        denominator_from = (f"the first denominator the posts report (their Metric definitions name "
+                            f"{' and '.join(sorted(n for n in named if n))})")
+    total, in_rate, rate = None, 0, None
+    if best is not None and any(p.get(best) is not None for p in posts):
         used = [i for i, p in enumerate(posts) if p.get(best) is not None]
         den = sum(posts[i][best] for i in used)
         num = sum(engagement[i] for i in used)
-        out.update({"denominator": best, "denominator_total": den, "posts_in_rate": len(used),
-                    "engagement_rate": round(num / den, 6) if den else None})
-    out["metric_definitions"] = sorted({p["metric_definition"] for p in posts if p.get("metric_definition")})
-    return out
+        total, in_rate, rate = den, len(used), round(num / den, 6) if den else None
+    return SocialTally(
+        posts=len(posts), components=tuple(components), engagements=sum(engagement),
+        followers=dated[-1]["followers"] if dated else None, denominator_from=denominator_from, denominator=best,
+        denominator_total=total, posts_in_rate=in_rate, engagement_rate=rate,
+        metric_definitions=tuple(sorted({p["metric_definition"] for p in posts if p.get("metric_definition")})))
 
 
 # --- media -----------------------------------------------------------------------------------
