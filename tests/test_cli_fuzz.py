@@ -11,6 +11,7 @@ import os
 import shutil
 import signal
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,7 @@ JOBS = st.sampled_from(["0", "1", "2", "100000", "-1", "x", "9999999999999999999
 
 
 @pytest.fixture(scope="module")
-def place(tmp_path_factory) -> Path:
+def place(tmp_path_factory) -> Iterator[Path]:
     """A folder with the demo workbook, bad workbooks, a FIFO, a subfolder and room for outputs."""
     root = tmp_path_factory.mktemp("fuzz")
     (root / "demo.xlsm").write_bytes(build.workbook_bytes(demo=True))
@@ -45,7 +46,10 @@ def place(tmp_path_factory) -> Path:
     os.mkfifo(root / "pipe.xlsx")
     (root / "folder").mkdir()
     (root / "out").mkdir()
-    return root
+    # Relative output names ("-", drawn text) land in this folder, never in the checkout the tests run from.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        yield root
 
 
 def _paths(place: Path) -> st.SearchStrategy[str]:
