@@ -229,7 +229,8 @@ def test_anecdote_counts(full):
 def test_measures_are_typed_records(full, book):
     """Each measure's figures are a frozen, slotted record whose to_dict() is the JSON section's body."""
     ev = evaluate(full)
-    typed = {"anecdotes": measures.AnecdoteFigures, "media": measures.MediaFigures, "social": measures.SocialFigures}
+    typed = {"anecdotes": measures.AnecdoteFigures, "media": measures.MediaFigures, "social": measures.SocialFigures,
+             "referrals": measures.ReferralFigures}
     for name, kind in typed.items():
         result = ev.sections[name]
         assert isinstance(result, measures.MeasureResult) and isinstance(result.figures, kind)
@@ -248,6 +249,10 @@ def test_measures_are_typed_records(full, book):
     soc = ev.sections["social"].figures
     assert [(p.platform, p.tally.engagement_rate) for p in soc.platforms] == [
         (p["platform"], p["engagement_rate"]) for p in ev.to_dict()["social"]["platforms"]]
+    ref = ev.sections["referrals"].figures
+    rd = ev.to_dict()["referrals"]
+    assert (ref.all.period_count, ref.teen_boys_share.period.count, ref.monthly[0].month.isoformat()) == (
+        rd["all"]["period_count"], rd["teen_boys_share"]["period"]["count"], rd["monthly"][0]["month"])
     empty = evaluate(load_plan(book({"Plan": PLAN})), period="2018Q1").sections["anecdotes"]
     assert (empty.status, empty.figures) == ("no data", None)
     assert empty.message == "no data for anecdotal evidence: the Anecdotes sheet is missing"

@@ -69,10 +69,96 @@ class MeasureResult:
         return {"status": "ok", **head, **body}
 
 
-def _share(k: int, n: int) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class Share:
+    """k of n (boys among referrals) over the months with both figures, with its Wilson interval."""
+
+    count: int
+    of: int
+    share: float | None
+    ci: tuple[float, float] | None
+    months: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """count, of, share, ci, months."""
+        return {"count": self.count, "of": self.of, "share": self.share,
+                "ci": None if self.ci is None else list(self.ci), "months": self.months}
+
+
+@dataclass(frozen=True, slots=True)
+class SharePair:
+    """A share in the period and in the baseline."""
+
+    period: Share
+    baseline: Share
+
+    def to_dict(self) -> dict[str, Any]:
+        """period, baseline."""
+        return {"period": self.period.to_dict(), "baseline": self.baseline.to_dict()}
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Referrals in the period against the baseline: counts, months recorded, the rate ratio and its sentences."""
+
+    label: str
+    period_count: int
+    period_months: int
+    baseline_count: int
+    baseline_months: int
+    baseline_periods: int
+    baseline_average: float | None  # the baseline per period of the same length
+    baseline_scaled: float | None  # the baseline scaled to the months recorded in the period
+    missing_period_months: tuple[str, ...]
+    missing_baseline_months: tuple[str, ...]
+    ratio: RateRatio
+    sentence: str  # the officer's
+    partner_sentence: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The comparison's JSON, the rate ratio's fields among its own."""
+        return {"label": self.label, "period_count": self.period_count, "period_months": self.period_months,
+                "baseline_count": self.baseline_count, "baseline_months": self.baseline_months,
+                "baseline_periods": self.baseline_periods, "baseline_average": self.baseline_average,
+                "baseline_scaled": self.baseline_scaled, "missing_period_months": list(self.missing_period_months),
+                "missing_baseline_months": list(self.missing_baseline_months), **self.ratio.to_dict(),
+                "sentence": self.sentence, "partner_sentence": self.partner_sentence}
+
+
+@dataclass(frozen=True, slots=True)
+class MonthCount:
+    """Referrals recorded in one month (the chart's bars)."""
+
+    month: dt.date
+    referrals: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """month (ISO), referrals."""
+        return {"month": self.month.isoformat(), "referrals": self.referrals}
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralFigures:
+    """The referrals of a period against its baseline: comparisons, shares, the chart's months, notes."""
+
+    all: Comparison
+    teen_boys: Comparison
+    boys_share: SharePair
+    teen_boys_share: SharePair
+    monthly: tuple[MonthCount, ...]  # from a year before the period to its end
+    notes: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The referrals section's JSON body."""
+        return {"all": self.all.to_dict(), "teen_boys": self.teen_boys.to_dict(),
+                "boys_share": self.boys_share.to_dict(), "teen_boys_share": self.teen_boys_share.to_dict(),
+                "monthly": [m.to_dict() for m in self.monthly], "notes": list(self.notes)}
+
+
+def _share(k: int, n: int, months: int) -> Share:
     ci = wilson_interval(k, n)
-    return {"count": k, "of": n, "share": round(k / n, 6) if n else None,
-            "ci": None if ci is None else [round(ci[0], 6), round(ci[1], 6)]}
+    return Share(k, n, round(k / n, 6) if n else None,
+                 None if ci is None else (round(ci[0], 6), round(ci[1], 6)), months)
 
 
 def _in(period: Period, day: Any) -> bool:
@@ -87,7 +173,7 @@ def _month(day: dt.date) -> str:
 
 
 def referrals(records: list[dict[str, Any]], period: Period, baselines: tuple[Period, ...],
-              words: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
+              words: dict[str, str]) -> tuple[ReferralFigures, dict[str, Any]]:
     """Referral comparisons (all, teenage boys), shares (boys, teenage boys), the chart's months, notes; and the raw
     windows the partner-facing view protects."""
     notes: list[str] = []
@@ -103,31 +189,32 @@ def referrals(records: list[dict[str, Any]], period: Period, baselines: tuple[Pe
         missing = [_month(m) for m in months if m not in present]
         return sum(monthly[m][f] for m in present), len(present), missing, present
 
-    out: dict[str, Any] = {}
-    for f, label in (("referrals", "all"), ("teen_boys", "teen_boys")):
-        subject = "Referrals" if f == "referrals" else "Referrals from teenage boys"
-        out[label] = _comparison(subject, window(period_months, f), window(baseline_months, f), len(baselines),
-                                 len(period_months), words)
-    for f, label in (("boys", "boys_share"), ("teen_boys", "teen_boys_share")):
-        shares = {}
-        for name, months in (("period", period_months), ("baseline", baseline_months)):
+    comparisons = {
+        f: _comparison("Referrals" if f == "referrals" else "Referrals from teenage boys", window(period_months, f),
+                       window(baseline_months, f), len(baselines), len(period_months), words)
+        for f in ("referrals", "teen_boys")}
+    shares = {}
+    for f in ("boys", "teen_boys"):
+        pair = []
+        for months in (period_months, baseline_months):
             present = [m for m in window(months, f)[3] if monthly[m]["referrals"] is not None]
             k = sum(monthly[m][f] for m in present)
             n = sum(monthly[m]["referrals"] for m in present)
-            shares[name] = {**_share(k, n), "months": len(present)}
-        out[label] = shares
+            pair.append(_share(k, n, len(present)))
+        shares[f] = SharePair(*pair)
     raw: dict[str, Any] = {"windows": {name: {f: window(months, f) for f in ("referrals", "boys", "teen_boys")}
                                        for name, months in (("period", period_months), ("baseline", baseline_months))},
                            "monthly": {m.isoformat(): v["referrals"] for m, v in monthly.items()}}
-    missing_all = sorted(set(out["all"]["missing_period_months"] + out["all"]["missing_baseline_months"]))
+    everyone = comparisons["referrals"]
+    missing_all = sorted(set(everyone.missing_period_months + everyone.missing_baseline_months))
     if missing_all:
         notes.append(f"no referral figures for {', '.join(missing_all)}: those months are left out of the rates, "
                      "not counted as zero")
     first = dt.date(period.start.year - 1, period.start.month, 1)
-    out["monthly"] = [{"month": m.isoformat(), "referrals": monthly[m]["referrals"]} for m in sorted(monthly)
-                      if first <= m <= period.end and monthly[m]["referrals"] is not None]
-    out["notes"] = notes
-    return out, raw
+    chart = tuple(MonthCount(m, monthly[m]["referrals"]) for m in sorted(monthly)
+                  if first <= m <= period.end and monthly[m]["referrals"] is not None)
+    return ReferralFigures(everyone, comparisons["teen_boys"], shares["boys"], shares["teen_boys"], chart,
+                           tuple(notes)), raw
 
 
 def _monthly(records: list[dict[str, Any]], notes: list[str]) -> dict[dt.date, dict[str, Any]]:
@@ -156,28 +243,23 @@ def _monthly(records: list[dict[str, Any]], notes: list[str]) -> dict[dt.date, d
 
 def _comparison(subject: str, now: tuple[int, int, list[str], list[dt.date]],
                 before: tuple[int, int, list[str], list[dt.date]], baseline_periods: int, per_period: int,
-                words: dict[str, str]) -> dict[str, Any]:
+                words: dict[str, str]) -> Comparison:
     """One rate-ratio comparison (period against baseline) with its officer's and partners' sentences."""
     (y1, t1, miss1, _), (y0, t0, miss0, _) = now, before
-    comp: dict[str, Any] = {
-        "label": subject, "period_count": y1, "period_months": t1, "baseline_count": y0,
-        "baseline_months": t0, "baseline_periods": baseline_periods,
-        "baseline_average": round(y0 / t0 * per_period, 6) if t0 else None,
-        # the baseline scaled to the months recorded in the period (what the words compare with)
-        "baseline_scaled": round(y0 / t0 * t1, 6) if t0 and t1 else None,
-        "missing_period_months": miss1, "missing_baseline_months": miss0,
-    }
     if t1 == 0 or t0 == 0:
         where = "the period" if t1 == 0 else "the baseline"
-        comp.update(RateRatio(y1, t1 or 1, y0, t0 or 1, None, None, None, None, None, None, None).to_dict())
-        comp["sentence"] = f"{subject}: no figures recorded for {where}, so there is nothing to compare."
-        comp["partner_sentence"] = comp["sentence"]
+        result = RateRatio(y1, t1 or 1, y0, t0 or 1, None, None, None, None, None, None, None)
+        sentence = partner = f"{subject}: no figures recorded for {where}, so there is nothing to compare."
     else:
         result = rate_ratio(y1, t1, y0, t0)
-        comp.update(result.to_dict())
-        comp["sentence"] = plain_words(subject, result) + _missing_words(miss1, miss0)
-        comp["partner_sentence"] = partner_words(subject, result, words["before"], words["average_of"] or None)
-    return comp
+        sentence = plain_words(subject, result) + _missing_words(miss1, miss0)
+        partner = partner_words(subject, result, words["before"], words["average_of"] or None)
+    return Comparison(
+        label=subject, period_count=y1, period_months=t1, baseline_count=y0, baseline_months=t0,
+        baseline_periods=baseline_periods, baseline_average=round(y0 / t0 * per_period, 6) if t0 else None,
+        baseline_scaled=round(y0 / t0 * t1, 6) if t0 and t1 else None,
+        missing_period_months=tuple(miss1), missing_baseline_months=tuple(miss0), ratio=result,
+        sentence=sentence, partner_sentence=partner)
 
 
 def _missing_words(miss1: list[str], miss0: list[str]) -> str:
