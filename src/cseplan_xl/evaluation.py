@@ -46,15 +46,14 @@ class Measure:
     what: str  # "no data for <what>: ..."
     heading: str  # its heading in the text summary
     definition: str
-    compute: Callable[[list[Body], Period, tuple[Period, ...], dict[str, str]],
-                      tuple[Figures | Body, Body | None]]
+    compute: Callable[[list[Body], Period, tuple[Period, ...], dict[str, str]], tuple[Figures, Body | None]]
     text: Callable[[Body], list[str]]
     csv: Callable[[list[Body], Body], None]
     protect: Callable[[MeasureResult, Body | None], Body] | None = None  # the partner-facing view, where it differs
 
 
-def _no_raw(body: Figures | Body) -> tuple[Figures | Body, None]:
-    return body, None
+def _no_raw(figures: Figures) -> tuple[Figures, None]:
+    return figures, None
 
 
 MEASURES: tuple[Measure, ...] = (

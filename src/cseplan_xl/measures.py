@@ -1,8 +1,8 @@
 """The plan's four evaluation measures computed: referrals, social media, traditional media, anecdotal evidence.
 
 Each function takes the rows that may go into a figure (evaluation.py leaves out rows with error findings and rows
-dated after the as-of date) and returns the measure's body as JSON-able data; evaluation.py's registry joins each
-with its definition and its views (evaluation_views.py).
+dated after the as-of date) and returns the measure's figures as a typed record (frozen, slotted; to_dict() gives
+its JSON); evaluation.py's registry joins each with its definition and its views (evaluation_views.py).
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ class MeasureResult:
     period: dict[str, Any]
     baseline: str
     message: str | None = None  # why there is no data
-    figures: Figures | dict[str, Any] | None = None
+    figures: Figures | None = None  # ReferralFigures, SocialFigures, MediaFigures or AnecdoteFigures
 
     def to_dict(self) -> dict[str, Any]:
         """The measure's JSON: status, its head, then its figures' fields."""
@@ -65,8 +65,7 @@ class MeasureResult:
                 "baseline": self.baseline}
         if self.status != "ok" or self.figures is None:
             return {"status": self.status, "message": self.message, **head}
-        body = dict(self.figures) if isinstance(self.figures, dict) else self.figures.to_dict()
-        return {"status": "ok", **head, **body}
+        return {"status": "ok", **head, **self.figures.to_dict()}
 
 
 @dataclass(frozen=True, slots=True)
