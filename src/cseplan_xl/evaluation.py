@@ -59,8 +59,7 @@ def _no_raw(figures: Figures) -> tuple[Figures, None]:
 MEASURES: tuple[Measure, ...] = (
     Measure("referrals", contract.REFERRALS, "referrals", "Referrals", measures.DEFINITIONS["referrals"],
             lambda records, period, baselines, words: measures.referrals(records, period, baselines, words),
-            views.text_referrals, views.csv_referrals,
-            lambda section, raw: views.protect_referrals(section.to_dict(), raw)),
+            views.text_referrals, views.csv_referrals, views.protect_referrals),
     Measure("social", contract.SOCIAL, "social media",
             "Social media (per platform; rates are never pooled across platforms)", measures.DEFINITIONS["social"],
             lambda records, period, baselines, words: _no_raw(measures.social(records, period, baselines)),

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from .disclosure import WITHHELD, Relation, protect
-from .measures import AnecdoteFigures, MeasureResult
+from .measures import AnecdoteFigures, MeasureResult, ReferralFigures
 from .words import plural
 
 CSV_COLUMNS = ("section", "group", "key", "field", "value")
@@ -16,10 +16,11 @@ CSV_COLUMNS = ("section", "group", "key", "field", "value")
 # --- partner-facing view ---------------------------------------------------------------------
 
 
-def protect_referrals(section: dict[str, Any], raw: dict[str, Any] | None) -> dict[str, Any]:
-    if section.get("status") != "ok" or raw is None:
-        return section
-    out = {k: v for k, v in section.items()}
+def protect_referrals(result: MeasureResult, raw: dict[str, Any] | None) -> dict[str, Any]:
+    out = result.to_dict()
+    figs = result.figures
+    if result.status != "ok" or raw is None or not isinstance(figs, ReferralFigures):
+        return out
     figures: dict[str, int | None] = {}
     relations: list[Relation] = []
     hidden: list[str] = []
@@ -35,15 +36,15 @@ def protect_referrals(section: dict[str, Any], raw: dict[str, Any] | None) -> di
             figures[f"younger_{w}"] = b - t
             hidden.append(f"younger_{w}")
             relations.append(Relation(f"boys_{w}", (f"teen_{w}", f"younger_{w}")))
-    month_figures, month_relations, month_hidden = _month_ties(section, raw)
+    month_figures, month_relations, month_hidden = _month_ties(figs, raw)
     figures.update(month_figures)
     relations += month_relations
     hidden += month_hidden
     # The headline comparisons (all, teenage boys) keep their counts when another figure can go instead.
     keep = [f"{f}_{w}" for f in ("all", "teen") for w in ("period", "baseline")]
     guard = protect(figures, relations, hidden, keep=keep)
-    for key, fig in (("all", "all"), ("teen_boys", "teen")):
-        comp = dict(section[key])
+    for key, fig, comparison in (("all", "all", figs.all), ("teen_boys", "teen", figs.teen_boys)):
+        comp = comparison.to_dict()
         ok = guard.published(f"{fig}_period") and guard.published(f"{fig}_baseline")
         comp["period_count"] = guard.shown[f"{fig}_period"]
         comp["baseline_count"] = guard.shown[f"{fig}_baseline"]
@@ -53,33 +54,33 @@ def protect_referrals(section: dict[str, Any], raw: dict[str, Any] | None) -> di
             for f in ("rate_ratio", "percent_change", "ci_exact", "ci_mid_p", "p_increase", "p_increase_mid_p",
                       "p_decrease"):
                 comp[f] = WITHHELD
-            comp["sentence"] = (f"{comp['label']}: {_shown_words(comp['baseline_count'])} in the baseline and "
+            comp["sentence"] = (f"{comparison.label}: {_shown_words(comp['baseline_count'])} in the baseline and "
                                 f"{_shown_words(comp['period_count'])} in the period; too few to publish a comparison.")
-            comp["partner_sentence"] = (f"{comp['label']}: too few to publish a comparison (figures below 5 are "
+            comp["partner_sentence"] = (f"{comparison.label}: too few to publish a comparison (figures below 5 are "
                                         "not published).")
         out[key] = comp
-    for key, fig in (("boys_share", "boys"), ("teen_boys_share", "teen")):
+    for key, fig, pair in (("boys_share", "boys", figs.boys_share),
+                           ("teen_boys_share", "teen", figs.teen_boys_share)):
         shares = {}
-        for w in ("period", "baseline"):
-            s = dict(section[key][w])
+        for w, share in (("period", pair.period), ("baseline", pair.baseline)):
             win = raw["windows"][w]
             same_months = win[{"boys": "boys", "teen": "teen_boys"}[fig]][3] == win["referrals"][3]
-            if not (same_months and guard.published(f"{fig}_{w}") and guard.published(f"all_{w}")):
-                s = {"count": guard.shown.get(f"{fig}_{w}", WITHHELD), "of": guard.shown.get(f"all_{w}", WITHHELD),
-                     "share": WITHHELD, "ci": WITHHELD, "months": s["months"]}
-            shares[w] = s
+            shares[w] = share.to_dict() if same_months and guard.published(f"{fig}_{w}") and guard.published(
+                f"all_{w}") else {"count": guard.shown.get(f"{fig}_{w}", WITHHELD),
+                                  "of": guard.shown.get(f"all_{w}", WITHHELD), "share": WITHHELD, "ci": WITHHELD,
+                                  "months": share.months}
         out[key] = shares
-    out["monthly"] = [{"month": m["month"], "referrals": guard.shown[f"month:{m['month']}"]}
-                      for m in section.get("monthly", [])]
+    out["monthly"] = [{"month": m.month.isoformat(), "referrals": guard.shown[f"month:{m.month.isoformat()}"]}
+                      for m in figs.monthly]
     out["disclosure"] = {"primary": sorted(guard.primary), "complementary": sorted(guard.complementary)}
     return out
 
 
-def _month_ties(section: dict[str, Any], raw: dict[str, Any]) -> tuple[dict[str, int | None], list[Relation],
-                                                                        list[str]]:
+def _month_ties(figs: ReferralFigures, raw: dict[str, Any]) -> tuple[dict[str, int | None], list[Relation],
+                                                                  list[str]]:
     """The monthly referrals the chart shows, tied to the period and baseline totals (each window's total is the
     sum of its months; a window's months outside the chart are tied too, as cells never shown)."""
-    figures: dict[str, int | None] = {f"month:{m['month']}": m["referrals"] for m in section.get("monthly", [])}
+    figures: dict[str, int | None] = {f"month:{m.month.isoformat()}": m.referrals for m in figs.monthly}
     relations, hidden = [], []
     for w in ("period", "baseline"):
         months = [m.isoformat() for m in raw["windows"][w]["referrals"][3]]
