@@ -74,11 +74,12 @@ def _alarm(signum: int, frame: object) -> None:
     raise _Hung
 
 
-def _run(argv: list[str]) -> tuple[int, str]:
+def _run(argv: list[str], cwd: Path) -> tuple[int, str]:
+    """Run in cwd (the fuzz folder), so that an odd relative name ("-", "aZ") never lands in the repository."""
     out, err = io.StringIO(), io.StringIO()
     previous = signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(60)
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             code = main(argv)
         except SystemExit as exc:  # argparse: usage errors (2) and --help (0)
@@ -93,7 +94,7 @@ def _run(argv: list[str]) -> tuple[int, str]:
 
 
 def _check(argv: list[str], place: Path, before: bytes) -> None:
-    code, err = _run(argv)
+    code, err = _run(argv, place / "out")
     assert code in (0, 1, 2), (argv, code, err)
     assert "Traceback" not in err, (argv, err)
     assert "unexpected problem" not in err and "out of range" not in err, (argv, err)
@@ -170,6 +171,11 @@ def test_build_and_upgrade_workbook(place, data):
     _check(["build-workbook", *build_options, "--output", target], place, before)
     old = data.draw(_paths(place))
     _check(["upgrade-workbook", old, "--output", data.draw(_output(place))], place, before)
+
+
+def test_the_fuzz_wrote_nothing_outside_its_folder():
+    repo = Path(__file__).resolve().parents[1]
+    assert not [p.name for p in repo.iterdir() if p.name.startswith("-") or ".backup-" in p.name]
 
 
 def test_the_fuzzed_outputs_never_left_a_temporary_file(place):
