@@ -104,7 +104,7 @@ def test_a_link_planted_at_a_temporary_name_never_redirects_a_write(tmp_path, mo
 
 def _write_at_once(args) -> str:
     barrier, target, next_free = args
-    barrier.wait()
+    barrier.wait(timeout=120)  # a worker that never came fails the test rather than hanging it
     try:
         return str(write_new(target, f"from {os.getpid()}", next_free=next_free))
     except OutputExistsError as exc:
@@ -120,7 +120,7 @@ def test_ten_writers_at_once_each_get_their_own_file_or_a_clear_refusal(tmp_path
             barrier = manager.Barrier(10)
             target = tmp_path / f"draft-{next_free_}.docx"
             with ctx.Pool(10) as pool:
-                results = pool.map(_write_at_once, [(barrier, target, next_free_)] * 10)
+                results = pool.map_async(_write_at_once, [(barrier, target, next_free_)] * 10).get(timeout=180)
             written = [r for r in results if not r.startswith("refused")]
             if next_free_:
                 assert len(set(written)) == 10
@@ -179,7 +179,7 @@ def _draft_at_once(args) -> str:
     from cseplan_xl.briefing import draft_newsletter
 
     barrier, plan = args
-    barrier.wait()
+    barrier.wait(timeout=120)  # a worker that never came fails the test rather than hanging it
     return draft_newsletter(plan, period="2018Q1").to_text()
 
 
@@ -198,7 +198,7 @@ def test_ten_newsletters_at_once_to_the_default_name_give_ten_files(tmp_path):
     ctx = multiprocessing.get_context("fork")
     with ctx.Manager() as manager, ctx.Pool(10) as pool:
         barrier = manager.Barrier(10)
-        texts = pool.map(_draft_at_once, [(barrier, plan)] * 10)
+        texts = pool.map_async(_draft_at_once, [(barrier, plan)] * 10).get(timeout=180)
     wrote = [re.search(r"Wrote (\S+) \(", text).group(1) for text in texts]
     folder = tmp_path / "newsletters"
     assert len(set(wrote)) == 10 and sorted(Path(p).name for p in wrote) == sorted(p.name for p in folder.iterdir())
