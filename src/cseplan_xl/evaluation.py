@@ -77,7 +77,7 @@ MEASURES: tuple[Measure, ...] = (
 # --- the evaluation --------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class Evaluation:
     """The four measures for one reporting period against a recorded baseline."""
 
