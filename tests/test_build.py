@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 import pytest
 from python_calamine import CalamineWorkbook
 
-from cseplan_xl import build, excel
+from cseplan_xl import build, dashboard, excel
 from cseplan_xl import contract as c
 from cseplan_xl.cli import main
 from cseplan_xl.errors import OutputExistsError
@@ -163,7 +163,7 @@ def test_owners_and_lists(built):
     assert column["RAG values"] == list(c.RAG_VALUES)
     assert column["Cost keywords"] == ["N/A", "TBC"]
     assert column["Actions"] == ["Validate plan", "Refresh dashboard", "Draft newsletter"] == list(c.ACTIONS)
-    assert column["Campaigns"][0] == build.GENERAL_CAMPAIGN
+    assert column["Campaigns"][0] == dashboard.GENERAL_CAMPAIGN
     assert len(column["Key messages"]) == 5 and len(column["Objectives"]) == 4
     assert column["Key messages"][1] == "We will not tolerate those who seek to harm our children."
 

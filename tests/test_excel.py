@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from python_calamine import CalamineWorkbook
 
-from cseplan_xl import build, contract, excel
+from cseplan_xl import build, contract, dashboard, excel
 from cseplan_xl.findings import Finding
 from cseplan_xl.plan import load_plan
 from cseplan_xl.rollups import rollup
@@ -479,7 +479,7 @@ def test_live_dashboard_formulas_agree_with_the_rollup(demo_path, tmp_path):
     items: Counter = Counter()
     for spec in (contract.SOCIAL, contract.MEDIA):
         for r in plan.records(spec):
-            if r["date"] and r["campaign"] not in (None, build.GENERAL_CAMPAIGN):
+            if r["date"] and r["campaign"] not in (None, dashboard.GENERAL_CAMPAIGN):
                 items[r["date"].replace(day=1)] += 1
     months = [r["month"] for r in plan.records(contract.REFERRALS)]
     # Compare months as (year, month): LibreOffice has shown a formula cell's month both as "Jan 2016" and as
