@@ -236,6 +236,25 @@ def test_validate_screens_every_sheet_and_setting(book):
     assert control[0].message.endswith("never a personal or direct number")  # the MASH's 0300 number passes
 
 
+def test_each_check_screens_the_plan_once_for_all_privacy_rules(book, monkeypatch):
+    import cseplan_xl.privacy
+
+    screened = []
+    real = cseplan_xl.privacy.text_hits
+
+    def counting(texts, **kw):
+        screened.append(len(texts))
+        return real(texts, **kw)
+
+    monkeypatch.setattr(cseplan_xl.privacy, "text_hits", counting)
+    plan = load_plan(book({"Plan": [HEADER, row(progress_notes="Call Sam on 07700 900123")], **LOOKUPS}))
+    first = check_plan(plan, AS_OF, select=["privacy"])
+    assert len(screened) == 1  # one screen shared by the 13 rules
+    assert check_plan(plan, AS_OF, select=["privacy"]) == first
+    assert len(screened) == 2  # a second check of the same plan screens again: nothing is kept between calls
+    assert [f.code for f in first] == ["privacy-phone"]
+
+
 @pytest.mark.parametrize(("mailbox", "codes"), [
     ("cse.communications@force.example.uk", []),
     ("john.smith@hotmail.co.uk", ["privacy-email", "setting-contact-not-role-mailbox"]),

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from . import contract
@@ -48,6 +47,7 @@ class Rule:
     tags: tuple[str, ...]
     needs: tuple[SheetSpec, ...]
     check: Callable[[Plan, dt.date], Iterable[Hit]] | None  # None: reported by the reader
+    check_run: Callable[[Run], Iterable[Hit]] | None = None  # instead of check: a rule reading what a run shares
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "severity": self.severity, "title": self.title,
@@ -55,6 +55,20 @@ class Rule:
 
 
 CATALOGUE: dict[str, Rule] = {}
+
+
+class Run:
+    """One check_plan call: the plan, its As-of date, and what several rules share, worked out when first asked."""
+
+    def __init__(self, plan: Plan, as_of: dt.date) -> None:
+        self.plan = plan
+        self.as_of = as_of
+
+    @cached_property
+    def privacy_hits(self) -> dict[str, list[Hit]]:
+        """Every privacy hit in the plan's text cells and screened settings, by rule code (see _privacy_hits)."""
+        return _privacy_hits(self.plan, self.as_of)
+
 
 _Check = Callable[[Plan, dt.date], Iterable[Hit]]  # a rule's check: the hits it finds in a plan
 
@@ -575,25 +589,19 @@ def _typed_texts(plan: Plan) -> list[tuple[SheetSpec, int, str, str]]:
 
 
 def _privacy_rule(code: str, title: str) -> None:
-    def check(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
-        yield from _privacy_hits(plan, as_of).get(code, ())
+    def check(run: Run) -> list[Hit]:
+        return run.privacy_hits.get(code, [])
 
-    CATALOGUE[code] = Rule(code, ERROR, title, contract.PLAN, ("privacy",), (), check)
+    CATALOGUE[code] = Rule(code, ERROR, title, contract.PLAN, ("privacy",), (), None, check_run=check)
 
 
 # The 13 privacy rules share one screen of the plan. Each used to gather every text cell and screen the distinct
 # texts for its own code, so a validate walked the plan's ~80,000 text cells 13 times over (10,000-row bench plan:
-# 1.4 s of rule time, about 0.5 s of it the repeated walks). Now the first privacy rule to run screens each distinct
-# text once with all 13 rules (privacy.text_hits) and files the hits by code; the others read the same result.
-# Kept for the last plan only, by weak reference (a plan is not modified once built), so nothing stays alive.
-_PRIVACY_LAST: tuple[weakref.ref[Plan], dt.date, dict[str, list[Hit]]] | None = None
-
-
+# 1.4 s of rule time, about 0.5 s of it the repeated walks). Now the first privacy rule to run in a check_plan call
+# screens each distinct text once with all 13 rules (privacy.text_hits) and files the hits by code on that call's
+# Run; the others read the same result. Nothing outlives the call.
 def _privacy_hits(plan: Plan, as_of: dt.date) -> dict[str, list[Hit]]:
     """Every privacy hit in the plan's text cells and screened settings, by rule code (cells in plan order)."""
-    global _PRIVACY_LAST
-    if _PRIVACY_LAST is not None and _PRIVACY_LAST[0]() is plan and _PRIVACY_LAST[1] == as_of:
-        return _PRIVACY_LAST[2]
     from .privacy import text_hits
 
     cells = _typed_texts(plan)
@@ -609,7 +617,6 @@ def _privacy_hits(plan: Plan, as_of: dt.date) -> dict[str, list[Hit]]:
                             "personal or direct number")
             out.setdefault(code, []).append(
                 Hit(row, "value" if spec is contract.CONTROL else key, message, found, sheet=spec))
-    _PRIVACY_LAST = (weakref.ref(plan), as_of, out)
     return out
 
 
@@ -693,10 +700,17 @@ def check_plan(plan: Plan, as_of: dt.date | None = None, select: Iterable[str] =
             tail = f"; skipped: {', '.join(skipped)}" if skipped else ""
             findings.append(Finding("sheet-missing", INFO, f"no {spec.name} sheet in this workbook{tail}",
                                     sheet=spec.name))
+    run = Run(plan, as_of)
     for rule in rules:
-        if rule.check is None or any(spec.name in missing_names for spec in rule.needs):
+        if any(spec.name in missing_names for spec in rule.needs):
             continue
-        for hit in rule.check(plan, as_of):
+        if rule.check_run is not None:
+            hits = rule.check_run(run)
+        elif rule.check is not None:
+            hits = rule.check(plan, as_of)
+        else:
+            continue  # reported by the reader
+        for hit in hits:
             findings.append(_finding(plan, rule, hit))
     order: dict[str | None, int] = {s.name: i for i, s in enumerate(contract.ALL_SHEETS)}
     spec_names: dict[str | None, str] = {}  # a sheet as named in the workbook -> its contract name
