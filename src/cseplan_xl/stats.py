@@ -228,14 +228,20 @@ def plain_words(subject: str, result: RateRatio) -> str:
         return f"{subject} stayed level ({before} before, {y1} now): no change."
     figures = _figures_words(result)
     verb = "rose" if direction == "rise" else "fell"
-    p = result.p_increase if direction == "rise" else result.p_decrease
-    if p is not None and p < CLEAR_P:
-        verdict = f"a {direction} unlikely to be chance (one-sided {_p(p)})"
-    elif y1 + y0 < SMALL_TOTAL:
-        verdict = "too few to be sure the change is real"
-    else:
-        verdict = f"the change could be chance (one-sided {_p(p)})"
+    kind, p = _verdict(result)
+    verdict = {"clear": f"a {direction} unlikely to be chance (one-sided {_p(p)})",
+               "small": "too few to be sure the change is real",
+               "chance": f"the change could be chance (one-sided {_p(p)})"}[kind]
     return f"{subject} {verb} from {before} to {y1} ({figures}): {verdict}."
+
+
+def _verdict(result: RateRatio) -> tuple[str, float | None]:
+    """The one decision behind both wordings of a change: "clear" (one-sided p below CLEAR_P), "small" (too few
+    to say), or "chance"; with the one-sided p in the change's direction."""
+    p = result.p_increase if result.direction == "rise" else result.p_decrease
+    if p is not None and p < CLEAR_P:
+        return "clear", p
+    return ("small" if result.y1 + result.y0 < SMALL_TOTAL else "chance"), p
 
 
 def partner_words(subject: str, result: RateRatio, before: str, average_of: str | None = None) -> str:
@@ -255,13 +261,9 @@ def partner_words(subject: str, result: RateRatio, before: str, average_of: str 
     if direction == "level":
         return f"{subject} stayed level: {y1}, the same as {then}."
     verb = "rose" if direction == "rise" else "fell"
-    p = result.p_increase if direction == "rise" else result.p_decrease
-    if p is not None and p < CLEAR_P:
-        verdict = f"a {direction} this large is unlikely to be chance alone"
-    elif y1 + y0 < SMALL_TOTAL:
-        verdict = "with numbers this small, a change like this can happen by chance"
-    else:
-        verdict = "a change this size could still be chance"
+    verdict = {"clear": f"a {direction} this large is unlikely to be chance alone",
+               "small": "with numbers this small, a change like this can happen by chance",
+               "chance": "a change this size could still be chance"}[_verdict(result)[0]]
     return f"{subject} {verb} to {y1}, from {then}; {verdict}."
 
 
