@@ -9,7 +9,7 @@ import math
 
 import pytest
 
-from cseplan_xl import measures
+from cseplan_xl import anecdotes, measures, referrals, social_media, traditional_media
 from cseplan_xl.disclosure import FEWER_THAN, WITHHELD
 from cseplan_xl.errors import InvalidValue
 from cseplan_xl.evaluation import CSV_COLUMNS, evaluate, parse_baseline
@@ -202,8 +202,8 @@ def test_media_tallies(full):
 
 
 def test_media_codes_are_checked_against_the_contract_ranges():
-    from cseplan_xl.measures import media
     from cseplan_xl.period import parse_period
+    from cseplan_xl.traditional_media import media
 
     day = dt.date(2018, 2, 1)
     rows = [{"row": 2, "date": day, "tone": 2, "prominence": 3, "key_messages": 5, "tier": "Local"},
@@ -229,8 +229,8 @@ def test_anecdote_counts(full):
 def test_measures_are_typed_records(full, book):
     """Each measure's figures are a frozen, slotted record whose to_dict() is the JSON section's body."""
     ev = evaluate(full)
-    typed = {"anecdotes": measures.AnecdoteFigures, "media": measures.MediaFigures, "social": measures.SocialFigures,
-             "referrals": measures.ReferralFigures}
+    typed = {"anecdotes": anecdotes.AnecdoteFigures, "media": traditional_media.MediaFigures,
+             "social": social_media.SocialFigures, "referrals": referrals.ReferralFigures}
     for name, kind in typed.items():
         result = ev.sections[name]
         assert isinstance(result, measures.MeasureResult) and isinstance(result.figures, kind)

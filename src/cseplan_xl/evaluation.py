@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from . import contract, measures
+from . import anecdotes, contract, referrals, social_media, traditional_media
 from . import evaluation_views as views
 from .dates import format_day
 from .disclosure import RULE
@@ -31,8 +31,9 @@ BASELINE_EXAMPLES = "same-period-last-year or pre-period:K (K earlier periods of
 
 
 # --- the measures ------------------------------------------------------------------------------
-# One registry: a new measure is a computation in measures.py, its views in evaluation_views.py, its sheet in the
-# contract, and one entry here (ARCHITECTURE.md, "Where changes go").
+# One registry: a new measure is a module of its own (its definition, computation and records; measures.py holds
+# what they share), its views in evaluation_views.py, its sheet in the contract, and one entry here
+# (ARCHITECTURE.md, "Where a change goes").
 
 Body = dict[str, Any]
 
@@ -57,19 +58,18 @@ def _no_raw(figures: Figures) -> tuple[Figures, None]:
 
 
 MEASURES: tuple[Measure, ...] = (
-    Measure("referrals", contract.REFERRALS, "referrals", "Referrals", measures.DEFINITIONS["referrals"],
-            lambda records, period, baselines, words: measures.referrals(records, period, baselines, words),
+    Measure("referrals", contract.REFERRALS, "referrals", "Referrals", referrals.DEFINITION,
+            lambda records, period, baselines, words: referrals.referrals(records, period, baselines, words),
             views.text_referrals, views.csv_referrals, views.protect_referrals),
     Measure("social", contract.SOCIAL, "social media",
-            "Social media (per platform; rates are never pooled across platforms)", measures.DEFINITIONS["social"],
-            lambda records, period, baselines, words: _no_raw(measures.social(records, period, baselines)),
+            "Social media (per platform; rates are never pooled across platforms)", social_media.DEFINITION,
+            lambda records, period, baselines, words: _no_raw(social_media.social(records, period, baselines)),
             views.text_social, views.csv_social),
-    Measure("media", contract.MEDIA, "traditional media", "Traditional media", measures.DEFINITIONS["media"],
-            lambda records, period, baselines, words: _no_raw(measures.media(records, period)),
+    Measure("media", contract.MEDIA, "traditional media", "Traditional media", traditional_media.DEFINITION,
+            lambda records, period, baselines, words: _no_raw(traditional_media.media(records, period)),
             views.text_media, views.csv_media),
-    Measure("anecdotes", contract.ANECDOTES, "anecdotal evidence", "Anecdotal evidence",
-            measures.DEFINITIONS["anecdotes"],
-            lambda records, period, baselines, words: _no_raw(measures.anecdotes(records, period)),
+    Measure("anecdotes", contract.ANECDOTES, "anecdotal evidence", "Anecdotal evidence", anecdotes.DEFINITION,
+            lambda records, period, baselines, words: _no_raw(anecdotes.anecdotes(records, period)),
             views.text_anecdotes, views.csv_anecdotes, lambda section, raw: views.protect_anecdotes(section)),
 )
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from .anecdotes import AnecdoteFigures
 from .disclosure import WITHHELD, Relation, protect
-from .measures import AnecdoteFigures, MeasureResult, ReferralFigures
+from .measures import MeasureResult
+from .referrals import ReferralFigures
 from .words import plural
 
 CSV_COLUMNS = ("section", "group", "key", "field", "value")
