@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from operator import itemgetter
@@ -303,7 +303,26 @@ def _maybe_header(first: Any, spec: SheetSpec) -> bool:
 def _read_table(
     grid: Iterator[list[Any]], sheet: str, spec: SheetSpec, errors: dict[tuple[int, int], str], notes: list[Finding]
 ) -> Table:
+    """One table sheet: its header row found in the first rows, its columns matched, then its data rows read."""
     head = list(islice(grid, _HEADER_SCAN_ROWS))
+    header_row, found = _find_header(head, sheet, spec)
+    _note_other_columns(head[header_row], header_row, found, sheet, spec, notes)
+    headings = _Headings.for_sheet(spec, found)
+    for cells in head[:header_row]:  # above the header the same headings count; other lone cells are titles
+        lone = [v for v in cells if v != "" and v is not None]
+        if len(lone) == 1 and isinstance(lone[0], str):
+            headings.take(lone[0])
+    rows, cell_errors = _read_rows(chain(head[header_row + 1 :], grid), header_row + 1, spec, found, errors,
+                                   headings)
+    return Table(sheet=sheet, spec=spec, header_row=header_row + 1,
+                 columns={key: column_letter(index) for key, index in found.items()}, rows=tuple(rows),
+                 errors=tuple(cell_errors))
+
+
+def _find_header(head: list[list[Any]], sheet: str, spec: SheetSpec) -> tuple[int, dict[str, int]]:
+    """The header row (0-based) among the first rows, the one naming most columns, and field key -> column index.
+
+    Raises MissingColumnsError when no row names enough columns, or the best one lacks a required column."""
     best_row = -1
     best: dict[str, int] = {}
     for r, cells in enumerate(head):
@@ -322,71 +341,85 @@ def _read_table(
         raise MissingColumnsError(
             f"sheet {sheet!r}: header row {best_row + 1} lacks the required column(s) {', '.join(missing)}"
         )
-    header_cells = head[best_row]
-    used = set(best.values())
+    return best_row, best
+
+
+def _note_other_columns(header_cells: list[Any], header_row: int, found: dict[str, int], sheet: str,
+                        spec: SheetSpec, notes: list[Finding]) -> None:
+    """A reader note for each header cell not read: a second column for a field, or a header not in the contract."""
+    used = set(found.values())
     for index, cell in enumerate(header_cells):
-        if index not in used and isinstance(cell, str) and cell.strip():
-            key = spec.header_keys.get(normalise_header(cell)) if len(cell) <= _LONGEST_HEADER else None
-            if key is not None:  # a second column for a field already matched: the first one is read
-                kept = column_letter(best[key])
-                notes.append(Finding(
-                    "duplicate-column", WARNING,
-                    f"a second {cell.strip()!r} column at {column_letter(index)}{best_row + 1} is ignored; "
-                    f"{kept}{best_row + 1} is read: delete or rename one of them",
-                    sheet=sheet, row=best_row + 1, column=column_letter(index), value=cell.strip()))
-                continue
-            notes.append(
-                Finding(
-                    "unknown-column", INFO,
-                    f"column header {cell.strip()!r} is not one cseplan-xl knows; the column is ignored",
-                    sheet=sheet, row=best_row + 1, column=column_letter(index), value=cell.strip(),
-                )
-            )
-    columns = {key: column_letter(index) for key, index in best.items()}
-    first_col = min(best.values())
-    # Heading rows only mean something on sheets whose contract has Section/Phase (the Plan).
-    headings = any(c.key == "section" for c in spec.columns)
-    has_section = "section" in best or not headings
-    has_phase = "phase" in best or not headings
-    section = phase = None
-    for cells in head[:best_row]:
-        # Above the header the same headings count; other lone cells are titles.
-        lone = [v for v in cells if v != "" and v is not None]
-        if len(lone) == 1 and isinstance(lone[0], str):
-            text = " ".join(lone[0].split())
-            if _PHASE_ROW.search(text) and not has_phase:
-                phase = text
-            elif _NUMBERED_HEADING.match(text) and not has_section:
-                section = text
-    rows: list[Row] = []
+        if index in used or not isinstance(cell, str) or not cell.strip():
+            continue
+        key = spec.header_keys.get(normalise_header(cell)) if len(cell) <= _LONGEST_HEADER else None
+        if key is not None:  # a second column for a field already matched: the first one is read
+            kept = column_letter(found[key])
+            notes.append(Finding(
+                "duplicate-column", WARNING,
+                f"a second {cell.strip()!r} column at {column_letter(index)}{header_row + 1} is ignored; "
+                f"{kept}{header_row + 1} is read: delete or rename one of them",
+                sheet=sheet, row=header_row + 1, column=column_letter(index), value=cell.strip()))
+        else:
+            notes.append(Finding(
+                "unknown-column", INFO,
+                f"column header {cell.strip()!r} is not one cseplan-xl knows; the column is ignored",
+                sheet=sheet, row=header_row + 1, column=column_letter(index), value=cell.strip()))
+
+
+@dataclass(slots=True)
+class _Headings:
+    """The section and phase a data row falls under, from the lone-cell heading rows above it.
+
+    Heading rows only mean something on sheets whose contract has Section/Phase (the Plan), and only while the
+    sheet has no column of its own for them: then section and phase stay None."""
+
+    has_section: bool
+    has_phase: bool
+    section: str | None = None
+    phase: str | None = None
+
+    @classmethod
+    def for_sheet(cls, spec: SheetSpec, found: dict[str, int]) -> _Headings:
+        """Which headings a sheet's rows can take, from its contract and the columns found."""
+        headings = any(c.key == "section" for c in spec.columns)
+        return cls(has_section="section" in found or not headings, has_phase="phase" in found or not headings)
+
+    def take(self, cell: str) -> bool:
+        """True when a lone cell is a phase row ("PHASE TWO – Late 2018/19") or a numbered heading ("6.2
+        External") this sheet reads; it then applies to the rows below."""
+        text = " ".join(cell.split())
+        if _PHASE_ROW.search(text) and not self.has_phase:
+            self.phase = text
+            return True
+        if _NUMBERED_HEADING.match(text) and not self.has_section:
+            self.section = text
+            return True
+        return False
+
+
+def _read_rows(
+    rows: Iterable[list[Any]], start: int, spec: SheetSpec, found: dict[str, int], errors: dict[tuple[int, int], str],
+    headings: _Headings,
+) -> tuple[list[Row], list[tuple[int, str, CellError]]]:
+    """The data rows below the header (`start` is the first one's 0-based index) and the error cells among them.
+
+    This loop runs once per row of the sheet (the Plan may have 100,000): the work of a typical row stays inline,
+    and only rare rows (a lone cell, a repeated header, a short row, an error cell) call out."""
+    out: list[Row] = []
     cell_errors: list[tuple[int, str, CellError]] = []
-    items = list(best.items())
-    keys = tuple(best)
-    pick = _picker(tuple(best.values()))
-    needed = max(best.values()) + 1
+    keys, items = tuple(found), list(found.items())
+    pick = _picker(tuple(found.values()))
+    needed = max(found.values()) + 1
+    first_col = min(found.values())
     texts: dict[str, str] = {}
     errors_by_row: dict[int, dict[int, str]] = {}
     for (rr, cc), err in errors.items():
         errors_by_row.setdefault(rr, {})[cc] = err
-    for r, cells in enumerate(chain(head[best_row + 1 :], grid), start=best_row + 1):
+    for r, cells in enumerate(rows, start=start):
         row_errors = errors_by_row.get(r, _NONE)
         filled = len(cells) - cells.count("") - cells.count(None)  # counted in C: cheap on full rows
-        if not filled and not row_errors:
+        if not row_errors and (not filled or _not_data(cells, filled, first_col, spec, headings)):
             continue
-        first = 0 if not filled or (cells[0] != "" and cells[0] is not None) else _first_filled(cells)
-        if not row_errors and filled == 1 and first <= first_col and isinstance(cells[first], str):
-            # A numbered heading ("6.2 External") or a phase row ("PHASE TWO – Late 2018/19"), when the
-            # sheet has no column of its own for it. Any other lone first cell is an activity missing its
-            # details, and stays a row so the rules report it.
-            text = " ".join(cells[first].split())
-            if _PHASE_ROW.search(text) and not has_phase:
-                phase = text
-                continue
-            if _NUMBERED_HEADING.match(text) and not has_section:
-                section = text
-                continue
-        if not row_errors and _maybe_header(cells[first], spec) and len(_match_header(cells, spec)) >= 2:
-            continue  # a repeated header row, as when several tables are pasted into one sheet
         if len(cells) >= needed:
             values = dict(zip(keys, pick(cells)))
         else:
@@ -396,16 +429,33 @@ def _read_table(
                 values[key] = texts.setdefault(value, value)  # one copy of a text that repeats down the column
             else:
                 values[key] = _clean(value)
-        for index, err in row_errors.items():
-            for key, col in items:
-                if col == index:
-                    values[key] = CellError(err)
-                    cell_errors.append((r + 1, key, values[key]))
-        rows.append(
-            Row(r + 1, values, section=None if has_section else section, phase=None if has_phase else phase)
-        )
-    return Table(sheet=sheet, spec=spec, header_row=best_row + 1, columns=columns, rows=tuple(rows),
-                 errors=tuple(cell_errors))
+        if row_errors:
+            _mark_errors(r + 1, values, row_errors, items, cell_errors)
+        out.append(Row(r + 1, values, section=headings.section, phase=headings.phase))
+    return out, cell_errors
+
+
+def _not_data(cells: list[Any], filled: int, first_col: int, spec: SheetSpec, headings: _Headings) -> bool:
+    """True for a filled row that holds no activity: a heading row (taken into `headings`) or a repeated header.
+
+    A lone first cell that is no heading is an activity missing its details, and stays a row so the rules report
+    it."""
+    first = 0 if cells[0] != "" and cells[0] is not None else _first_filled(cells)
+    cell = cells[first]
+    if filled == 1 and first <= first_col and isinstance(cell, str) and headings.take(cell):
+        return True
+    # A repeated header row, as when several tables are pasted into one sheet.
+    return _maybe_header(cell, spec) and len(_match_header(cells, spec)) >= 2
+
+
+def _mark_errors(row: int, values: dict[str, Any], row_errors: dict[int, str], items: list[tuple[str, int]],
+                 cell_errors: list[tuple[int, str, CellError]]) -> None:
+    """Put a row's Excel error values in place of its cells, and list them with their Excel row."""
+    for index, err in row_errors.items():
+        for key, col in items:
+            if col == index:
+                values[key] = CellError(err)
+                cell_errors.append((row, key, values[key]))
 
 
 def _picker(indexes: tuple[int, ...]) -> Callable[[list[Any]], tuple[Any, ...]]:
