@@ -9,16 +9,8 @@ import pytest
 
 from cseplan_xl.errors import InvalidValue
 from cseplan_xl.findings import ERROR, INFO
-from cseplan_xl.privacy import (
-    RULES,
-    TextItem,
-    is_nhs_number,
-    is_role_mailbox,
-    parse_allow,
-    phone_candidates,
-    phone_numbers,
-    screen,
-)
+from cseplan_xl.privacy import RULES, TextItem, parse_allow, screen
+from cseplan_xl.privacy_detectors import is_nhs_number, is_role_mailbox, phone_candidates, phone_numbers
 
 
 def _hits(text: str, **kwargs) -> list[tuple[str, str]]:

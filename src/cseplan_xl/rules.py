@@ -633,7 +633,8 @@ _register_privacy_rules()
 @_rule("setting-contact-not-role-mailbox", ERROR, "The Control contact is not a role mailbox",
        sheet=contract.CONTROL, tags=("settings", "privacy"), needs=(contract.CONTROL,))
 def _contact_mailbox(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
-    from .privacy import is_placeholder, is_role_mailbox
+    from .privacy import is_placeholder
+    from .privacy_detectors import is_role_mailbox
 
     value = plan.settings.contact_mailbox
     if value is None or is_placeholder(value):
