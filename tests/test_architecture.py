@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # Lowest first. A module may import modules of its own layer or of a lower one, never of a higher one.
 LAYERS: dict[str, set[str]] = {
     "leaves": {"errors", "words", "dates", "findings", "contract", "stats", "disclosure", "privacy_patterns",
-               "privacy_detectors", "privacy", "output", "vba", "safetext"},
+               "privacy_detectors", "privacy", "output", "vba", "cfb",
+               "safetext"},
     "input": {"when", "period", "awareness", "container", "read", "rag_colour"},
     "model": {"plan"},
     "analysis": {"rules", "rag", "rollups", "history", "delivery", "measures", "referrals", "social_media",

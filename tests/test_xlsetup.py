@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from cseplan_xl import build, xlsetup
+from cseplan_xl.cfb import cfb_streams, cfb_write
 from cseplan_xl.cli import main
 from cseplan_xl.errors import CseplanError
-from cseplan_xl.vba import cfb_streams, cfb_write, ovba_compress, ovba_decompress
+from cseplan_xl.vba import ovba_compress, ovba_decompress
 
 REPO = Path(__file__).resolve().parents[1]
 XLWINGS = importlib.metadata.version("xlwings")
