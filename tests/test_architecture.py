@@ -21,8 +21,9 @@ LAYERS: dict[str, set[str]] = {
                "safetext"},
     "input": {"when", "period", "awareness", "container", "read", "rag_colour"},
     "model": {"plan"},
-    "analysis": {"rules", "rag", "rollups", "history", "delivery", "measures", "referrals", "social_media",
-                 "traditional_media", "anecdotes", "evaluation_views", "evaluation", "report", "batch"},
+    "analysis": {"rulebook", "rules_workbook", "rules_activities", "rules_evaluation", "rules_privacy", "rules",
+                 "rag", "rollups", "history", "delivery", "measures", "referrals", "social_media", "traditional_media",
+                 "anecdotes", "evaluation_views", "evaluation", "report", "batch"},
     "outputs": {"article", "charts", "wordfile", "briefing", "dashboard", "build", "upgrade", "xlsetup", "frames"},
     "faces": {"cli", "excel", "__main__", "__init__"},
 }

@@ -197,12 +197,38 @@ def test_rules_ask_the_plan_not_the_reader():
     import ast
     from pathlib import Path
 
-    import cseplan_xl.rules
+    import cseplan_xl
 
-    tree = ast.parse(Path(cseplan_xl.rules.__file__).read_text(encoding="utf-8"))
-    reached = sorted({node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)
-                      and node.attr in ("source", "raw", "settings_rows", "settings_sheet")})
-    assert reached == []
+    modules = sorted(Path(cseplan_xl.__file__).parent.glob("rule*.py"))
+    assert [m.stem for m in modules] == ["rulebook", "rules", "rules_activities", "rules_evaluation", "rules_privacy",
+                                         "rules_workbook"]
+    for module in modules:
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        reached = sorted({node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)
+                          and node.attr in ("source", "raw", "settings_rows", "settings_sheet")})
+        assert reached == [], module.name
+
+
+def test_the_catalogue_is_the_families_in_turn():
+    from cseplan_xl import rules_activities, rules_evaluation, rules_privacy, rules_workbook
+    from cseplan_xl.rules import FAMILIES
+
+    assert FAMILIES == (rules_workbook.READ, rules_activities.RULES, rules_workbook.RULES, rules_evaluation.RULES,
+                        rules_privacy.RULES)
+    assert list(CATALOGUE.values()) == [rule for family in FAMILIES for rule in family.rules]
+    assert [r.code for r in CATALOGUE.values()][:6] == ["unknown-column", "sheet-unreadable", "duplicate-column",
+                                                        "sheet-hidden", "sheet-missing", "activity-missing"]
+    assert list(CATALOGUE)[-2:] == ["setting-contact-not-role-mailbox", "setting-placeholder"]
+
+
+def test_a_code_declared_twice_is_refused():
+    from cseplan_xl.rulebook import RuleFamily
+    from cseplan_xl.rules import _catalogue
+
+    family = RuleFamily()
+    family.reader_rule("sheet-hidden", "info", "Again", ("structure",))
+    with pytest.raises(ValueError, match="rule code 'sheet-hidden' is declared twice"):
+        _catalogue([family, family])
 
 
 # --- personal data and published contacts --------------------------------------------------------

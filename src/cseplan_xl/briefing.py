@@ -189,7 +189,7 @@ def _screened(article: Article, plan: Plan, allow: Iterable[str]) -> NewsletterR
     """The screen's verdict on the article as a whole: every cell it quotes, then every string of the finished
     context, the notes and the document properties (each hit named by its cell); the Screened output when
     nothing blocks."""
-    from .rules import board_numbers, placeholder_settings, screen_published
+    from .rules_privacy import board_numbers, placeholder_settings, screen_published
 
     context = article.context
     setting_notes = []

@@ -333,7 +333,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         text = terminal_text(result.to_text(args.partner_facing))
     if args.partner_facing:  # for partners: the whole output passes the privacy screen, or nothing is shown
         from .privacy import blocked_text
-        from .rules import screen_published
+        from .rules_privacy import screen_published
 
         shown: dict[str, Any] = {"figures": result.to_dict(True)}  # the structured output as strings, one by one
         if args.format == "csv":
