@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 import pytest
 from python_calamine import CalamineWorkbook
 
-from cseplan_xl import build, dashboard, excel
+from cseplan_xl import build, control_sheet, dashboard, excel, workbook_style
 from cseplan_xl import contract as c
 from cseplan_xl.cli import main
 from cseplan_xl.errors import OutputExistsError
@@ -189,7 +189,7 @@ def test_demo_banner_on_every_sheet_and_nowhere_in_the_real_workbook(built):
         demo = _rows(built["demo"], sheet)
         real = _rows(built["real"], sheet)
         top = [str(v) for r in demo[:2] for v in r]
-        assert any(v.startswith(build.DEMO_BANNER) for v in top), sheet
+        assert any(v.startswith(workbook_style.DEMO_BANNER) for v in top), sheet
         assert not any("ILLUSTRATIVE" in str(v) for r in real for v in r), sheet
 
 
@@ -313,7 +313,7 @@ def test_buttons_run_named_subs_of_the_workbook_module(built):
     subs = ["ValidatePlan", "RefreshDashboard", "DraftNewsletter", "RunChosenAction", "CheckSetup"]
     assert re.findall(r"^Sub (\w+)\(\)$", bas, re.M) == subs  # public and parameterless: Alt+F8 lists them
     calls = re.findall(r'^    RunButton "import cseplan_xl\.excel as x; x\.(\w+)\(', bas, re.M)
-    assert [build.macro_name(f) for f in calls] == subs
+    assert [control_sheet.macro_name(f) for f in calls] == subs
     assert all(hasattr(excel, f) for f in calls)
     assert "ThisWorkbook.Name" not in bas and "SampleCall" not in bas
 
@@ -387,7 +387,7 @@ def test_libreoffice_converts_to_pdf_and_links_every_button_to_a_sub(tmp_path):
         labels = re.findall(r'form:label="([^"]+)"', content)
         links = re.findall(r'script:event-name="form:performaction"[^>]*xlink:href="vnd\.sun\.star\.script:'
                            r'VBAProject\.Module1\.(\w+)\?', content)
-        assert labels == ["Run chosen action", *c.ACTIONS, build.CHECK_SETUP]
+        assert labels == ["Run chosen action", *c.ACTIONS, control_sheet.CHECK_SETUP]
         assert links == BUTTONS
         assert all(f"Sub {sub}()" in module for sub in links)
     if shutil.which("pdftoppm"):

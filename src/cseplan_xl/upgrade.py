@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from . import contract as c
-from .build import DEMO_BANNER, XLWINGS_CONF_SHEET, Entries, workbook_bytes
+from .build import XLWINGS_CONF_SHEET, Entries, workbook_bytes
 from .errors import CseplanError
 from .findings import cell_address
 from .output import check_writable, write_new
 from .read import WorkbookData, read_workbook
+from .workbook_style import DEMO_BANNER
 from .xlsetup import conf_sheet_cells
 
 __all__ = ["UpgradeResult", "upgrade_workbook"]
