@@ -13,7 +13,6 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from cseplan_xl import build, contract, dashboard, excel
-from cseplan_xl.findings import Finding
 from cseplan_xl.plan import load_plan
 from cseplan_xl.rollups import rollup
 
@@ -133,16 +132,6 @@ def test_validate_writes_each_finding_with_a_link_to_its_cell(demo_path):
     assert [r[0] for r in rows].count("error") == 11  # 8 planted mistakes and the planted anecdote's 3 privacy hits
     assert [r[0] for r in rows].count("warning") == 8  # 7 planted and the placeholder contact mailbox
     assert all(len(r) == 6 for r in rows)
-
-
-def test_links_quote_sheet_names_as_excel_does():
-    def finding(sheet: str) -> Finding:
-        return Finding("rag-invalid", "error", "m", sheet=sheet, row=3, column="B")
-
-    assert excel._link(finding("Social media")) == """=HYPERLINK("#'Social media'!B3","'Social media'!B3")"""
-    assert excel._link(finding("It's")) == """=HYPERLINK("#'It''s'!B3","'It''s'!B3")"""
-    assert excel._link(finding('Say "hi"')) == """=HYPERLINK("#'Say ""hi""'!B3","'Say ""hi""'!B3")"""
-    assert excel._link(Finding("no-plan", "error", "m", sheet="Plan")) == "Plan"
 
 
 def test_validate_clears_old_results_and_never_writes_the_plan(demo_path):

@@ -15,15 +15,23 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
-from . import contract, history
-from .dates import format_day
+from . import contract
 from .errors import CseplanError, InvalidValue
-from .findings import ERROR, WARNING, Finding, cell_address, column_index, column_letter
 from .plan import Plan, build_plan
 from .rag_colour import rag_of_colour
 from .read import WorkbookData, workbook_from_grids
-from .safetext import cell_value
 from .words import plural
+from .writeback import (
+    cell,
+    dashboard_rows,
+    dashboard_status,
+    derived_columns,
+    history_block,
+    pad,
+    refresh_message,
+    validation_message,
+    validation_rows,
+)
 
 TITLE = "cseplan-xl"
 SERVER_FOLDER = "CSEPLAN_SERVER_OUTPUT"  # under xlwings Server: the folder outputs go to, set on the server
@@ -31,7 +39,6 @@ _SERVER_ENGINES = ("remote",)
 _CHOOSE = "Choose an action in the Action cell on Control, then click Run."
 _READ = tuple(s for s in contract.ALL_SHEETS if s not in (contract.DASHBOARD, contract.VALIDATION))
 _STATUS_KEYS = ("last_run", "last_action", "last_result", "last_errors", "last_warnings", "last_duration")
-_DERIVED = ("derived_rag", "derived_start", "derived_end", "overdue_days")
 _now = dt.datetime.now  # a seam for the tests
 _clock = time.perf_counter  # likewise
 
@@ -158,7 +165,7 @@ class _Session:
         if len(old) >= first_row:
             sheet.range((first_row, 1), (len(old), width)).clear_contents()
         if rows:
-            _write(sheet.range((first_row, 1)), [_pad(r, width) for r in rows])
+            _write(sheet.range((first_row, 1)), [pad(r, width) for r in rows])
 
 
 def _caller(book: Any) -> Any:
@@ -226,30 +233,12 @@ def _status(session: _Session, action: str, message: str, errors: int | None, wa
             _write(sheet.range(f"B{row}"), values[key])
 
 
-def _pad(row: list[Any], width: int) -> list[Any]:
-    return list(row) + [None] * (width - len(row))
-
-
-def _cell(value: Any) -> Any:
-    """A value to write as data: text that Excel would take for a formula is kept as text (safetext.cell_value);
-    only a formula this module builds (_Formula) is written as one."""
-    if isinstance(value, _Formula):
-        return str(value)
-    if isinstance(value, (str, int, float, bool, dt.date)) or value is None:
-        return cell_value(value)
-    return cell_value(str(value))
-
-
-class _Formula(str):
-    """A formula built here (a HYPERLINK to a finding's cell): the one kind of text written as a formula."""
-
-
 def _write(target: Any, values: Any) -> None:
-    """Every write to a cell goes through here: each value, or each value of each row, through _cell."""
+    """Every write to a cell goes through here: each value, or each value of each row, through writeback.cell."""
     if isinstance(values, list):
-        target.value = [[_cell(v) for v in row] if isinstance(row, list) else _cell(row) for row in values]
+        target.value = [[cell(v) for v in row] if isinstance(row, list) else cell(row) for row in values]
     else:
-        target.value = _cell(values)
+        target.value = cell(values)
 
 
 # --- Validate plan -------------------------------------------------------------------------------
@@ -262,36 +251,9 @@ def _validate(session: _Session) -> tuple[str, int, int]:
     session.progress(f"Checking {plural(len(plan.activities), 'row', 'rows')}…")
     findings = check_plan(plan)
     session.progress(f"Writing {plural(len(findings), 'finding', 'findings')}…")
-    rows = [[f.severity, _link(f), f.code, f.activity_id, _cell(f.value), _cell(f.message)] for f in findings]
-    session.replace_rows(session.sheet(contract.VALIDATION), contract.FIRST_DATA_ROW, rows,
+    session.replace_rows(session.sheet(contract.VALIDATION), contract.FIRST_DATA_ROW, validation_rows(findings),
                          len(contract.VALIDATION.columns))
-    errors = sum(f.severity == ERROR for f in findings)
-    warnings = sum(f.severity == WARNING for f in findings)
-    if not findings:
-        return f"No problems found (as of {format_day(plan.as_of())}).", 0, 0
-    verdict = "Fix the errors" if errors else "No errors"
-    message = (f"{plural(errors, 'error', 'errors')}, {plural(warnings, 'warning', 'warnings')} "
-               f"(as of {format_day(plan.as_of())}). {verdict}: the list is on the Validation sheet "
-               "(click a cell address to go there); the cells are marked on the Plan.")
-    first = [f for f in findings if f.severity == ERROR][:5]
-    if first:
-        message += "\n\n" + "\n".join(f"{f.address}: {f.message}" for f in first)
-        if errors > len(first):
-            message += f"\n... and {errors - len(first)} more."
-    return message, errors, warnings
-
-
-def _link(finding: Finding) -> str:
-    """A finding's address as a link to its cell (a HYPERLINK formula), or as text when it is not about a cell."""
-    if not (finding.sheet and finding.cell):
-        return finding.address
-    target = cell_address(finding.sheet, finding.column, finding.row)  # quoted as Excel wants: 'It''s'!A1
-    return _Formula(f'=HYPERLINK("#{_text(target)}","{_text(finding.address)}")')
-
-
-def _text(value: str) -> str:
-    """Text inside a formula's string literal: a double quote doubled."""
-    return value.replace('"', '""')
+    return validation_message(findings, plan.as_of())
 
 
 # --- Refresh dashboard ---------------------------------------------------------------------------
@@ -303,106 +265,21 @@ def _refresh(session: _Session) -> tuple[str, int | None, int | None]:
     plan = session.plan()
     session.progress(f"Working out RAG for {plural(len(plan.activities), 'activity', 'activities')}…")
     result = rollup(plan)
-    notes = _write_derived(session, plan, result)
-    now = _now()
-    _write(session.book.sheets[_sheet_name(session, contract.DASHBOARD)].range(contract.DASHBOARD_STATUS_CELL),
-           f"Refreshed {format_day(now.date())} {now:%H:%M}; RAG as of {format_day(result.as_of)}. The counts below "
-           "the charts are written by Refresh dashboard; the live counts above update as you edit.")
+    first, columns, notes = derived_columns(plan, result)
+    if columns:
+        sheet = session.book.sheets[plan.plan_table.sheet]
+        for letter, values in columns.items():
+            _write(sheet.range(f"{letter}{first}"), values)
+    _write(session.book.sheets[str(session.sheet(contract.DASHBOARD).name)].range(contract.DASHBOARD_STATUS_CELL),
+           dashboard_status(_now(), result.as_of))
     session.progress("Evaluating and writing the dashboard…")
     session.replace_rows(session.sheet(contract.DASHBOARD), contract.DASHBOARD_TABLES_ROW,
-                         _dashboard_rows(plan, result), 9)
+                         dashboard_rows(plan, result), 9)
     session.progress("Saving a snapshot to History…")
-    notes += _append_history(session, plan, result)
-    overall = result.overall
-    message = (f"Dashboard refreshed as of {format_day(result.as_of)}: overall {overall.summary} "
-               f"({plural(overall.total, 'activity', 'activities')}); {len(result.overdue)} overdue, "
-               f"{len(result.upcoming)} coming up in the next {result.upcoming_days} days.")
-    return "\n".join([message, *notes]), None, None
-
-
-def _sheet_name(session: _Session, spec: contract.SheetSpec) -> str:
-    return str(session.sheet(spec).name)
-
-
-def _write_derived(session: _Session, plan: Plan, result: Any) -> list[str]:
-    """Plan's derived columns for every activity row; no other Plan column is ever written."""
-    table = plan.plan_table
-    by_row = {s.row: s for s in result.statuses}
-    first = table.header_row + 1
-    last = max(by_row, default=first - 1)
-    missing = [contract.PLAN.column(k).header for k in _DERIVED if table.letter(k) is None]
-    if last < first:
-        return []
-    sheet = session.book.sheets[table.sheet]
-    for key in _DERIVED:
-        letter = table.letter(key)
-        if letter is None:
-            continue
-        values = []
-        for row in range(first, last + 1):
-            s = by_row.get(row)
-            value = None
-            if s is not None:
-                value = {"derived_rag": s.derived_rag, "derived_start": s.start, "derived_end": s.end,
-                         "overdue_days": s.overdue_days if s.overdue else None}[key]
-            values.append([value])
-        _write(sheet.range(f"{letter}{first}"), values)
-    if missing:
-        return [f"The Plan has no {', '.join(missing)} column: add it to see the derived values beside each row."]
-    return []
-
-
-def _dashboard_rows(plan: Plan, result: Any) -> list[list[Any]]:
-    """The tables formulas cannot do: every group (owners split from 'CT/LW'), overdue, upcoming, evaluation."""
-    from .evaluation import evaluate
-
-    rows: list[list[Any]] = [
-        [f"Where the plan stands on {format_day(result.as_of)} (worst-of with counts, never an average)"],
-        ["Group", "Key", "Worst RAG", *contract.RAG_VALUES, "Total"],
-    ]
-    for r in result.csv_rows():
-        rows.append([r["group"], _cell(r["key"]), r["rag"] or None, *(r[v] for v in contract.RAG_VALUES), r["total"]])
-    rows += [[], [f"Overdue ({len(result.overdue)})"], ["ID", "Activity", "Overdue days", "Window ended", "Why"]]
-    rows += [[s.id, _cell(s.activity), s.overdue_days, s.end, s.reason] for s in result.overdue] or [["none"]]
-    rows += [[], [f"Coming up in the next {result.upcoming_days} days ({len(result.upcoming)})"],
-             ["Date", "ID", "Activity", "Event"]]
-    rows += [[u.date, u.status.id, _cell(u.status.activity), u.event] for u in result.upcoming] or [["none"]]
-    rows += [[], [f"Reported and derived RAG disagree ({len(result.disagreements)})"],
-             ["ID", "Activity", "Reported", "Derived", "Why"]]
-    rows += [[s.id, _cell(s.activity), s.reported_rag, s.derived_rag, s.disagreement]
-             for s in result.disagreements] or [["none"]]
-    if result.previous_snapshot is not None:
-        rows += [[], [f"Changes since the snapshot of {format_day(result.previous_snapshot)} ({len(result.changes)})"],
-                 ["ID", "Activity", "Change", "Was", "Now"]]
-        rows += [[c.id, _cell(c.activity), c.change, c.previous_rag, c.derived_rag]
-                 for c in result.changes] or [["none"]]
-    rows.append([])
-    try:
-        text = evaluate(plan, as_of=result.as_of).to_text()
-    except CseplanError as exc:
-        text = f"Evaluation not computed: {exc}"
-    rows += [[_cell(line) or None] for line in text.rstrip("\n").split("\n")]
-    return rows
-
-
-def _append_history(session: _Session, plan: Plan, result: Any) -> list[str]:
-    """A dated snapshot of each activity's RAG on History; a second refresh at the same as-of date replaces it."""
     sheet = session.sheet(contract.HISTORY)
-    table = plan.table(contract.HISTORY)
-    columns = dict(table.columns) if table else {c.key: column_letter(i) for i, c in
-                                                 enumerate(contract.HISTORY.columns)}
-    start = history.write_start(plan, result.as_of)
-    index = {key: column_index(letter) for key, letter in columns.items()}
-    width = max(index.values()) + 1
-    block = []
-    for values in history.snapshot_rows(result.as_of, result.statuses):
-        row: list[Any] = [None] * width
-        for key, value in values.items():
-            if key in index:
-                row[index[key]] = value
-        block.append(row)
+    start, block, width = history_block(plan, result)
     session.replace_rows(sheet, start, block, width)
-    return []
+    return "\n".join([refresh_message(result), *notes]), None, None
 
 
 # --- Draft newsletter ----------------------------------------------------------------------------
