@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cseplan_xl.when import Schedule, YearContext, parse_when
+from cseplan_xl.when import Schedule, parse_when
+from cseplan_xl.when_reading import YearContext
 
 CORPUS = Path(__file__).parent / "data" / "when_corpus.tsv"
 

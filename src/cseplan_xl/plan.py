@@ -14,7 +14,8 @@ from . import contract, rag_colour
 from .dates import parse_day
 from .findings import Finding
 from .read import CellError, Row, Table, WorkbookData, read_workbook
-from .when import STATUSES, Schedule, YearContext, parse_when, with_dates
+from .when import STATUSES, Schedule, parse_when, with_dates
+from .when_reading import YearContext
 
 
 def as_date(value: Any) -> dt.date | None:
