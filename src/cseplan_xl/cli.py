@@ -1,8 +1,7 @@
 """The `cseplan` command line: each command parses its input, calls one library function, shows the result.
 
-Exit codes: 0 done and no error findings; 1 error findings (or a blocked output); 2 unusable input or usage.
-Library errors (CseplanError: an unusable workbook, or an InvalidValue such as a period it cannot read) and the
-CLI's own UsageError become one line on stderr, never a traceback.
+How a result is shown (text, JSON, CSV; the terminal or --output) and how a command ends (exit codes 0, 1, 2; any
+error as one line on stderr) are console.py's.
 """
 
 from __future__ import annotations
@@ -10,16 +9,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .errors import CseplanError, UsageError
+from .console import EXIT_FINDINGS, EXIT_OK, add_format, csv_output, emit, json_output, run
+from .errors import UsageError
 from .safetext import terminal_text
 
 if TYPE_CHECKING:
     _SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
-
-EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
 
 # --- shared helpers ----------------------------------------------------------------------------
@@ -41,48 +39,6 @@ def _jobs(text: str) -> int:
     if not text.isdigit():
         raise argparse.ArgumentTypeError(f"{text!r}: give 0 (automatic) or a number of worker processes")
     return int(text)
-
-
-def _csv_text(rows: list[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
-    from .safetext import csv_text
-
-    return csv_text(rows, list(columns or (rows[0].keys() if rows else [])))
-
-
-def _json(data: Any, **options: Any) -> Iterator[str]:
-    """JSON text (indented, UTF-8) in pieces of about 64 kB: a large report is written as it is encoded, never held
-    whole."""
-    import json
-
-    pieces: list[str] = []
-    size = 0
-    for piece in json.JSONEncoder(indent=2, ensure_ascii=False, **options).iterencode(data):
-        pieces.append(piece)
-        size += len(piece)
-        if size > 1 << 16:
-            yield "".join(pieces)
-            pieces, size = [], 0
-    yield "".join(pieces) + "\n"
-
-
-def _emit(text: str | Iterable[str], output: str | None, force: bool = False, inputs: Sequence[Any] = ()) -> None:
-    """Print to stdout, or write to --output (never silently replacing a file, never over an input)."""
-    if output and output != "-":
-        from .output import write_new
-
-        path = write_new(output, text, force=force, inputs=inputs)
-        print(terminal_text(f"wrote {path}"), file=sys.stderr)
-    elif isinstance(text, str):
-        sys.stdout.write(text)
-    else:
-        for piece in text:
-            sys.stdout.write(piece)
-
-
-def _add_format(p: argparse.ArgumentParser, formats: Sequence[str] = ("text", "json", "csv")) -> None:
-    p.add_argument("--format", choices=formats, default="text", help="output format (default: text)")
-    p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of the terminal")
-    p.add_argument("--force", action="store_true", help="allow --output to replace an existing file")
 
 
 def _command(sub: _SubParsers, name: str, summary: str, example: str) -> argparse.ArgumentParser:
@@ -110,15 +66,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                             jobs=args.jobs, progress=progress if show_progress else None)
     text: str | Iterator[str]
     if args.format == "json":
-        text = _json(report.to_dict())
+        text = json_output(report.to_dict())
     elif args.format == "csv":
         from .report import CSV_COLUMNS
 
-        text = _csv_text(report.csv_rows(), CSV_COLUMNS)
+        text = csv_output(report.csv_rows(), CSV_COLUMNS)
     else:
         to_terminal = not args.output and sys.stdout.isatty()
         text = report.to_text(colour=to_terminal)
-    _emit(text, args.output, args.force, inputs=paths)
+    emit(text, args.output, args.force, inputs=paths)
     return report.exit_code(strict=args.strict)
 
 
@@ -132,7 +88,7 @@ def _add_validate(sub: _SubParsers) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="workbooks, folders (searched recursively) or globs")
     p.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
                    help="the date that decides 'started' and 'ended' (default: the workbook's As-of date, else today)")
-    _add_format(p)
+    add_format(p)
     p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
     p.add_argument("--select", action="append", metavar="CODES", help="only these rule codes or tags (comma-separated)")
     p.add_argument("--ignore", action="append", metavar="CODES", help="skip these rule codes or tags (comma-separated)")
@@ -202,12 +158,12 @@ def _cmd_rollup(args: argparse.Namespace) -> int:
     result = rollup(load_plan(args.workbook), as_of=args.as_of, by=groups, period=args.period)
     text: str | Iterator[str]
     if args.format == "json":
-        text = _json(result.to_dict())
+        text = json_output(result.to_dict())
     elif args.format == "csv":
-        text = _csv_text(result.csv_rows(), CSV_COLUMNS)
+        text = csv_output(result.csv_rows(), CSV_COLUMNS)
     else:
         text = terminal_text(result.to_text())
-    _emit(text, args.output, args.force, inputs=[args.workbook])
+    emit(text, args.output, args.force, inputs=[args.workbook])
     return EXIT_OK
 
 
@@ -226,7 +182,7 @@ def _add_rollup(sub: _SubParsers) -> None:
                    help="the reporting period whose deliveries are listed (and the next one's plans): 2018Q1, "
                         "2018-03, 2018/19 ... (default: the Control sheet's Reporting period, else the last "
                         "complete quarter)")
-    _add_format(p)
+    add_format(p)
     p.set_defaults(handler=_cmd_rollup)
 
 
@@ -281,28 +237,11 @@ def _add_upgrade_workbook(sub: _SubParsers) -> None:
 
 
 def _cmd_excel_setup(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from .plan import load_plan
-    from .xlsetup import check_setup, conf_sheet_cells, pinned_xlwings, workbook_vba_version, write_interpreter
+    from .xlsetup import check_workbooks, write_interpreter
 
     if not args.check:
         print(f"Wrote this Python into {write_interpreter()}")
-    versions = []
-    pinned = pinned_xlwings()
-    if pinned:
-        versions.append(("workbooks built by this cseplan-xl", pinned))
-    folder, sheets = None, []
-    for name in args.workbooks:
-        path = Path(name)
-        setting = load_plan(path).settings.output_folder  # first: the file's parts are checked before any is read
-        versions.append((path.name, workbook_vba_version(path)))
-        cells = conf_sheet_cells(path)
-        if cells is not None:
-            sheets.append((path.name, cells))
-        folder = path.resolve().parent / setting if setting else path.resolve().parent
-    workbook = str(Path(args.workbooks[-1]).resolve()) if args.workbooks else None
-    report = check_setup(vba_versions=versions, workbook=workbook, output_folder=folder, conf_sheets=sheets)
+    report = check_workbooks(args.workbooks)
     sys.stdout.write(terminal_text(report.to_text()))
     return EXIT_OK if report.ok else EXIT_FINDINGS
 
@@ -326,9 +265,9 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     plan = load_plan(args.workbook)
     result = evaluate(plan, period=args.period, baseline=args.baseline, as_of=args.as_of)
     if args.format == "json":
-        text = "".join(_json(result.to_dict(args.partner_facing), allow_nan=False))  # small: screened as a whole
+        text = "".join(json_output(result.to_dict(args.partner_facing), allow_nan=False))  # small: screened as a whole
     elif args.format == "csv":
-        text = _csv_text(result.csv_rows(args.partner_facing), CSV_COLUMNS)
+        text = csv_output(result.csv_rows(args.partner_facing), CSV_COLUMNS)
     else:
         text = terminal_text(result.to_text(args.partner_facing))
     if args.partner_facing:  # for partners: the whole output passes the privacy screen, or nothing is shown
@@ -344,7 +283,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         if screened is None:
             sys.stderr.write(blocked_text(findings, "the partner-facing evaluation would show"))
             return EXIT_FINDINGS
-    _emit(text, args.output, args.force, inputs=[args.workbook])
+    emit(text, args.output, args.force, inputs=[args.workbook])
     return EXIT_OK
 
 
@@ -364,7 +303,7 @@ def _add_evaluate(sub: _SubParsers) -> None:
                         "screened for personal data first (exit 1 with the cells instead)")
     p.add_argument("--allow", action="append", metavar="SHEET!CELL",
                    help="with --partner-facing: a cell the privacy screen flagged that you have checked (repeatable)")
-    _add_format(p)
+    add_format(p)
     p.set_defaults(handler=_cmd_evaluate)
 
 
@@ -382,7 +321,7 @@ def _cmd_newsletter(args: argparse.Namespace) -> int:
             sys.stderr.write(terminal_text(screened.to_text()))
             return EXIT_FINDINGS
         import json
-        _emit(json.dumps(screened.context, indent=2, ensure_ascii=False) + "\n", args.dump_context, args.force,
+        emit(json.dumps(screened.context, indent=2, ensure_ascii=False) + "\n", args.dump_context, args.force,
               inputs=[args.workbook])
         return EXIT_OK
     result = draft_newsletter(plan, period=args.period, as_of=args.as_of, out=args.output,
@@ -457,33 +396,5 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; return its exit code."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        handler: Callable[[argparse.Namespace], int] = args.handler
-        return handler(args)
-    except CseplanError as exc:
-        print(terminal_text(f"Error: {exc}"), file=sys.stderr)
-        return EXIT_UNUSABLE
-    except KeyboardInterrupt:
-        print("Interrupted.", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return EXIT_OK
-    except Exception as exc:  # noqa: BLE001 - never a traceback, and never exit 1 (which means "findings")
-        print(terminal_text(f"Error: {_unexpected(exc)}"), file=sys.stderr)
-        return EXIT_UNUSABLE
-
-
-def _unexpected(exc: Exception) -> str:
-    """One line for an error no library function turned into a CseplanError."""
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    if isinstance(exc, OSError):
-        where = f"{exc.filename}: " if exc.filename else ""
-        return f"{where}{exc.strerror or text or type(exc).__name__}"
-    if isinstance(exc, MemoryError):
-        return "not enough memory to finish; try a smaller workbook or fewer files at once"
-    if isinstance(exc, (OverflowError, ValueError)) and "range" in text:
-        return f"a date is out of range ({text}); use dates from 1900 to 2199"
-    return (f"an unexpected problem ({type(exc).__name__}: {text}); nothing was written over any file. "
-            "Please report it with the command you ran")
+    args = build_parser().parse_args(argv)
+    return run(args.handler, args)

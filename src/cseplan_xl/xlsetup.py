@@ -169,6 +169,28 @@ def check_setup(*, vba_versions: Sequence[tuple[str, str]] = (), workbook: str |
     return SetupReport(tuple(checks))
 
 
+def check_workbooks(workbooks: Sequence[str | Path]) -> SetupReport:
+    """check_setup for these workbooks (`cseplan excel-setup`): the package's pinned xlwings and each workbook's VBA
+    version, their active xlwings.conf sheets, and the last one's workbook and Output folder."""
+    from .plan import load_plan
+
+    versions = []
+    pinned = pinned_xlwings()
+    if pinned:
+        versions.append(("workbooks built by this cseplan-xl", pinned))
+    folder, sheets = None, []
+    for name in workbooks:
+        path = Path(name)
+        setting = load_plan(path).settings.output_folder  # first: the file's parts are checked before any is read
+        versions.append((path.name, workbook_vba_version(path)))
+        cells = conf_sheet_cells(path)
+        if cells is not None:
+            sheets.append((path.name, cells))
+        folder = path.resolve().parent / setting if setting else path.resolve().parent
+    workbook = str(Path(workbooks[-1]).resolve()) if workbooks else None
+    return check_setup(vba_versions=versions, workbook=workbook, output_folder=folder, conf_sheets=sheets)
+
+
 def _config_check(config: Path, here: str) -> Check:
     key = _interpreter_key()
     try:
