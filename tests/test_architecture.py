@@ -20,7 +20,7 @@ LAYERS: dict[str, set[str]] = {
                "privacy_detectors", "privacy", "output", "vba", "cfb",
                "safetext", "console"},
     "input": {"when", "when_reading", "when_grammar", "when_periods", "when_words", "period", "awareness", "container",
-              "read", "rag_colour"},
+              "read", "cell_values", "rag_colour"},
     "model": {"plan"},
     "analysis": {"rulebook", "rules_workbook", "rules_activities", "rules_evaluation", "rules_privacy", "rules",
                  "rag", "rollups", "history", "delivery", "measures", "referrals", "social_media", "traditional_media",

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from cseplan_xl import contract
 from cseplan_xl.plan import load_plan
 
@@ -87,21 +85,6 @@ def test_missing_years_come_from_control_lifetime_else_dated_rows_else_as_of(boo
     march = as_of.activities[0].schedule
     assert (march.start, march.end, march.year_from) == (dt.date(2019, 3, 1), dt.date(2019, 3, 31), "plan")
     assert "year taken from the as-of date's year (2019)" in march.note
-
-
-def test_cells_as_dates_numbers_and_text():
-    from cseplan_xl.plan import as_date, as_number, as_text
-    from cseplan_xl.read import CellError
-
-    assert [as_date(v) for v in (dt.datetime(2018, 3, 1, 9), dt.date(2018, 3, 1), "01/03/2018", "2018-03-01",
-                                 " ", None, CellError("#REF!"))] == [dt.date(2018, 3, 1)] * 4 + [None] * 3
-    with pytest.raises(ValueError):
-        as_date(43160)
-    assert [as_number(v) for v in ("1,200", "2.5", 7, " ", None)] == [1200, 2.5, 7, None, None]
-    with pytest.raises(ValueError):
-        as_number(True)
-    assert [as_text(v) for v in ("  a \n b ", dt.datetime(2018, 3, 1), 3, "", CellError("#N/A"))] == [
-        "a b", "01/03/2018", "3", None, None]
 
 
 def test_settings_records_and_the_as_of_date(book):

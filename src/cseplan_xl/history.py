@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import contract
-from .plan import Plan, as_date
+from .cell_values import as_date
+from .plan import Plan
 
 SNAPSHOT_KEYS = ("snapshot", "id", "reported_rag", "derived_rag")
 

@@ -3,85 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import contract, rag_colour
-from .dates import parse_day
+from .cell_values import as_date, as_dates, as_number, as_text, lenient
 from .findings import Finding
-from .read import CellError, Row, Table, WorkbookData, read_workbook
+from .read import Row, Table, WorkbookData, read_workbook
 from .when import STATUSES, Schedule, parse_when, with_dates
 from .when_reading import YearContext
-
-
-def as_date(value: Any) -> dt.date | None:
-    """A cell as a date (Excel date, ISO text, or UK dd/mm/yyyy), None when blank; ValueError otherwise."""
-    if value is None or isinstance(value, CellError):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        return parse_day(value) if value.strip() else None
-    raise ValueError(f"not a date: {value!r}")
-
-
-def as_number(value: Any) -> float | None:
-    """A cell as a number (text such as "1,200" accepted), None when blank; ValueError otherwise."""
-    if value is None or isinstance(value, CellError):
-        return None
-    if isinstance(value, bool):
-        raise ValueError(f"not a number: {value!r}")
-    if isinstance(value, (int, float)):
-        return value
-    text = str(value).strip().replace(",", "")
-    if not text:
-        return None
-    return float(text) if "." in text or "e" in text.lower() else int(text)
-
-
-def as_text(value: Any) -> str | None:
-    """A cell as tidy text (spaces and line breaks collapsed), None when blank or an Excel error."""
-    if value is None or isinstance(value, CellError):
-        return None
-    if type(value) is str and "  " not in value and value == value.strip() and "\n" not in value and "\t" not in value:
-        return value or None  # already tidy: the common case, kept fast
-    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    text = " ".join(str(value).split())
-    return text or None
-
-
-_DAY_SEPARATORS = re.compile(r"[;,\n]+| and ")
-
-
-def as_dates(value: Any) -> tuple[dt.date, ...]:
-    """A cell holding one date or several ("20/03/2018; 19/06/2018"), in order; ValueError for a part that is not a
-    date."""
-    if value is None or isinstance(value, CellError):
-        return ()
-    if not isinstance(value, str):
-        day = as_date(value)
-        return (day,) if day else ()
-    days = {as_date(part) for part in _DAY_SEPARATORS.split(value) if part.strip()}
-    return tuple(sorted(d for d in days if d is not None))
-
-
-def _lenient(convert: Callable[[Any], Any], value: Any) -> Any:
-    if value is None:
-        return None
-    try:
-        return convert(value)
-    except (ValueError, TypeError):
-        return None
-
 
 _DATE_SETTINGS = frozenset(col.key for col in contract.CONTROL.columns if col.type == contract.DATE)
 
@@ -110,7 +42,7 @@ class Settings:
         for name in cls.__dataclass_fields__:
             raw = values.get(name)
             if name in _DATE_SETTINGS:
-                typed[name] = _lenient(as_date, raw)
+                typed[name] = lenient(as_date, raw)
             else:
                 typed[name] = as_text(raw)
         return cls(**typed)
@@ -269,7 +201,7 @@ class Plan:
         for row in table.rows:
             record: dict[str, Any] = {"row": row.row}
             for col in spec.columns:
-                record[col.key] = _lenient(converters[col.type], row.get(col.key))
+                record[col.key] = lenient(converters[col.type], row.get(col.key))
             out.append(record)
         return out
 
@@ -303,7 +235,7 @@ class _Cells:
 
     def rag(self, text: str | None) -> str | None:
         if text not in self._rags:
-            self._rags[text] = _lenient(contract.parse_rag, text)
+            self._rags[text] = lenient(contract.parse_rag, text)
         return self._rags[text]
 
     def owners(self, who: str | None) -> tuple[str, ...]:
@@ -348,7 +280,7 @@ def _activity(row: Row, settings: Settings, cells: _Cells, error_fields: frozens
     schedule = when_schedule
     start = end = None
     if get("start") is not None or get("end") is not None:
-        start, end = _lenient(as_date, get("start")), _lenient(as_date, get("end"))
+        start, end = lenient(as_date, get("start")), lenient(as_date, get("end"))
         if start or end:
             schedule = with_dates(schedule, start, end)
     section, phase = text(get("section")), text(get("phase"))
@@ -376,14 +308,14 @@ def _activity(row: Row, settings: Settings, cells: _Cells, error_fields: frozens
         rag=cells.rag(rag_text) or (fill[0] if fill and not rag_text else None),
         rag_text=rag_text,
         progress=text(get("progress")),
-        last_updated=updated if type(updated) is dt.date else _lenient(as_date, updated),
+        last_updated=updated if type(updated) is dt.date else lenient(as_date, updated),
         original_when=original,
         rebaseline_reason=text(get("rebaseline_reason")),
         given_start=start,
         given_end=end,
         from_headings=from_headings,
         error_fields=error_fields,
-        delivered_on=_lenient(as_dates, get("delivered_on")) or (),
+        delivered_on=lenient(as_dates, get("delivered_on")) or (),
         delivered_text=as_text(get("delivered_on")),
         short_title=as_text(get("short_title")),
         rag_colour=fill[0] if fill else None,

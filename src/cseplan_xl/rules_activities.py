@@ -11,9 +11,10 @@ from functools import lru_cache
 from typing import Any
 
 from . import contract
+from .cell_values import as_dates, as_text
 from .dates import format_day
 from .findings import ERROR, INFO, WARNING
-from .plan import Activity, Plan, as_dates, as_text
+from .plan import Activity, Plan
 from .read import CellError
 from .rulebook import Hit, RuleFamily
 

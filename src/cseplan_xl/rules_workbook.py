@@ -11,9 +11,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from . import contract
+from .cell_values import as_date, as_number, as_text
 from .dates import format_day
 from .findings import ERROR, INFO, WARNING
-from .plan import Plan, as_date, as_number, as_text
+from .plan import Plan
 from .read import CellError
 from .rulebook import Hit, RuleFamily
 
