@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LAYERS: dict[str, set[str]] = {
     "leaves": {"errors", "words", "dates", "findings", "contract", "stats", "disclosure", "privacy_patterns",
                "privacy_detectors", "privacy", "output", "vba", "cfb",
-               "safetext", "console"},
+               "safetext", "console", "tables"},
     "input": {"when", "when_reading", "when_grammar", "when_periods", "when_words", "period", "awareness", "container",
               "read", "cell_values", "rag_colour"},
     "model": {"plan"},

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from cseplan_xl.cell_values import as_date, as_dates, as_number, as_text, lenient
-from cseplan_xl.read import CellError
+from cseplan_xl.tables import CellError
 
 
 def test_cells_as_dates_numbers_and_text():

@@ -10,8 +10,9 @@ import pytest
 from cseplan_xl import contract
 from cseplan_xl.plan import Activity, Plan, Settings, load_plan
 from cseplan_xl.rag import ACTIVITY_KEYS, derive_status, stale_status, stale_statuses
-from cseplan_xl.read import Row, Table, WorkbookData
+from cseplan_xl.read import WorkbookData
 from cseplan_xl.rollups import CSV_COLUMNS, format_counts, rollup, worst_of
+from cseplan_xl.tables import Row, Table
 from cseplan_xl.when import parse_when
 
 PS, PE = dt.date(2017, 9, 1), dt.date(2019, 3, 31)

@@ -9,7 +9,8 @@ import pytest
 
 from cseplan_xl import contract
 from cseplan_xl.errors import MissingColumnsError, MissingSheetError, UnreadableWorkbookError
-from cseplan_xl.read import CellError, read_workbook
+from cseplan_xl.read import read_workbook
+from cseplan_xl.tables import CellError
 
 SOURCE_LAYOUT = [
     ["CSE Communications plan 2017-2019"],

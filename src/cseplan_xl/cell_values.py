@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .dates import parse_day
-from .read import CellError
+from .tables import CellError
 
 
 def as_date(value: Any) -> dt.date | None:

@@ -11,7 +11,8 @@ from typing import Any, NamedTuple
 from . import contract, rag_colour
 from .cell_values import as_date, as_dates, as_number, as_text, lenient
 from .findings import Finding
-from .read import Row, Table, WorkbookData, read_workbook
+from .read import WorkbookData, read_workbook
+from .tables import Row, Table
 from .when import STATUSES, Schedule, parse_when, with_dates
 from .when_reading import YearContext
 

@@ -15,8 +15,8 @@ from .cell_values import as_dates, as_text
 from .dates import format_day
 from .findings import ERROR, INFO, WARNING
 from .plan import Activity, Plan
-from .read import CellError
 from .rulebook import Hit, RuleFamily
+from .tables import CellError
 
 STALE_DAYS = 90
 _MONEY = re.compile(r"^\s*£\s*\d{1,3}(?:,?\d{3})*(?:\.\d{1,2})?\s*(?:k)?\s*$", re.IGNORECASE)

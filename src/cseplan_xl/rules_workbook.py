@@ -15,8 +15,8 @@ from .cell_values import as_date, as_number, as_text
 from .dates import format_day
 from .findings import ERROR, INFO, WARNING
 from .plan import Plan
-from .read import CellError
 from .rulebook import Hit, RuleFamily
+from .tables import CellError
 
 READ = RuleFamily()
 RULES = RuleFamily()
