@@ -79,6 +79,13 @@ def _has_digit(text: str) -> bool:
     return pat.DIGIT.search(text) is not None
 
 
+def may_hold(text: str) -> bool:
+    """False only when no detector can find anything in the text: it holds none of the words and marks that every
+    detector's patterns need (privacy_patterns.MAY_HOLD_WORDS, MAY_HOLD). A text that is not plain ASCII is always
+    looked at in full, as case-blind patterns match a few other letters as ASCII ones (ſ as s, ı as i)."""
+    return not text.isascii() or _has(text, pat.MAY_HOLD_WORDS) or pat.MAY_HOLD.search(text) is not None
+
+
 # --- detectors ---------------------------------------------------------------------------------
 
 

@@ -268,3 +268,22 @@ DIGIT = re.compile(r"\d")
 
 # Words that follow a handle word without being a handle ("username changed").
 COMMON = frozenset("the and for was has had his her their our your name names with from not changed".split())
+
+# One look before any detector (privacy_detectors.may_hold). A text can hold a hit only if it holds one of these
+# words (lower-cased) or a match of MAY_HOLD: each is part of every match of a detector's patterns, or is the first
+# look the detector takes itself. Most cells of a plan ("Activity 12: awareness session", an ID, a cost) hold none.
+MAY_HOLD_WORDS = (
+    *DOB_WORDS_HINT, *AGE_WORDS_HINT, *SCHOOL_WORDS, *RELATION_HINTS, *HANDLE_WORDS,
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",  # "March 3, 2004"
+    "crn", "urn", "cad", "crime", "incident", "occurrence", "log", "ref",  # crime and occurrence references
+    "age", "is", "who", "was", "turn", "name", "called", "known",  # "Mia is 13", "her name is Jess ... 14"
+    "flat", "apartment", "apt",  # flat numbers
+)
+MAY_HOLD = re.compile(
+    r"[@\"“‘'’]"  # e-mail addresses and @handles; quotations; "Jess's mum"
+    r"|\d(?:(?:[\s()-]{0,3}\d){9}"  # phone and NHS numbers: ten digits, at most three spaces or brackets apart
+    r"|[\s,-]*[a-z]"  # postcodes, vehicle registrations, street numbers, "3rd March", "14yrs", "14-year-old"
+    r"|\s?[/.-]\s?\d)"  # numeric dates (with an age or a name, a possible date of birth), force crime references
+    rf"|[,–(-]\s*(?:(?:who\s+is|who['’]s|aged?|a|now|only|just)\s*)?{_AGE}",  # "Jess, 14", "Sam (14)", "Liam - 13"
+    re.IGNORECASE,
+)
