@@ -176,7 +176,7 @@ def _workbook_texts() -> set[str]:
     texts = set()
     for path in (ROOT / "workbook" / "cseplan.xlsm", ROOT / "workbook" / "examples" / "cseplan_demo.xlsm"):
         plan = load_plan(path)
-        texts |= {cell.text for cell in plan.text_cells}
+        texts |= {cell.text for cell in plan.text_cells()}
         texts |= {value for value in vars(plan.settings).values() if isinstance(value, str)}
     return texts
 

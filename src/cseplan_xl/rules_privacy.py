@@ -36,31 +36,30 @@ def screen_published(plan: Plan, value: Any, where: str, allow: Iterable[str] = 
     the plan's text cells and settings; (the Screened output or None when blocked, the findings)."""
     from .privacy import screen_output
 
-    return screen_output(value, [item for _, item in _text_cells(plan)], where=where, numbers=board_numbers(plan),
+    return screen_output(value, list(_text_items(plan)), where=where, numbers=board_numbers(plan),
                          allow=allow, as_of=plan.as_of(as_of))
 
 
-def _text_cells(plan: Plan) -> Iterator[tuple[SheetSpec, Any]]:
-    """Every text cell the officer typed, as (sheet, TextItem): table sheets, then the Control settings."""
+def _text_items(plan: Plan) -> Iterator[Any]:
+    """Every text cell the officer typed, as a privacy.TextItem: table sheets, then the Control settings."""
     from .privacy import TextItem
 
     for spec, row, key, text in _typed_texts(plan):
         if spec is contract.CONTROL:
-            yield spec, TextItem(text, plan.control_sheet or "Control", row, "B", "value")
+            yield TextItem(text, plan.control_sheet or "Control", row, "B", "value")
         else:
             table = plan.table(spec)
-            yield spec, TextItem(text, table.sheet if table else spec.name, row, table.letter(key) if table else None,
-                                 key)
+            yield TextItem(text, table.sheet if table else spec.name, row, table.letter(key) if table else None, key)
 
 
-def _typed_texts(plan: Plan) -> list[tuple[SheetSpec, int, str, str]]:
-    """(sheet, Excel row, field, text) of every text cell typed: table sheets, then the screened Control settings."""
-    cells: list[tuple[SheetSpec, int, str, str]] = list(plan.text_cells)
+def _typed_texts(plan: Plan) -> Iterator[tuple[SheetSpec, int, str, str]]:
+    """(sheet, Excel row, field, text) of every text cell typed: table sheets, then the screened Control settings.
+    Made afresh on each call, like Plan.text_cells, so that no list of every cell is held."""
+    yield from plan.text_cells()
     for key in _SETTINGS_SCREENED:
         cell = plan.setting_cells.get(key)
         if cell is not None and isinstance(cell.value, str) and cell.value.strip():
-            cells.append((contract.CONTROL, cell.row, key, cell.value))
-    return cells
+            yield contract.CONTROL, cell.row, key, cell.value
 
 
 # The 13 privacy rules share one screen of the plan. Each used to gather every text cell and screen the distinct
@@ -72,10 +71,9 @@ def _privacy_hits(plan: Plan, as_of: dt.date) -> dict[str, list[Hit]]:
     """Every privacy hit in the plan's text cells and screened settings, by rule code (cells in plan order)."""
     from .privacy import text_hits
 
-    cells = _typed_texts(plan)
-    hits = text_hits({cell[3] for cell in cells}, numbers=board_numbers(plan), as_of=as_of)
+    hits = text_hits({cell[3] for cell in _typed_texts(plan)}, numbers=board_numbers(plan), as_of=as_of)
     out: dict[str, list[Hit]] = {}
-    for spec, row, key, text in cells:
+    for spec, row, key, text in _typed_texts(plan):  # again, to name each hit's cells
         if text not in hits:
             continue
         for code, what, found in hits[text]:
