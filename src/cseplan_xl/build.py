@@ -20,7 +20,7 @@ from cseplan_xl import control_sheet, dashboard, output
 from cseplan_xl.errors import CseplanError, OutputExistsError
 from cseplan_xl.table_sheets import TableSheets
 from cseplan_xl.vba import replace_module, vba_sources
-from cseplan_xl.workbook_style import DEMO_BANNER, LAST_INPUT_ROW, CellFormats, add_sheet, title_row
+from cseplan_xl.workbook_style import DEMO_BANNER, CellFormats, add_sheet, title_row
 
 XLWINGS_CONF_SHEET = "_xlwings.conf"  # xlwings reads "xlwings.conf": the leading _ switches the sheet off
 CREATED = dt.datetime(2017, 9, 1, 0, 0, 0, tzinfo=dt.UTC)  # fixed, so builds are byte-for-byte equal
@@ -232,7 +232,7 @@ class _Writer:
         ws = add_sheet(self.wb, c.DASHBOARD.name)
         title_row(ws, self.f, dashboard.TITLE, dashboard.WIDTHS, self.demo)
         referrals = len(self._carried(c.REFERRALS)) if self.entries else len(_csv("demo_referrals.csv")) * self.demo
-        dashboard.write_dashboard(self.wb, ws, self.f, referrals=referrals, last_input_row=LAST_INPUT_ROW)
+        dashboard.write_dashboard(self.wb, ws, self.f, referrals=referrals)
 
     def _xlwings_conf(self) -> None:
         """xlwings' settings sheet, shipped switched off (_xlwings.conf) so each user's own configuration applies."""

@@ -2,41 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any
 
 from cseplan_xl import contract as c
 from cseplan_xl.findings import column_letter
+from cseplan_xl.workbook_style import HEADER_ROW, LAST_INPUT_ROW, CellFormats
 
 TITLE = ("Live counts and charts (Excel formulas over the Plan: they update as you edit); below them the tables "
          "written by Refresh dashboard: anything typed there is replaced.")
 WIDTHS = [46] + [11] * 16  # column A, then B:Q
 GENERAL_CAMPAIGN = "General awareness"  # the Campaign of posts and coverage outside any campaign period
-HEADER_ROW = c.HEADER_ROW - 1  # 0-based, as XlsxWriter counts
 
 
-class Formats(Protocol):
-    """The builder's cell formats the Dashboard writes with."""
-
-    title: Any
-    help: Any
-    heading: Any
-    note: Any
-    header: Any
-    label: Any
-    text: Any
-    count: Any
-    worst: Any
-    month: Any
-    rag: dict[str, Any]
-
-
-def write_dashboard(wb: Any, ws: Any, formats: Formats, *, referrals: int, last_input_row: int) -> None:
+def write_dashboard(wb: Any, ws: Any, formats: CellFormats, *, referrals: int) -> None:
     """Everything below the title row: the live table, the charts and the campaign months beside them.
 
-    referrals: how many Referrals rows the workbook ships (the referrals chart covers at least 36 months);
-    last_input_row: the 0-based last row the Plan's and logs' ranges reach.
+    referrals: how many Referrals rows the workbook ships (the referrals chart covers at least 36 months).
+    Its ranges reach down to the Plan's and logs' last input row (workbook_style.LAST_INPUT_ROW).
     """
-    _Dashboard(wb, ws, formats, last_input_row).write(referrals)
+    _Dashboard(wb, ws, formats).write(referrals)
 
 
 def _col(spec: c.SheetSpec, key: str) -> int:
@@ -46,8 +30,8 @@ def _col(spec: c.SheetSpec, key: str) -> int:
 class _Dashboard:
     """Writes one Dashboard sheet."""
 
-    def __init__(self, wb: Any, ws: Any, formats: Formats, last_input_row: int) -> None:
-        self.wb, self.ws, self.f, self.last = wb, ws, formats, last_input_row
+    def __init__(self, wb: Any, ws: Any, formats: CellFormats) -> None:
+        self.wb, self.ws, self.f, self.last = wb, ws, formats, LAST_INPUT_ROW
 
     def write(self, referrals: int) -> None:
         """Live COUNTIFS over the Plan by Lists theme, two native charts, and the space Refresh dashboard writes."""
