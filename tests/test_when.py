@@ -243,6 +243,8 @@ def test_recurring_within_a_period():
     ("Ongoing until March 2018", "ongoing", None, PS, D("2018-03-31"), None),
     ("Ongoing from April 2018", "ongoing", None, D("2018-04-01"), PE, None),
     ("Throughout 2018", "ongoing", None, D("2018-01-01"), D("2018-12-31"), None),
+    ("April 2018 - ongoing", "ongoing", None, D("2018-04-01"), PE, None),  # from then on
+    ("Monthly, April 2018 - ongoing", "recurring", "monthly", D("2018-04-01"), PE, None),  # a repeat too
 ])
 def test_repeat_or_ongoing_within_a_window(text, kind, recurrence, start, end, note):
     s = parse_when(text, PS, PE)

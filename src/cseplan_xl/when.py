@@ -189,12 +189,12 @@ def _repeat(raw: str, ctx: ParseContext, toks: list[Token], rest: list[Token], r
             provisional: bool) -> Schedule:
     """A repeat or "ongoing", across the plan's lifetime or within the period the rest of the text gives."""
     ps, pe = ctx.ps, ctx.pe
-    kind, recurrence = ("recurring", recs.pop()) if recs else ("ongoing", None)
+    kind, recurrence = ("recurring", next(iter(recs))) if recs else ("ongoing", None)
     if not rest:
         return Schedule(raw, kind, ps, pe, provisional, recurrence, note=_note(ctx))
     mode, p = read_period(rest, ctx)
-    if ongoing and not recs and mode is None and toks[-1].kind == "ongoing":
-        mode = "from"  # "Jan 2019 – ongoing": from then on
+    if ongoing and mode is None and toks[-1].kind == "ongoing":
+        mode = "from"  # "Jan 2019 – ongoing" (a repeat too: "Monthly, Jan 2019 – ongoing"): from then on
     if recurrence == "annually" and mode is None and p.year is None and not p.dates:
         if (part := _each_year(p)) is not None:  # "Annually in March": that part of every year
             ctx.notes.append(part[1])
