@@ -114,3 +114,22 @@ def test_architecture_md_lists_every_module():
     assert not missing, f"ARCHITECTURE.md does not mention {', '.join(m + '.py' for m in missing)}: {HOW_TO_ADD}"
     gone = sorted(listed - _modules())
     assert not gone, f"ARCHITECTURE.md names module(s) that no longer exist: {', '.join(gone)}"
+
+
+MODULE_LINES = 450  # "roughly 100-400 lines" with room for a docstring or two; past it, a concept wants its own module
+FUNCTION_LINES = 60
+
+
+def test_modules_and_functions_stay_small():
+    too_long = []
+    for path in sorted(PACKAGE.glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        if (lines := source.count("\n")) > MODULE_LINES:
+            too_long.append(f"{path.name} has {lines} lines (limit {MODULE_LINES})")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > FUNCTION_LINES:
+                    too_long.append(f"{path.name}:{node.lineno} {node.name} has {length} lines "
+                                    f"(limit {FUNCTION_LINES})")
+    assert not too_long, "; ".join(too_long) + ". Split along the code's seams (ARCHITECTURE.md, 'A new module')"
