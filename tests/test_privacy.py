@@ -113,6 +113,12 @@ def test_rule_codes_are_stable():
     ]
 
 
+def test_an_age_word_read_case_blind_is_an_age():
+    # the case-blind pattern reads a dotless or dotted i as i ("nıne", "NİNE"); the age is read the same way
+    assert _hits("Liam, nıne, was seen on 12 May") == [("privacy-name-age", "Liam, nıne")]
+    assert _hits("Liam, NİNE, was seen on 12 May") == [("privacy-name-age", "Liam, NİNE")]
+
+
 def test_name_with_age_then_school():
     assert _hits("Sam, 14, attends Northfield Academy") == [
         ("privacy-name-age", "Sam, 14"), ("privacy-name-school", "Sam, 14, attends Northfield Academy")]

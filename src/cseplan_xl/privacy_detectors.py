@@ -329,7 +329,10 @@ def national_digits(text: str) -> str:
 
 
 def _age_value(text: str) -> int:
-    return int(text) if text.isdigit() else pat.AGE_WORDS.index(text.casefold()) + 8
+    """The age a pattern found, in figures or in words; a word is read as the case-blind pattern read it ("NİNE")."""
+    if text.isdigit():
+        return int(text)
+    return next(i for i, word in enumerate(pat.AGE_WORDS, start=8) if re.fullmatch(word, text, re.IGNORECASE))
 
 
 def _year_of(date_text: str) -> int | None:
