@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from cseplan_xl import privacy_detectors
 from cseplan_xl.errors import InvalidValue
 from cseplan_xl.findings import ERROR, INFO
-from cseplan_xl.privacy import RULES, TextItem, parse_allow, screen
-from cseplan_xl.privacy_detectors import is_nhs_number, is_role_mailbox, may_hold, phone_candidates, phone_numbers
+from cseplan_xl.privacy import RULES, TextItem, parse_allow, screen, text_hits
+from cseplan_xl.privacy_detectors import (
+    Context,
+    is_nhs_number,
+    is_role_mailbox,
+    may_hold,
+    phone_candidates,
+    phone_numbers,
+)
+from cseplan_xl.privacy_patterns import PUBLISHED_NUMBERS
 
 
 def _hits(text: str, **kwargs) -> list[tuple[str, str]]:
@@ -201,6 +213,103 @@ def test_the_first_look_never_skips_a_text_the_screen_would_block():
         assert missed == []
     assert len(skipped) > 150  # it does skip: ordinary plan text ("Online", "Two per year", "Ongoing")
     assert not may_hold("Activity 12: awareness session for partners and frontline staff") and not may_hold("A000012")
+
+
+# --- the first looks hide nothing ------------------------------------------------------------------
+# Each detector takes a cheap first look before its patterns (first_look), and validate takes one more before any
+# detector (may_hold). Here the patterns run with every first look switched off, on variants of the labelled
+# texts, and whatever they find must be what the screen finds through its first looks (text_hits, screen).
+
+AS_OF = dt.date(2018, 3, 31)
+SPACES = ("\n", "\t", "\r\n", "\xa0", "\x0b", "\x1f", "  ")  # a line break, a tab, a non-breaking space ...
+DOB_MARK = re.compile(r"\bd\.?\s?o\.?\s?b\b", re.IGNORECASE)
+DOB_SPELLINGS = [f"d{a}{b}o{c}{d}b" for a in ("", ".") for b in ("", " ") for c in ("", ".") for d in ("", " ")]
+# Forms the first looks once passed over although the patterns match them (each is personal data).
+MISSED_FORMS = [
+    "d.o b 03/04/2005", "do b 03/04/2005", "d.ob 3 March 2004", "d o.b 2004", "D.O B: 14/02/2005",
+    "Jess' mum rang the hub", "Jess’ mum rang the hub", "Jess's\nmum rang the hub", "Jess's\tmum rang",
+    "we spoke to her\nson Tyler", "we spoke to her\tson Tyler", "the mother\tof\tJess Smith", "the mum of\nJess",
+    "we spoke to her\xa0son Tyler", "Jess'ſ mum rang", "screenname: jess_2004", "tik\ttok: jess_2004",
+    "Jess attends Northfield Prımary", "Liam, nıne, was seen", "bırthday 14/02/2005",
+]
+
+
+def _variants(text: str) -> set[str]:
+    """The text with its apostrophes, d.o.b spelling, case and spaces written the other ways people type them."""
+    forms = {text, re.sub(r"(['’])s\b", r"\1", text)}  # Jess's mum -> Jess' mum
+    forms |= {t.replace("'", "’") for t in forms} | {t.replace("’", "'") for t in forms}
+    forms |= {DOB_MARK.sub(spelling, t) for t in forms for spelling in DOB_SPELLINGS}
+    forms |= {change(t) for t in forms for change in (str.upper, str.lower, str.title)}
+    forms |= {t.replace(" ", space) for t in forms for space in SPACES}
+    return forms
+
+
+def _without_first_looks(texts, monkeypatch) -> dict[str, set[tuple[str, str]]]:
+    """What the detectors' patterns find in each text with every first look switched off (and no may_hold)."""
+    ctx = Context(mailboxes=frozenset(), numbers=PUBLISHED_NUMBERS, year=AS_OF.year)
+    with monkeypatch.context() as patch:
+        patch.setattr(privacy_detectors, "first_look", lambda hint, text: True)
+        return {t: {(hit.code, hit.found) for _title, rule in RULES.values() for hit in rule(t, ctx)} for t in texts}
+
+
+def _through_first_looks(texts) -> tuple[dict[str, set[tuple[str, str]]], dict[str, set[tuple[str, str]]]]:
+    """What validate's screen (text_hits, through may_hold) and `screen` find in each text."""
+    by_text = text_hits(texts, as_of=AS_OF)
+    validate = {t: {(code, found) for code, _what, found in by_text.get(t, [])} for t in texts}
+    screened: dict[str, set[tuple[str, str]]] = {t: set() for t in texts}
+    items = [TextItem(t, "Plan", row, "D") for row, t in enumerate(texts, start=2)]
+    for finding in screen(items, as_of=AS_OF):
+        screened[texts[finding.row - 2]].add((finding.code, finding.value))
+    return validate, screened
+
+
+def _assert_first_looks_hide_nothing(texts, monkeypatch) -> int:
+    texts = sorted(set(texts))
+    patterns = _without_first_looks(texts, monkeypatch)
+    validate, screened = _through_first_looks(texts)
+    hidden = {t: patterns[t] - validate[t] for t in texts if patterns[t] - validate[t]}
+    assert hidden == {}, f"validate missed {len(hidden)} texts"
+    hidden = {t: patterns[t] - screened[t] for t in texts if patterns[t] - screened[t]}
+    assert hidden == {}, f"screen missed {len(hidden)} texts"
+    assert validate == patterns and screened == patterns
+    return sum(bool(found) for found in patterns.values())
+
+
+def test_the_first_looks_hide_nothing_in_variants_of_the_labelled_texts(monkeypatch):
+    personal = [text for label, _, text in _labelled() if label == "block"]
+    variants = {v for text in [*personal, *MISSED_FORMS] for v in _variants(text)}
+    assert len(variants) > 10_000
+    found = _assert_first_looks_hide_nothing(variants, monkeypatch)
+    assert found > len(variants) // 2  # not vacuous: the patterns match most variants (upper case hides names)
+
+
+@pytest.mark.parametrize("text", MISSED_FORMS)
+def test_forms_the_first_looks_once_passed_over_are_found(text, monkeypatch):
+    assert _without_first_looks([text], monkeypatch)[text]  # the patterns match it ...
+    _assert_first_looks_hide_nothing([text], monkeypatch)  # ... and so does the screen, through its first looks
+    assert may_hold(text)
+
+
+def test_every_dob_spelling_the_pattern_allows_is_found(monkeypatch):
+    texts = [f"{spelling} {date}" for spelling in DOB_SPELLINGS for spelling in (spelling, spelling.upper())
+             for date in ("03/04/2005", "3 March 2004", "2004")]
+    assert all(_without_first_looks([t], monkeypatch)[t] for t in texts)
+    _assert_first_looks_hide_nothing(texts, monkeypatch)
+
+
+_LABELLED_TEXTS = sorted({text for _, _, text in _labelled()} | set(MISSED_FORMS))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_LABELLED_TEXTS), st.data())
+def test_the_first_looks_hide_nothing_whatever_the_spacing(text, data):
+    """Each space of a labelled text (block or pass) made some other whitespace, one by one, and the case changed."""
+    parts = text.split(" ")
+    spaces = data.draw(st.lists(st.sampled_from([" ", *SPACES]), min_size=len(parts) - 1, max_size=len(parts) - 1))
+    change = data.draw(st.sampled_from([str, str.upper, str.lower, str.title]))
+    variant = change("".join(part + space for part, space in zip(parts, [*spaces, ""], strict=True)))
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _assert_first_looks_hide_nothing([variant], monkeypatch)
 
 
 @pytest.mark.parametrize("text", [

@@ -1,8 +1,9 @@
 """What the privacy screen looks for, as data: the words and regular expressions of personal data.
 
 Word lists (published helplines, role-mailbox words, free web-mail domains, words that are never a name, common
-first names) and the compiled patterns the detectors in `privacy_detectors.py` run, with the cheap hint words
-that decide whether a detector's full patterns need to run at all. Nothing here decides anything.
+first names) and the compiled patterns the detectors in `privacy_detectors.py` run, with the cheap first looks
+(a part of those patterns) that decide whether a detector's full patterns need to run at all, and the words and
+marks of the one look validate takes before any detector. Nothing here decides anything.
 """
 
 from __future__ import annotations
@@ -120,7 +121,8 @@ EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+'-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-
 PHONE_START = re.compile(r"(?<![\w/+£.])(?:\+\s?44|0044|\(?0)(?=[\s()-]*\d)")
 PHONE_GROUP = re.compile(r"[\s()-]{0,3}\d+")
 POSTCODE = re.compile(r"\b(?:GIR\s*0AA|[A-Z]{1,2}\d[A-Z\d]?(?:\s*\d|\s+\d\s+)[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE)
-_DOB_WORDS = r"(?:d\.?\s?o\.?\s?b\b\.?|date\s+of\s+birth|birth\s*date|birthday|born(?:\s+on|\s+in)?)"
+_DOB_MARK = r"d\.?\s?o\.?\s?b"  # DOB, D.O.B, d o b, d.ob ...
+_DOB_WORDS = rf"(?:{_DOB_MARK}\b\.?|date\s+of\s+birth|birth\s*date|birthday|born(?:\s+on|\s+in)?)"
 DOB = re.compile(rf"\b{_DOB_WORDS}\W{{0,4}}(?:(?:is|was|on|in|the)\s+){{0,2}}({_PART_DATE})", re.IGNORECASE)
 # an age beside a date (a possible date of birth): "aged 14", "14 years old", "14yo" (not "a 12 year sentence")
 _AGE_PHRASE = r"(?:\baged?\s+\d{1,2}\b|\b\d{1,2}(?:\s*-?\s*(?:years?|yrs?)\s*-?\s*old|\s*y/?o)\b)"
@@ -165,10 +167,10 @@ AGE_NAME = re.compile(
 # "St Giles (12) and Abington (9) wards": places counted, not people's ages.
 TALLY_AFTER = re.compile(r"(?:\s*(?:,|and)\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s*\(\d+\))*\s*(?:wards?|schools?|"
                          r"sessions?|areas?|venues?|libraries|towns?|villages?|estates?|sites?|groups?)\b")
-_SCHOOL = (
-    r"(?:St\.?\s+)?(?:[A-Z][\w'’&.-]*\s+){1,5}"
-    r"(?:Academy|School|College|Primary|Grammar|Infants|Juniors|Secondary|Comprehensive|Sixth\s+Form|PRU|Free\s+School)\b"
-)
+_SCHOOL_WORD = (r"(?:Academy|School|College|Primary|Grammar|Infants|Juniors|Secondary|Comprehensive|Sixth\s+Form|PRU"
+                r"|Free\s+School)")
+_SCHOOL = rf"(?:St\.?\s+)?(?:[A-Z][\w'’&.-]*\s+){{1,5}}{_SCHOOL_WORD}\b"
+_PUPIL = r"(?:pupil|student|learner)"
 NAME_SCHOOL = re.compile(
     rf"\b{_NAME}(?:\s*(?:,\s*(?:aged?\s+)?|\(\s*)\d{{1,2}}\s*\)?)?"  # an age between: "Sam, 14, attends"
     r"(?:\s*,\s*(?:who|a\s+pupil|a\s+student)?)?\s*(?:\(\s*year\s+\d{1,2}\s*,\s*|,\s*(?:(?:pupil|student)\s*,?\s*)?"
@@ -179,16 +181,19 @@ NAME_SCHOOL = re.compile(
     rf"(?P<school>(?:the\s+)?{_SCHOOL})",
     re.IGNORECASE,
 )
-SCHOOL_NAME = re.compile(rf"(?P<school>{_SCHOOL})\s+(?:pupil|student|learner)\s+{_NAME}", re.IGNORECASE)
+SCHOOL_NAME = re.compile(rf"(?P<school>{_SCHOOL})\s+{_PUPIL}\s+{_NAME}", re.IGNORECASE)
 _RELATIONS = (r"(?:mum|mom|mother|dad|father|nan|nana|gran|granny|grandma|grandad|grandfather|grandmother|"
               r"brother|sister|carer|foster\s+carer|boyfriend|girlfriend|aunt|auntie|uncle|step-?dad|step-?mum|"
               r"family|friend|mate|cousin|partner|son|daughter|social\s+worker|teacher)")
+_POSSESSIVE = r"['’]s?\s+"  # Jess's mum, Jess' mum
+_OWNER = r"(?:her|his|their|my|our|your)\s+"  # her son Tyler
+_OF = r"\s+of\s+"  # mother of Jess
 NAME_RELATION = re.compile(
-    rf"\b{_NAME}['’]s?\s+{_RELATIONS}\b"
-    rf"|\b(?:her|his|their|my|our|your)\s+(?:little\s+|older\s+|younger\s+|big\s+)?"
+    rf"\b{_NAME}{_POSSESSIVE}{_RELATIONS}\b"
+    rf"|\b{_OWNER}(?:little\s+|older\s+|younger\s+|big\s+)?"
     rf"(?:son|daughter|brother|sister|child|friend|boyfriend|girlfriend|niece|nephew|grandson|granddaughter|mate|"
     rf"cousin|step-?son|step-?daughter)\s*,?\s+{_name('name2')}"
-    rf"|\b(?:mother|father|mum|dad|parents?|carers?|brother|sister|family)\s+of\s+{_name('name3')}",
+    rf"|\b(?:mother|father|mum|dad|parents?|carers?|brother|sister|family){_OF}{_name('name3')}",
     re.IGNORECASE,
 )
 QUOTE = re.compile(r"\"([^\"]{3,400})\"|“([^”]{3,400})”|‘([^’]{3,400})’|(?<![\w])'([^'\n]{3,400}?)'(?![\w])")
@@ -215,14 +220,16 @@ FIRST_NAMES = frozenset(
 )
 TITLES = re.compile(r"Breck['’]s Last Game|Don['’]t Be An Accessory|Breck Foundation|Breck Bednar", re.IGNORECASE)
 HANDLE = re.compile(r"(?<![\w.@/])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{1,29}))")
+_PLATFORMS = (r"(?:snap(?:chat)?|insta(?:gram)?|ig|tik\s?tok|facebook|fb|twitter|kik|discord|xbox|psn|playstation|"
+              r"steam|whatsapp|telegram|roblox|fortnite|twitch)")
+_HANDLE_WORDS = r"(?:gamer\s*tag|username|user\s*name|screen\s*name|handle|snap\s*name)"
 PLATFORM_HANDLE = re.compile(
-    r"\b(?:snap(?:chat)?|insta(?:gram)?|ig|tik\s?tok|facebook|fb|twitter|kik|discord|xbox|psn|playstation|steam|"
-    r"whatsapp|telegram|roblox|fortnite|twitch)\b[^.\n]{0,30}?(?:\b(?:name|username|user\s*name|handle|id|account|"
+    rf"\b{_PLATFORMS}\b[^.\n]{{0,30}}?(?:\b(?:name|username|user\s*name|handle|id|account|"
     r"tag|is)\b|:|@)\s*(?:is\s+|:\s*)?@?(?P<handle>[A-Za-z][A-Za-z0-9_.]{2,29})",
     re.IGNORECASE,
 )
 HANDLE_WORD = re.compile(
-    r"\b(?:gamer\s*tag|username|user\s*name|screen\s*name|handle|snap\s*name)\s*(?:is\s+|:\s*|-\s*|=\s*)?@?"
+    rf"\b{_HANDLE_WORDS}\s*(?:is\s+|:\s*|-\s*|=\s*)?@?"
     r"(?P<handle>[A-Za-z0-9][A-Za-z0-9_.]{2,29})",
     re.IGNORECASE,
 )
@@ -249,41 +256,66 @@ REG_WORDS = re.compile(
 )
 REG_STOP = frozenset("CSE TBC TBA ALL NHS MAS RAG LGB PSH PHE SRE RSE KCS DSL SEN GCS CEO NCA PCC FGM OCG".split())
 
-# Cheap first looks: a rule's full patterns run only on a text that holds a word they all need (a school word, a
-# digit, a quotation mark...), found by plain substring search on the lower-cased text. Checking every cell of a
-# 10,000-row plan is dominated by these rules (validate), and most cells hold none of these words.
-SCHOOL_WORDS = ("academy", "school", "college", "primary", "grammar", "infants", "juniors", "secondary",
-                "comprehensive", "sixth", "pru")
-DOB_WORDS_HINT = ("born", "birth", "dob", "d.o.b", "d o b", "d. o. b")
-AGE_WORDS_HINT = ("eight", "nine", "ten", "eleven", "twelve", "teen", "twenty")
-HANDLE_WORDS = ("@", "snap", "insta", "ig", "tiktok", "tik tok", "facebook", "fb", "twitter", "kik", "discord", "xbox",
-                "psn", "playstation", "steam", "whatsapp", "telegram", "roblox", "fortnite", "twitch", "gamer",
-                "user", "screen name", "handle")
-RELATION_HINTS = ("'s ", "’s ", "her ", "his ", "their ", "my ", "our ", "your ", " of ")
-QUOTE_MARKS = ('"', "“", "‘", "'")
-SCHOOL_PUPIL = re.compile(r"(?:academy|school|college|primary|grammar|infants|juniors|secondary|comprehensive|"
-                          r"form|pru)\s+(?:pupil|student|learner)", re.IGNORECASE)
-AGE_PHRASE_RE = re.compile(_AGE_PHRASE, re.IGNORECASE)
-DIGIT = re.compile(r"\d")
-
 # Words that follow a handle word without being a handle ("username changed").
 COMMON = frozenset("the and for was has had his her their our your name names with from not changed".split())
 
-# One look before any detector (privacy_detectors.may_hold). A text can hold a hit only if it holds one of these
-# words (lower-cased) or a match of MAY_HOLD: each is part of every match of a detector's patterns, or is the first
-# look the detector takes itself. Most cells of a plan ("Activity 12: awareness session", an ID, a cost) hold none.
+
+# --- first looks -------------------------------------------------------------------------------
+
+# Cheap first looks: a detector runs its full patterns only on a text where its first look finds something
+# (privacy_detectors.first_look). Each is a part that every match of the patterns it guards holds, built from the
+# same pieces and compiled with the same flags, so it matches wherever they would: the same \s (a tab, a line
+# break, a non-breaking space), the same case-blind letters (ſ for s, ı and İ for i). A text it finds nothing in
+# cannot hold a match. Checking every cell of a 10,000-row plan is dominated by these rules (validate).
+DIGIT = re.compile(r"\d")  # in every pattern of phones, postcodes, DOBs, NHS numbers, references, addresses, regs
+AT = re.compile("@")  # EMAIL's and HANDLE's @
+DOB_HINT = re.compile(rf"{_DOB_MARK}|birth|born", re.IGNORECASE)  # one of these is in each of _DOB_WORDS
+AGE_PHRASE_RE = re.compile(_AGE_PHRASE, re.IGNORECASE)  # in both of AGE_WITH_DATE's alternatives
+AGE_HINT = re.compile(_AGE, re.IGNORECASE)  # NAME_AGE, AGE_NAME and INTRODUCED each need an age
+OLD_HINT = re.compile("old", re.IGNORECASE)  # AGE_NAME's "year old"
+INTRODUCED_HINT = re.compile("name|called|known", re.IGNORECASE)  # INTRODUCED's "name is", "called", "known as"
+SCHOOL_HINT = re.compile(_SCHOOL_WORD, re.IGNORECASE)  # the word that ends every _SCHOOL (NAME_SCHOOL, SCHOOL_NAME)
+SCHOOL_PUPIL = re.compile(rf"{_SCHOOL_WORD}\s+{_PUPIL}", re.IGNORECASE)  # SCHOOL_NAME's "Academy pupil"
+QUOTE_HINT = re.compile("[\"“‘']")  # the mark that opens each of QUOTE's alternatives
+RELATION_HINT = re.compile(rf"{_POSSESSIVE}|{_OWNER}|{_OF}", re.IGNORECASE)  # one in each of NAME_RELATION's three
+HANDLE_HINT = re.compile(rf"@|{_PLATFORMS}|{_HANDLE_WORDS}", re.IGNORECASE)  # HANDLE, PLATFORM_HANDLE, HANDLE_WORD
+
+# One look before any detector (privacy_detectors.may_hold), for plain ASCII text only (any other text gets the
+# detectors in full). A text can hold a hit only if its lower-cased text, with each ASCII whitespace character
+# read as a space (\s matches a tab or a line break too), holds one of these words, or the text holds a match of
+# MAY_HOLD. What each detector's patterns need, and where it is here:
+#   emails, handles: "@" (MAY_HOLD); platform and handle words: snap, insta, ig, tik (tik\s?tok), ..., twitch,
+#     gamer (gamer\s*tag), user (username, user\s*name), name (screen\s*name, snap\s*name), handle;
+#   phones, NHS numbers: ten digits at most three spaces, hyphens or brackets apart (MAY_HOLD);
+#   postcodes, registrations, street numbers: a digit, then spaces, a comma or a hyphen, then a letter (MAY_HOLD);
+#   flat numbers: flat, apartment, apt;
+#   dates of birth: born or birth, or a d.o.b spelling (MAY_HOLD), or a full date: a numeric date (MAY_HOLD), a day
+#     then a month (digit then letter, MAY_HOLD), a month then a day (jan ... dec: every month name starts so);
+#   crime references: crn, urn, cad, crime, incident, occurrence, log, ref; force references: digit/digit (MAY_HOLD);
+#   names with an age: "Jess, 14", "Sam (14)" (MAY_HOLD), age, is, was, who, turn; "Jess 14yrs" and "14-year-old"
+#     (digit then letter, MAY_HOLD) or an age in words (eight ... twenty, -teen); name, called, known (INTRODUCED);
+#   names with a school: the school words; in quotations: a quotation mark (MAY_HOLD);
+#   names beside a family word: an apostrophe (MAY_HOLD), "her ", "his ", "their ", "my ", "our ", "your ", " of ".
+# Most cells of a plan ("Activity 12: awareness session", an ID, a cost) hold none.
 MAY_HOLD_WORDS = (
-    *DOB_WORDS_HINT, *AGE_WORDS_HINT, *SCHOOL_WORDS, *RELATION_HINTS, *HANDLE_WORDS,
+    "born", "birth",  # date of birth, birth date, birthday, born
+    "eight", "nine", "ten", "eleven", "twelve", "teen", "twenty",  # ages in words
+    "academy", "school", "college", "primary", "grammar", "infants", "juniors", "secondary", "comprehensive",
+    "sixth", "pru",  # the words that end a school's name
+    "her ", "his ", "their ", "my ", "our ", "your ", " of ",  # her son Tyler, mother of Jess
+    "snap", "insta", "ig", "tik", "facebook", "fb", "twitter", "kik", "discord", "xbox", "psn", "playstation",
+    "steam", "whatsapp", "telegram", "roblox", "fortnite", "twitch", "gamer", "user", "handle",  # handles
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",  # "March 3, 2004"
     "crn", "urn", "cad", "crime", "incident", "occurrence", "log", "ref",  # crime and occurrence references
     "age", "is", "who", "was", "turn", "name", "called", "known",  # "Mia is 13", "her name is Jess ... 14"
     "flat", "apartment", "apt",  # flat numbers
 )
 MAY_HOLD = re.compile(
-    r"[@\"“‘'’]"  # e-mail addresses and @handles; quotations; "Jess's mum"
+    r"[@\"“‘'’]"  # e-mail addresses and @handles; quotations; "Jess's mum", "Jess' mum"
     r"|\d(?:(?:[\s()-]{0,3}\d){9}"  # phone and NHS numbers: ten digits, at most three spaces or brackets apart
     r"|[\s,-]*[a-z]"  # postcodes, vehicle registrations, street numbers, "3rd March", "14yrs", "14-year-old"
     r"|\s?[/.-]\s?\d)"  # numeric dates (with an age or a name, a possible date of birth), force crime references
-    rf"|[,–(-]\s*(?:(?:who\s+is|who['’]s|aged?|a|now|only|just)\s*)?{_AGE}",  # "Jess, 14", "Sam (14)", "Liam - 13"
+    rf"|[,–(-]\s*(?:(?:who\s+is|who['’]s|aged?|a|now|only|just)\s*)?{_AGE}"  # "Jess, 14", "Sam (14)", "Liam - 13"
+    rf"|{_DOB_MARK}",  # DOB, D.O.B, d o.b, do b ... (then any date, a bare year too)
     re.IGNORECASE,
 )
