@@ -38,10 +38,12 @@ class Parser:
         self.pairs_are_years = len(pairs) > 1 and any(2000 + n in years for n in pairs)
 
     def peek(self, k: int = 0) -> Token:
+        """The token k places ahead of the current one (END past the last), without taking it."""
         j = self.i + k
         return self.toks[j] if j < len(self.toks) else END
 
     def take(self, *kinds: str) -> Token | None:
+        """The current token when it is one of these kinds, taken; else None (nothing taken)."""
         t = self.peek()
         if t.kind in kinds:
             self.i += 1
@@ -49,6 +51,8 @@ class Parser:
         return None
 
     def range(self) -> WhenPeriod | None:
+        """A period, or two joined by a separator ("March to May 2018", "19-21 March", "5 & 12 March"); None when
+        no period starts at the current token."""
         t, t1, t2, t3 = self.peek(), self.peek(1), self.peek(2), self.peek(3)
         if (t.kind == "num" and t1.kind == "sep" and t1.value in ("/", "-") and t2.kind == "num"
                 and t2.value == t.value + 1 and 10 <= t.value and t3.kind in ("end", "sep")):
@@ -98,7 +102,7 @@ class Parser:
     def _week_commencing(self) -> WhenPeriod:
         """ "w/c 5 March 2018" (after the w/c): the week from that day."""
         p = self.period()
-        if p is None or p.dates or p.joined or p.fn(2000)[0] != p.fn(2000)[1]:
+        if p is None or not is_day(p):
             raise NotUnderstood("w/c needs a day, e.g. w/c 5 March 2018")
         return replace(p, fn=lambda y: (p.fn(y)[0], p.fn(y)[0] + timedelta(days=6)))
 
@@ -231,7 +235,6 @@ class Parser:
             raise NotUnderstood("an academic year is written like 2018/19")
         return WhenPeriod(lambda y: month_span(y, 9, 12), first_year)
 
-
     def _fy(self) -> int | None:
         """A financial year's starting year (2018/19, FY2018-19, FY 18/19, FY 2018/2019), or None."""
         had_fy = self.take("fy") is not None
@@ -250,6 +253,11 @@ class Parser:
 
     def _with_year(self, fn: ByYear, fy_fn: ByYear | None = None, notes: tuple[str, ...] = (),
                    two_digit: bool = True) -> WhenPeriod:
+        """The period `fn` gives, in the year the tokens after it name ("2018", "-2018", "Spring 15"), or in a
+        financial year through `fy_fn` ("Q3 17/18", "Q2 2018/2019"); without a year when none follows.
+
+        two_digit: whether two digits alone may be the year (not after a month: "March 16" is _month_number's).
+        """
         t, t1 = self.peek(), self.peek(1)
         if t.kind == "sep" and t.value in ("-", "/") and (
                 t1.kind == "year" or (fy_fn is not None and t1.kind == "fyspan")
@@ -352,6 +360,7 @@ class Parser:
         return 0
 
     def _day(self, m: int, d: int) -> WhenPeriod:
+        """Day d of month m, in the year that follows, or that day in each of two years ("March 18 2018/19")."""
 
         def fn(y: int) -> tuple[date, date]:
             return date(y, m, d), date(y, m, d)
@@ -368,6 +377,7 @@ class Parser:
             dates = tuple(fn(y)[0] for y in years)
             return WhenPeriod(lambda _y: (dates[0], dates[-1]), years[0], dates=dates)
         return self._with_year(fn)
+
 
 def _month_too(t: Token) -> int | None:
     """The month a financial-year token could also be ("2011-12": December 2011), else None."""

@@ -66,10 +66,6 @@ def join(a: WhenPeriod, b: WhenPeriod) -> WhenPeriod:
     return WhenPeriod(lambda y: (start_for(y), b.fn(y)[1]), None, notes=notes, joined=True)
 
 
-
-
-
-
 def is_day(p: WhenPeriod) -> bool:
     """True when p is a single day."""
     return not p.dates and not p.joined and p.fn(2000)[0] == p.fn(2000)[1]

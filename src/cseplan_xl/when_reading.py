@@ -185,8 +185,6 @@ def _read_described(toks: list[Token], ctx: ParseContext) -> tuple[str | None, W
     return found
 
 
-
-
 def strip_seps(toks: list[Token]) -> list[Token]:
     """Without separators at either end, except a leading 'until' (a deadline)."""
     while toks and toks[0].kind == "sep" and toks[0].value not in UNTIL:
