@@ -1,9 +1,10 @@
-"""Evaluation figures for the plan's four measures, with honest uncertainty (DOMAIN.md, "Evaluation").
+"""The evaluation: the Evaluation record, evaluate(), the rows that may go into a figure, and MEASURES, the one
+registry of the plan's four measures (DOMAIN.md, "Evaluation").
 
-Referrals are compared as a rate ratio of two Poisson counts with exposure in months, in words that match
-the evidence (stats.py holds the statistics and the thresholds of its words). Every measure carries its
-definition, data source (sheet), baseline and period (Barcelona Principles). Never an advertising value
-equivalent; never an engagement rate pooled across platforms.
+Each measure's definition and computation is in its own module (referrals.py, social_media.py,
+traditional_media.py, anecdotes.py; statistics in stats.py), its views in evaluation_views.py. Every measure
+carries its definition, data source (sheet), baseline and period (Barcelona Principles). Never an advertising
+value equivalent; never an engagement rate pooled across platforms.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from .dates import format_day
 from .disclosure import RULE
 from .errors import InvalidValue
 from .evaluation_views import CSV_COLUMNS, plain, section_rows
-from .findings import cell_address
+from .findings import ERROR, cell_address
 from .measures import Figures, MeasureResult
 from .period import Period, as_of_note, default_period, make_period, parse_period
-from .stats import RateRatio, plain_words, rate_ratio, wilson_interval
+from .privacy import RULES as PRIVACY_RULES
+from .rules import check_plan
 
 LEFT_OUT_FOR_PARTNERS = "not counted (the officer's report says why)"
 SAME_PERIOD_LAST_YEAR = "same-period-last-year"
@@ -194,17 +196,12 @@ def evaluate(
 
 def _rejected_rows(plan: Any, as_of: dt.date) -> dict[str, dict[int, list[str]]]:
     """Rows of the evaluation sheets with error findings: contract sheet name -> row -> "Sheet!C10: message"."""
-    from .findings import ERROR
-    from .rules import check_plan
-
     names = {}
     for spec in contract.EVALUATION_SHEETS:
         table = plan.table(spec)
         if table is not None:
             names[table.sheet] = spec.name
     out: dict[str, dict[int, list[str]]] = {}
-    from .privacy import RULES as PRIVACY_RULES
-
     # Personal data in a row's text does not make its figures wrong: the privacy screen stops it where it would
     # be published (and a privacy message, which quotes what it found, must not travel into a figure's notes).
     for f in check_plan(plan, as_of, ignore=list(PRIVACY_RULES)):
@@ -302,15 +299,4 @@ def _no_data(plan: Any, spec: contract.SheetSpec, what: str) -> str | None:
     return f"no data for {what}: {why}"
 
 
-def _in(period: Period, day: Any) -> bool:
-    return isinstance(day, dt.date) and period.contains(day)
-
-
-def _month(day: dt.date) -> str:
-    return f"{day.year}-{day.month:02d}"
-
-
-__all__ = [
-    "CSV_COLUMNS", "MEASURES", "Evaluation", "Measure", "RateRatio", "evaluate", "parse_baseline", "plain_words",
-    "rate_ratio", "wilson_interval",
-]
+__all__ = ["CSV_COLUMNS", "MEASURES", "Evaluation", "Measure", "evaluate", "parse_baseline"]
