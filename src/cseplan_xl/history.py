@@ -7,12 +7,12 @@ Refresh dashboard button writes a new snapshot (`snapshot_rows`, `write_start`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from . import contract
-from .cell_values import as_date
+from .cell_values import as_date, lenient
 from .plan import Plan
 
 SNAPSHOT_KEYS = ("snapshot", "id", "reported_rag", "derived_rag")
@@ -50,11 +50,11 @@ def snapshots(plan: Plan, as_of: dt.date) -> dict[dt.date, dict[str, str | None]
     if table is None:
         return out
     for row in table.rows:
-        day = _lenient(as_date, row.get("snapshot"))
+        day = lenient(as_date, row.get("snapshot"))
         ident = row.get("id")
         if day is None or day > as_of or ident is None or str(ident).strip() == "":
             continue
-        out.setdefault(day, {})[_id_text(ident)] = _lenient(contract.parse_rag, row.get("derived_rag"))
+        out.setdefault(day, {})[_id_text(ident)] = lenient(contract.parse_rag, row.get("derived_rag"))
     return out
 
 
@@ -99,13 +99,6 @@ def write_start(plan: Plan, as_of: dt.date) -> int:
 
 def _id_text(value: Any) -> str:
     return " ".join(str(value).split())
-
-
-def _lenient(convert: Callable[[Any], Any], value: Any) -> Any:
-    try:
-        return convert(value)
-    except (ValueError, TypeError):
-        return None
 
 
 __all__ = ["SNAPSHOT_KEYS", "Change", "changes", "snapshot_rows", "snapshots", "write_start"]

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any
 
 from . import contract
-from .cell_values import as_date, as_number, as_text
+from .cell_values import as_date, as_number, as_text, lenient
 from .dates import format_day
 from .findings import ERROR, INFO, WARNING
 from .plan import Plan
@@ -34,13 +33,6 @@ _reader_rule("sheet-missing", INFO, "An optional sheet is missing, so the rules 
 
 
 # --- Any sheet, and the Control settings -------------------------------------------------------
-
-
-def _try_date(value: Any) -> dt.date | None:
-    try:
-        return as_date(value)
-    except ValueError:
-        return None
 
 
 @_rule("cell-error", ERROR, "A cell holds an Excel error such as #REF!", tags=("structure",))
@@ -76,7 +68,7 @@ def _settings(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
     cells = plan.setting_cells
     for key in (col.key for col in contract.CONTROL.columns if col.type == contract.DATE):
         cell = cells.get(key)
-        if cell is not None and cell.value is not None and _try_date(cell.value) is None:
+        if cell is not None and cell.value is not None and lenient(as_date, cell.value) is None:
             label = contract.CONTROL.column(key).header
             yield Hit(cell.row, "value", f"{label} {as_text(cell.value)!r} is not a date: write e.g. 01/09/2017",
                       cell.value)
