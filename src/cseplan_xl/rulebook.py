@@ -31,6 +31,9 @@ class Hit:
     sheet: SheetSpec | None = None  # defaults to the rule's sheet
 
 
+_Check = Callable[[Plan, dt.date], Iterable[Hit]]  # a rule's check: the hits it finds in a plan on a date
+
+
 @dataclass(frozen=True)
 class Rule:
     """One entry of the catalogue."""
@@ -41,10 +44,11 @@ class Rule:
     sheet: SheetSpec
     tags: tuple[str, ...]
     needs: tuple[SheetSpec, ...]
-    check: Callable[[Plan, dt.date], Iterable[Hit]] | None  # None: reported by the reader
+    check: _Check | None  # None: reported by the reader
     check_run: Callable[[Run], Iterable[Hit]] | None = None  # instead of check: a rule reading what a run shares
 
     def to_dict(self) -> dict[str, Any]:
+        """The rule as `cseplan rules --format json` lists it: code, severity, title, sheet, tags."""
         return {"code": self.code, "severity": self.severity, "title": self.title,
                 "sheet": self.sheet.name, "tags": list(self.tags)}
 
@@ -63,9 +67,6 @@ class Run:
         if work not in self._shared:
             self._shared[work] = work(self.plan, self.as_of)
         return cast(_T, self._shared[work])
-
-
-_Check = Callable[[Plan, dt.date], Iterable[Hit]]  # a rule's check: the hits it finds in a plan
 
 
 class RuleFamily:

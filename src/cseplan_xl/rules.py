@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from . import contract, rules_activities, rules_evaluation, rules_privacy, rules_workbook
+from .errors import InvalidValue
 from .findings import INFO, Finding
 from .plan import Plan
 from .rulebook import Hit, Rule, RuleFamily, Run
@@ -39,8 +40,6 @@ def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list
     select, ignore = set(select), set(ignore)
     unknown = (select | ignore) - set(CATALOGUE) - {t for r in CATALOGUE.values() for t in r.tags}
     if unknown:
-        from .errors import InvalidValue
-
         raise InvalidValue(f"unknown rule code or tag: {', '.join(sorted(unknown))} (see `cseplan rules`)")
 
     def named(rule: Rule, names: set[str]) -> bool:

@@ -15,6 +15,7 @@ from .cell_values import as_dates, as_text
 from .dates import format_day
 from .findings import ERROR, INFO, WARNING
 from .plan import Activity, Plan
+from .rag import stale_statuses
 from .rulebook import Hit, RuleFamily
 from .tables import CellError
 
@@ -166,8 +167,6 @@ def _rag_from_colour(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
 @_rule("rag-stale", WARNING, "Reported Green or Amber although the window (or an occurrence) has ended",
        tags=("plan", "rag"))
 def _rag_stale(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
-    from .rag import stale_statuses
-
     lo, hi = plan.settings.plan_start, plan.settings.plan_end
     for a, status in stale_statuses(plan.activities, as_of, lo, hi):
         yield Hit(a.row, "rag", f"{status.disagreement}: the derived status is Red. Mark it Blue if done, or "

@@ -9,14 +9,14 @@ from . import contract
 from .findings import ERROR, WARNING
 from .plan import Plan
 from .rulebook import Hit, RuleFamily
+from .social_media import SOCIAL_COMPONENTS
 
 RULES = RuleFamily()
 _rule = RULES.rule
 
 _COUNTS = {
     contract.REFERRALS: ("referrals", "boys", "teen_boys"),
-    contract.SOCIAL: ("reactions", "comments", "shares", "saves", "clicks", "impressions", "views", "reach",
-                      "followers"),
+    contract.SOCIAL: (*SOCIAL_COMPONENTS, "impressions", "views", "reach", "followers"),
     contract.MEDIA: ("key_messages", "duration_seconds"),
 }
 
@@ -67,9 +67,8 @@ def _duplicate_month(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
 @_rule("engagement-exceeds-denominator", WARNING, "Engagements larger than impressions or views",
        sheet=contract.SOCIAL, tags=("evaluation", "social"), needs=(contract.SOCIAL,))
 def _engagement(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
-    parts = ("reactions", "comments", "shares", "saves", "clicks")
     for r in plan.records(contract.SOCIAL):
-        engaged = sum(r[k] or 0 for k in parts)
+        engaged = sum(r[k] or 0 for k in SOCIAL_COMPONENTS)
         for key in ("views", "impressions"):
             if r[key] is not None:
                 if engaged > r[key]:

@@ -11,10 +11,12 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from . import contract
+from . import contract, privacy
 from .contract import SheetSpec
 from .findings import ERROR, WARNING, Finding
 from .plan import Plan
+from .privacy import TextItem, is_placeholder
+from .privacy_detectors import is_role_mailbox
 from .rulebook import Hit, Rule, RuleFamily, Run
 
 RULES = RuleFamily()
@@ -25,25 +27,19 @@ _SETTINGS_SCREENED = ("title", "board_name", "board_short", "newsletter_title", 
 
 def board_numbers(plan: Plan) -> list[str]:
     """The phone numbers the board publishes: switchboards (03, 0800, 0808) in its Control settings."""
-    from .privacy import board_numbers as numbers
-
-    return numbers(getattr(plan.settings, key) for key in _SETTINGS_SCREENED)
+    return privacy.board_numbers(getattr(plan.settings, key) for key in _SETTINGS_SCREENED)
 
 
 def screen_published(plan: Plan, value: Any, where: str, allow: Iterable[str] = (),
                      as_of: dt.date | None = None) -> tuple[Any, list[Finding]]:
     """Screen a finished partner-facing output as a whole (privacy.screen_output), naming each hit's cell from
     the plan's text cells and settings; (the Screened output or None when blocked, the findings)."""
-    from .privacy import screen_output
-
-    return screen_output(value, list(_text_items(plan)), where=where, numbers=board_numbers(plan),
-                         allow=allow, as_of=plan.as_of(as_of))
+    return privacy.screen_output(value, list(_text_items(plan)), where=where, numbers=board_numbers(plan),
+                                 allow=allow, as_of=plan.as_of(as_of))
 
 
-def _text_items(plan: Plan) -> Iterator[Any]:
+def _text_items(plan: Plan) -> Iterator[TextItem]:
     """Every text cell the officer typed, as a privacy.TextItem: table sheets, then the Control settings."""
-    from .privacy import TextItem
-
     for spec, row, key, text in _typed_texts(plan):
         if spec is contract.CONTROL:
             yield TextItem(text, plan.control_sheet or "Control", row, "B", "value")
@@ -69,9 +65,7 @@ def _typed_texts(plan: Plan) -> Iterator[tuple[SheetSpec, int, str, str]]:
 # Run (Run.shared); the others read the same result. Nothing outlives the call.
 def _privacy_hits(plan: Plan, as_of: dt.date) -> dict[str, list[Hit]]:
     """Every privacy hit in the plan's text cells and screened settings, by rule code (cells in plan order)."""
-    from .privacy import text_hits
-
-    hits = text_hits({cell[3] for cell in _typed_texts(plan)}, numbers=board_numbers(plan), as_of=as_of)
+    hits = privacy.text_hits({cell[3] for cell in _typed_texts(plan)}, numbers=board_numbers(plan), as_of=as_of)
     out: dict[str, list[Hit]] = {}
     for spec, row, key, text in _typed_texts(plan):  # again, to name each hit's cells
         if text not in hits:
@@ -94,9 +88,7 @@ def _privacy_rule(code: str, title: str) -> None:
 
 
 def _register_privacy_rules() -> None:
-    from .privacy import RULES as SCREEN_RULES
-
-    for code, (title, _check) in SCREEN_RULES.items():
+    for code, (title, _check) in privacy.RULES.items():
         _privacy_rule(code, title)
 
 
@@ -106,9 +98,6 @@ _register_privacy_rules()
 @_rule("setting-contact-not-role-mailbox", ERROR, "The Control contact is not a role mailbox",
        sheet=contract.CONTROL, tags=("settings", "privacy"), needs=(contract.CONTROL,))
 def _contact_mailbox(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
-    from .privacy import is_placeholder
-    from .privacy_detectors import is_role_mailbox
-
     value = plan.settings.contact_mailbox
     if value is None or is_placeholder(value):
         return
@@ -134,6 +123,4 @@ PLACEHOLDER_TEXT = {"contact_mailbox": "[contact to be added]", "referral_route"
 
 def placeholder_settings(plan: Plan) -> dict[str, str]:
     """The published contact settings that are placeholders, with the words the newsletter shows instead."""
-    from .privacy import is_placeholder
-
     return {key: shown for key, shown in PLACEHOLDER_TEXT.items() if is_placeholder(getattr(plan.settings, key))}

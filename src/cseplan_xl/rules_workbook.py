@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from . import contract
 from .cell_values import as_date, as_number, as_text, lenient
 from .dates import format_day
+from .errors import InvalidValue
 from .findings import ERROR, INFO, WARNING
+from .period import as_of_note, parse_period
 from .plan import Plan
 from .rulebook import Hit, RuleFamily
 from .tables import CellError
@@ -74,9 +76,6 @@ def _settings(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
                       cell.value)
     period = cells.get("reporting_period")
     if period is not None and period.value is not None:
-        from .errors import InvalidValue
-        from .period import parse_period
-
         try:
             parse_period(as_text(period.value) or "")
         except InvalidValue:
@@ -92,8 +91,6 @@ def _settings(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
 @_rule("as-of-outside-plan", INFO, "The as-of date falls outside the plan's lifetime", sheet=contract.CONTROL,
        tags=("settings",), needs=(contract.CONTROL,))
 def _as_of_outside(plan: Plan, as_of: dt.date) -> Iterator[Hit]:
-    from .period import as_of_note
-
     s = plan.settings
     note = as_of_note(as_of, s.plan_start, s.plan_end)
     if note is not None:
