@@ -6,7 +6,7 @@ from typing import Any
 
 from cseplan_xl import contract as c
 from cseplan_xl.findings import column_letter
-from cseplan_xl.workbook_style import HEADER_ROW, LAST_INPUT_ROW, CellFormats
+from cseplan_xl.workbook_style import HEADER_ROW, LAST_INPUT_ROW, CellFormats, column_of
 
 TITLE = ("Live counts and charts (Excel formulas over the Plan: they update as you edit); below them the tables "
          "written by Refresh dashboard: anything typed there is replaced.")
@@ -23,15 +23,11 @@ def write_dashboard(wb: Any, ws: Any, formats: CellFormats, *, referrals: int) -
     _Dashboard(wb, ws, formats).write(referrals)
 
 
-def _col(spec: c.SheetSpec, key: str) -> int:
-    return next(i for i, col in enumerate(spec.columns) if col.key == key)
-
-
 class _Dashboard:
     """Writes one Dashboard sheet."""
 
     def __init__(self, wb: Any, ws: Any, formats: CellFormats) -> None:
-        self.wb, self.ws, self.f, self.last = wb, ws, formats, LAST_INPUT_ROW
+        self.wb, self.ws, self.f = wb, ws, formats
 
     def write(self, referrals: int) -> None:
         """Live COUNTIFS over the Plan by Lists theme, two native charts, and the space Refresh dashboard writes."""
@@ -56,7 +52,7 @@ class _Dashboard:
         ws.write_string(head, 16, "Total", f.header)
         ws.set_row(head, 30)
         themes = list(c.DEFAULT_THEMES)
-        lists = column_letter(_col(c.LISTS, "themes"))
+        lists = column_letter(column_of(c.LISTS, "themes"))
         first_theme, other, every = head + 1, head + 1 + c.DASHBOARD_THEME_ROWS, head + 2 + c.DASHBOARD_THEME_ROWS
         for i in range(c.DASHBOARD_THEME_ROWS):
             r, source = first_theme + i, f"{c.LISTS.name}!${lists}${c.FIRST_DATA_ROW + i}"
@@ -78,8 +74,8 @@ class _Dashboard:
         ws, f = self.ws, self.f
 
         def rng(key: str) -> str:
-            letter = column_letter(_col(c.PLAN, key))
-            return f"{c.PLAN.name}!${letter}${c.FIRST_DATA_ROW}:${letter}${self.last + 1}"
+            letter = column_letter(column_of(c.PLAN, key))
+            return f"{c.PLAN.name}!${letter}${c.FIRST_DATA_ROW}:${letter}${LAST_INPUT_ROW + 1}"
 
         def count(criteria: str, col: int) -> str:
             if kind == "other" and other:
@@ -95,7 +91,7 @@ class _Dashboard:
                 ws.write_formula(r, col, count(f"{rng(key)},{column_letter(col)}${head + 1}", col), f.count)
             cells = {rag: f"{column_letter(first + 1 + i)}{r + 1}" for i, rag in enumerate(c.RAG_VALUES)}
             worst = '""'
-            for rag in reversed(c.RAG_SEVERITY_ORDER):  # the worst present wins, as in rag.worst_of
+            for rag in reversed(c.RAG_SEVERITY_ORDER):  # the worst present wins, as in rollups.worst_of
                 worst = f'IF(N({cells[rag]})>0,"{rag}",{worst})'  # N(): a blank theme row's "" counts as 0
             ws.write_formula(r, first, f"={worst}", f.worst)
         ws.write_formula(r, 16, count(f'{rng("activity")},"<>"', 16), f.count)
@@ -125,7 +121,7 @@ class _Dashboard:
         line = self.wb.add_chart({"type": "line"})
         spec = c.REFERRALS
         for key, colour in (("referrals", "#1F4E78"), ("teen_boys", "#C00000")):
-            col = _col(spec, key)
+            col = column_of(spec, key)
             line.add_series({
                 "name": [spec.name, HEADER_ROW, col], "categories": [spec.name, HEADER_ROW + 1, 0, months, 0],
                 "values": [spec.name, HEADER_ROW + 1, col, months, col], "line": {"color": colour, "width": 1.75},
@@ -161,11 +157,11 @@ class _Dashboard:
             ws.write_string(top + 1, col, title, f.header)
 
         def criteria(spec: c.SheetSpec, month: str) -> str:
-            date = column_letter(_col(spec, "date"))
-            campaign = column_letter(_col(spec, "campaign"))
+            date = column_letter(column_of(spec, "date"))
+            campaign = column_letter(column_of(spec, "campaign"))
             rows = f"${c.FIRST_DATA_ROW}:$"
-            dates = f"{spec.name}!${date}{rows}{date}${self.last + 1}"
-            names = f"{spec.name}!${campaign}{rows}{campaign}${self.last + 1}"
+            dates = f"{spec.name}!${date}{rows}{date}${LAST_INPUT_ROW + 1}"
+            names = f"{spec.name}!${campaign}{rows}{campaign}${LAST_INPUT_ROW + 1}"
             return (f'COUNTIFS({names},"<>",{names},"<>{GENERAL_CAMPAIGN}",{dates},">="&{month},'
                     f'{dates},"<"&EDATE({month},1))')
 

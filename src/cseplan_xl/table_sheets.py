@@ -17,6 +17,7 @@ from cseplan_xl.workbook_style import (
     CellFormats,
     add_sheet,
     as_datetime,
+    column_of,
     title_row,
     wrapped_lines,
 )
@@ -145,17 +146,17 @@ class TableSheets:
         self._rows(ws, spec, rows)
         for key, source in (("section", "sections"), ("phase", "phases"), ("theme", "themes"),
                             ("rag", "rag_values")):
-            self._validate_list(ws, self._col(spec, key), f"={list_name(source)}")
-        self._validate_list(ws, self._col(spec, "cost"), f"={list_name('cost_keywords')}", strict=False,
+            self._validate_list(ws, column_of(spec, key), f"={list_name(source)}")
+        self._validate_list(ws, column_of(spec, "cost"), f"={list_name('cost_keywords')}", strict=False,
                             message="N/A, TBC, or an amount in £ (e.g. £500).")
         self._validation_marks(ws)
         for key in ("rag", "derived_rag"):
-            col = self._col(spec, key)
+            col = column_of(spec, key)
             for name in c.RAG_VALUES:
                 ws.conditional_format(HEADER_ROW + 1, col, LAST_INPUT_ROW, col, {
                     "type": "cell", "criteria": "==", "value": f'"{name}"', "format": self.f.rag[name],
                 })
-        ws.print_area(0, 0, HEADER_ROW + len(rows), self._col(spec, "last_updated"))  # the officer's view
+        ws.print_area(0, 0, HEADER_ROW + len(rows), column_of(spec, "last_updated"))  # the officer's view
 
     def _validation_marks(self, ws: Any) -> None:
         """Colour each Plan cell the Validation sheet lists, and the ID of its row: conditional formats, so the
@@ -178,10 +179,6 @@ class TableSheets:
                 "type": "formula", "format": self.f.mark[severity], "criteria": f"={row}>0",
             })
 
-    @staticmethod
-    def _col(spec: c.SheetSpec, key: str) -> int:
-        return next(i for i, col in enumerate(spec.columns) if col.key == key)
-
     def table_sheet(self, spec: c.SheetSpec, rows: list[dict[str, Any]], description: str = "") -> Any:
         """A sheet of the contract's table: its title row, header row (filtered) and rows; the worksheet."""
         widths = [col.width for col in spec.columns]
@@ -192,7 +189,6 @@ class TableSheets:
         ws.autofilter(HEADER_ROW, 0, HEADER_ROW + max(len(rows), 1), last)
         self._rows(ws, spec, rows)
         return ws
-
 
     def lists_sheet(self) -> None:
         """The Lists sheet: the allowed values, a column per list."""

@@ -1,5 +1,6 @@
-"""How the built workbook looks: its cell formats, each sheet's A4 page set-up, the title row, and the heights of
-wrapped rows (XlsxWriter cannot fit them). The builder and each sheet's module write with these."""
+"""How the built workbook looks: its cell formats, each sheet's A4 page set-up, the title row, the heights of wrapped
+rows (XlsxWriter cannot fit them), and where a table sits (its header row, its last input row, a field's column).
+The builder and each sheet's module write with these."""
 
 from __future__ import annotations
 
@@ -85,6 +86,11 @@ def title_row(ws: Any, formats: CellFormats, text: str, widths: Sequence[float],
         ws.merge_range(0, 0, 0, len(widths) - 1, text, fmt)
     else:
         ws.write_string(0, 0, text, fmt)
+
+
+def column_of(spec: c.SheetSpec, key: str) -> int:
+    """The 0-based column (as XlsxWriter counts) of a field in a built sheet, whose columns follow the contract."""
+    return next(i for i, col in enumerate(spec.columns) if col.key == key)
 
 
 def as_datetime(value: dt.date) -> dt.datetime:
