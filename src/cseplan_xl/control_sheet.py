@@ -14,6 +14,8 @@ CHECK_SETUP = "Check setup"  # the button that reports the Python set-up, for IT
 WIDTHS = (22, 46, 44, 3, 26)  # label, value, notes, a gap, the buttons
 # The settings that start a block of their own: its first row (1-based, from the contract) and its heading.
 _BLOCKS = {"action": (c.CONTROL_ACTION_ROW, "Run"), "last_run": (c.CONTROL_STATUS_ROW, "Status of the last run")}
+_BUTTONS = [*c.ACTIONS.items(), (CHECK_SETUP, "check_setup")]  # (caption, excel function), down column E
+_BUTTON_ROWS = tuple(3 + 2 * i for i in range(len(_BUTTONS)))  # 0-based: every other row from the first setting
 
 
 def macro_name(function: str) -> str:
@@ -68,7 +70,8 @@ def _setting_row(ws: Any, formats: CellFormats, row: int, column: c.Column, valu
     _setting(ws, formats, row, column, value)
     ws.write_string(row, 2, note, formats.help)
     lines = max(wrapped_lines(str(value), 46), wrapped_lines(note, 44))
-    ws.set_row(row, max(15 * lines, 24 if row in (3, 5, 7) or column.key == "action" else 0))
+    # A row with a button beside it (30 pixels high) is at least 24 points, so the button fits in it.
+    ws.set_row(row, max(15 * lines, 24 if row in _BUTTON_ROWS or column.key == "action" else 0))
     if column.key == "reporting_period":
         ws.data_validation(row, 1, row, 1, {"validate": "list", "source": reporting_periods})
     elif column.key == "action":
@@ -107,11 +110,10 @@ def _setting(ws: Any, formats: CellFormats, row: int, column: c.Column, value: A
 def _buttons(ws: Any, formats: CellFormats) -> None:
     """Column E: a button per action and one for the set-up check, each with its caption in the cell for printing."""
     ws.write_string(2, 4, "Buttons", formats.heading)
-    buttons = [*c.ACTIONS.items(), (CHECK_SETUP, "check_setup")]
-    for i, (caption, function) in enumerate(buttons):
-        ws.write_string(3 + 2 * i, 4, caption, formats.button)  # what prints: buttons themselves do not
-        ws.insert_button(3 + 2 * i, 4, {"macro": macro_name(function), "caption": caption,
-                                        "width": 180, "height": 30, "x_offset": 4,
-                                        "description": f"Runs cseplan_xl.excel.{function}"})
-    ws.write_string(3 + 2 * len(buttons), 4, "Buttons need Python and xlwings: see the README, 'In Excel'.",
+    for row, (caption, function) in zip(_BUTTON_ROWS, _BUTTONS):
+        ws.write_string(row, 4, caption, formats.button)  # what prints: buttons themselves do not
+        ws.insert_button(row, 4, {"macro": macro_name(function), "caption": caption,
+                                  "width": 180, "height": 30, "x_offset": 4,
+                                  "description": f"Runs cseplan_xl.excel.{function}"})
+    ws.write_string(_BUTTON_ROWS[-1] + 2, 4, "Buttons need Python and xlwings: see the README, 'In Excel'.",
                     formats.note)
