@@ -16,7 +16,7 @@ from typing import Any
 
 from .errors import CseplanError
 
-__all__ = ["CONF_SHEET", "Check", "SetupReport", "check_setup", "conf_sheet_cells", "pinned_xlwings",
+__all__ = ["CONF_SHEET", "Check", "SetupReport", "check_setup", "check_workbooks", "conf_sheet_cells", "pinned_xlwings",
            "user_config_path", "workbook_vba_version", "write_interpreter"]
 
 CONF_SHEET = "xlwings.conf"  # the sheet xlwings reads its settings from (a leading _ switches it off)
