@@ -19,6 +19,8 @@ from .errors import MissingColumnsError
 from .findings import INFO, WARNING, Finding, column_letter
 
 HEADER_SCAN_ROWS = 30  # the header row is looked for in this many rows from the top
+_LONGEST_HEADER = 40  # no header is longer: longer text is never matched against the headers
+_NONE: dict[int, str] = {}  # a row's error cells when it has none (shared, never written)
 _PHASE_ROW = re.compile(r"\bphase\b", re.IGNORECASE)
 _NUMBERED_HEADING = re.compile(r"^\d+(\.\d+)*\.?\s+\S")
 
@@ -79,10 +81,6 @@ def match_header(cells: list[Any], spec: SheetSpec) -> dict[str, int]:
             if key is not None and key not in matched:
                 matched[key] = index
     return matched
-
-
-_NONE: dict[int, str] = {}
-_LONGEST_HEADER = 40
 
 
 def _first_filled(cells: list[Any]) -> int:
