@@ -104,10 +104,12 @@ class Activity(NamedTuple):
 
     @property
     def start(self) -> dt.date | None:
+        """The first day of its schedule (When, or the Start column), None when open or unknown."""
         return self.schedule.start
 
     @property
     def end(self) -> dt.date | None:
+        """The last day of its schedule (When, or the End column), None when open or unknown."""
         return self.schedule.end
 
     @property
@@ -134,10 +136,12 @@ class Plan:
 
     @property
     def path(self) -> Path:
+        """The workbook file the plan was read from."""
         return self.source.path
 
     @property
     def plan_table(self) -> Table:
+        """The Plan sheet as read (every workbook has one)."""
         return self.source.tables[contract.PLAN.name]
 
     @property
@@ -253,12 +257,11 @@ def _when_value(row: Row, cells: _Cells) -> tuple[Any, str | None]:
     return (when_value if isinstance(when_value, dt.date) else when_text or ""), when_text
 
 
-def year_context(rows: tuple[Row, ...], settings: Settings, cells: _Cells | None = None) -> YearContext | None:
+def _year_context(rows: tuple[Row, ...], settings: Settings, cells: _Cells) -> YearContext | None:
     """Where a missing year comes from when Control gives no plan lifetime: the span of the dates the rows' When
     texts give with their own years (as whole years), else the year of the as-of date (today when Control has none)."""
     if settings.plan_start and settings.plan_end:
         return None
-    cells = cells or _Cells()
     starts, ends = [], []
     for value in {_when_value(row, cells)[0] for row in rows}:
         schedule = parse_when(value)
@@ -338,7 +341,7 @@ def build_plan(data: WorkbookData, rag_fills: dict[int, tuple[str, str]] | None 
     for excel_row, key, _ in table.errors:
         errors.setdefault(excel_row, set()).add(key)
     no_errors: frozenset[str] = frozenset()
-    context = year_context(table.rows, settings, cells)
+    context = _year_context(table.rows, settings, cells)
     if rag_fills is None:
         letter = table.letter("rag")
         rag_fills = rag_colour.rag_fills(data.path, table.sheet, letter, table.header_row + 1) if letter else {}
