@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from .errors import CseplanError
-from .safetext import terminal_text
+from .safetext import csv_text, terminal_text
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports it
@@ -29,8 +29,6 @@ def add_format(p: argparse.ArgumentParser, formats: Sequence[str] = ("text", "js
 
 def csv_output(rows: list[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
     """CSV text of rows (the columns given, else the first row's keys), every field safe for a spreadsheet."""
-    from .safetext import csv_text
-
     return csv_text(rows, list(columns or (rows[0].keys() if rows else [])))
 
 
