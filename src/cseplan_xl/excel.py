@@ -69,7 +69,7 @@ def run_chosen_action(book: Any = None) -> None:
     if function is None:
         book.app.alert(_CHOOSE, title=TITLE)
         return
-    globals()[function](book)
+    globals()[function](book)  # contract.ACTIONS names the function of this module each action runs
 
 
 def check_setup(book: Any = None, vba_version: str = "") -> None:
