@@ -19,6 +19,8 @@ CSV_COLUMNS = ("section", "group", "key", "field", "value")
 
 
 def protect_referrals(result: MeasureResult, raw: dict[str, Any] | None) -> dict[str, Any]:
+    """The referrals section as partners may see it: disclosure.protect over the counts of the raw windows and months,
+    so that no small count shows or can be found by subtraction; a comparison without its counts is withheld."""
     out = result.to_dict()
     figs = result.figures
     if result.status != "ok" or raw is None or not isinstance(figs, ReferralFigures):
@@ -96,6 +98,8 @@ def _month_ties(figs: ReferralFigures, raw: dict[str, Any]) -> tuple[dict[str, i
 
 
 def protect_anecdotes(result: MeasureResult) -> dict[str, Any]:
+    """The anecdotes section as partners may see it: disclosure.protect over its totals, publishable items and source
+    types."""
     section = result.to_dict()
     f = result.figures
     if result.status != "ok" or not isinstance(f, AnecdoteFigures):

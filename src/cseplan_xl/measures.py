@@ -20,7 +20,9 @@ from .period import Period
 class Figures(Protocol):
     """A measure's figures as a typed record: to_dict() gives its JSON body."""
 
-    def to_dict(self) -> dict[str, Any]: ...
+    def to_dict(self) -> dict[str, Any]:
+        """The figures' JSON: the measure's section after its status and head."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,9 +17,8 @@ _TONE, _PROMINENCE, _KEY_MESSAGES, _TIER = (contract.MEDIA.column(key)
 _TONE_LO, _TONE_HI = _TONE.bounds or (0, 0)
 TONES = tuple(f"{t:+d}" if t else "0" for t in range(_TONE_LO, _TONE_HI + 1))
 DEFINITION = (f"Traditional media items coded on the Media sheet: tone {_TONE_LO}..{_TONE_HI:+d}, prominence 3 "
-              "headline/lead, "
-              "2 first paragraph or picture, 1 passing mention; broadcast seconds; how many of the five key "
-              "messages; whether the reporting route was given. No advertising value equivalent.")
+              "headline/lead, 2 first paragraph or picture, 1 passing mention; broadcast seconds; how many of the "
+              "five key messages; whether the reporting route was given. No advertising value equivalent.")
 
 
 @dataclass(frozen=True, slots=True)
