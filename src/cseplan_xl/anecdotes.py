@@ -51,7 +51,7 @@ class AnecdoteFigures:
     by_source_type: tuple[SourceTypeCount, ...]
     publishable_rows: tuple[int, ...]
     quotable: tuple[Quotable, ...]  # oldest first
-    held_back: bool  # some item with text is not quoted
+    held_back: bool  # some item is not quoted: one with text that is not publishable, or one not marked Publish
     notes: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
@@ -98,6 +98,6 @@ def anecdotes(records: list[dict[str, Any]], period: Period) -> AnecdoteFigures:
         quotable=tuple(Quotable(r["row"], r["date"]) for r in sorted(
             (r for r in publishable if r.get("publish") is True and r.get("text")),
             key=lambda r: (r["date"], r["row"]))),
-        held_back=any(r.get("text") and r not in publishable or r.get("publish") is not True for r in items),
+        held_back=any((r.get("text") and r not in publishable) or r.get("publish") is not True for r in items),
         notes=tuple(notes),
     )
