@@ -166,7 +166,7 @@ def cfb_write(streams: dict[str, bytes]) -> bytes:
     mini, minifat = _place_streams(entries, out)
     entries[0].start = out.place(bytes(mini))
     entries[0].size = len(mini)
-    minifat_start = out.place(_pad_table(minifat, _PER)) if minifat else _END
+    minifat_start = out.place(_pad_table(minifat)) if minifat else _END
     for entry in entries:
         if entry.kind != _STREAM:
             entry.child = _tree(entries, sorted(entry.children, key=lambda i: _order(entries[i].name)))
@@ -232,7 +232,7 @@ class _Sectors:
             raise CseplanError("compound file too large for a header-only FAT")
         fat_start = len(self.sectors)
         self.fat += [_FAT_SECTOR] * n_fat
-        table = _pad_table(self.fat, _PER)
+        table = _pad_table(self.fat)
         self.sectors += [table[i * _SECTOR:(i + 1) * _SECTOR] for i in range(n_fat)]
         return fat_start, n_fat
 
@@ -257,8 +257,9 @@ def _place_streams(entries: list[_Entry], out: _Sectors) -> tuple[bytearray, lis
     return mini, minifat
 
 
-def _pad_table(values: list[int], per: int) -> bytes:
-    values = values + [_FREE] * (-len(values) % per)
+def _pad_table(values: list[int]) -> bytes:
+    """A FAT or mini FAT as bytes, filled out with free entries to whole sectors."""
+    values = values + [_FREE] * (-len(values) % _PER)
     return struct.pack(f"<{len(values)}I", *values)
 
 
