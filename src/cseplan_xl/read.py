@@ -1,7 +1,8 @@
-"""Reading a workbook: values only, header rows found, aliases matched, Excel row numbers kept.
+"""Reading a workbook: the file opened and checked, then its sheets' values into WorkbookData.
 
 python-calamine does the reading; nothing in a file is ever evaluated or executed. Each table sheet is read by
-tables.py; Control's settings and the Lists are read here.
+tables.py (header row found, aliases matched, Excel row numbers kept); Control's settings and the Lists are read
+here. The Excel buttons hand in grids read by xlwings instead (workbook_from_grids).
 """
 
 from __future__ import annotations
