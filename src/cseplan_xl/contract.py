@@ -86,6 +86,7 @@ class SheetSpec:
 
     @property
     def required_columns(self) -> tuple[Column, ...]:
+        """The columns a sheet must have to be read."""
         return tuple(c for c in self.columns if c.required)
 
     @cached_property

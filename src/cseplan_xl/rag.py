@@ -285,6 +285,8 @@ def _occurrence_word(schedule: Schedule) -> str:
 def occurrence_windows(
     schedule: Schedule, plan_start: dt.date | None, plan_end: dt.date | None
 ) -> tuple[tuple[dt.date, dt.date], ...]:
+    """The schedule's occurrences (when.occurrences) as sorted (start, end) windows; cached, as a plan repeats its
+    schedules."""
     occs = list(occurrences(schedule, plan_start, plan_end) or ())
     if not occs and schedule.kind == "days" and schedule.dates:
         occs = [(d, d) for d in schedule.dates]

@@ -31,6 +31,7 @@ class FileReport:
 
     @property
     def counts(self) -> dict[str, int]:
+        """How many findings of each severity."""
         counts = dict.fromkeys(SEVERITIES, 0)
         for f in self.findings:
             counts[f.severity] += 1
@@ -63,6 +64,7 @@ class FileReport:
                 f"{w.get('not understood', 0)} not understood")
 
     def to_dict(self) -> dict[str, Any]:
+        """The file's JSON: path, valid, error, as_of, counts, when, findings."""
         return {
             "path": self.path,
             "valid": self.valid,
@@ -83,6 +85,7 @@ class Report:
 
     @property
     def summary(self) -> dict[str, int]:
+        """How many files, and how many of them valid, invalid and unreadable."""
         unreadable = sum(1 for f in self.files if f.error is not None)
         valid = sum(1 for f in self.files if f.valid)
         return {"files": len(self.files), "valid": valid, "invalid": len(self.files) - valid - unreadable,
@@ -96,6 +99,7 @@ class Report:
         return 1 if any(x.severity in failing for f in self.files for x in f.findings) else 0
 
     def to_dict(self) -> dict[str, Any]:
+        """The batch's JSON: as_of, each file's report, the summary."""
         return {
             "as_of": iso(self.as_of),
             "files": [f.to_dict() for f in self.files],
