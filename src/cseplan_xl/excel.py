@@ -270,11 +270,11 @@ def _refresh(session: _Session) -> tuple[str, int | None, int | None]:
         sheet = session.book.sheets[plan.plan_table.sheet]
         for letter, values in columns.items():
             _write(sheet.range(f"{letter}{first}"), values)
-    _write(session.book.sheets[str(session.sheet(contract.DASHBOARD).name)].range(contract.DASHBOARD_STATUS_CELL),
-           dashboard_status(_now(), result.as_of))
+    dashboard = session.sheet(contract.DASHBOARD)
+    _write(dashboard.range(contract.DASHBOARD_STATUS_CELL), dashboard_status(_now(), result.as_of))
     session.progress("Evaluating and writing the dashboard…")
-    session.replace_rows(session.sheet(contract.DASHBOARD), contract.DASHBOARD_TABLES_ROW,
-                         dashboard_rows(plan, result), 9)
+    # A:I, as wide as its widest table (Group, Key, Worst RAG, the five RAGs, Total): the formulas right of it stay.
+    session.replace_rows(dashboard, contract.DASHBOARD_TABLES_ROW, dashboard_rows(plan, result), 9)
     session.progress("Saving a snapshot to History…")
     sheet = session.sheet(contract.HISTORY)
     start, block, width = history_block(plan, result)
