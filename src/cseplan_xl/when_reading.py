@@ -10,6 +10,8 @@ from .when_grammar import Parser
 from .when_periods import Ambiguous, NotUnderstood, WhenPeriod, is_day, milestones
 from .when_words import END, LABELS, LEADING, NEGATING, TIMELY, UNTIL, Token
 
+_STRAY = {"unk", "bad", "from", "by", "before", "onwards", "rec", "ongoing", "query"}  # token kinds no period holds
+_DATED = {"date", "my", "year", "fyspan", "month", "season", "q", "h"}  # token kinds that give a date
 
 @dataclass(frozen=True)
 class YearContext:
@@ -111,10 +113,6 @@ def _read_plain(toks: list[Token], ctx: ParseContext) -> tuple[str | None, WhenP
     ctx.inferred |= parser.inferred
     ctx.notes.extend(p.notes)
     return mode, p
-
-
-_STRAY = {"unk", "bad", "from", "by", "before", "onwards", "rec", "ongoing", "query"}
-_DATED = {"date", "my", "year", "fyspan", "month", "season", "q", "h"}
 
 
 def _read_milestones(toks: list[Token], ctx: ParseContext) -> tuple[str | None, WhenPeriod] | None:
