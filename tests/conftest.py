@@ -1,12 +1,16 @@
-"""Shared test helpers: small real workbooks written with XlsxWriter."""
+"""Shared test helpers: small real workbooks written with XlsxWriter, the built demo, the xlwings quickstart's VBA."""
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+XLWINGS = Path(importlib.util.find_spec("xlwings").origin).parent  # the installed xlwings package's folder
 
 PLAN_HEADER = ["ID", "Section", "Theme", "Activity", "When", "Who", "Cost", "RAG Status", "Progress notes",
                "Last updated", "Original When", "Re-baseline reason"]
@@ -50,3 +54,19 @@ def book(tmp_path):
         return write_workbook(tmp_path / name, sheets)
 
     return make
+
+
+@pytest.fixture(scope="module")
+def demo_path(tmp_path_factory) -> Path:
+    """A freshly built demo workbook, once per test module."""
+    from cseplan_xl import build
+
+    path = tmp_path_factory.mktemp("wb") / "cseplan_demo.xlsm"
+    path.write_bytes(build.workbook_bytes(demo=True))
+    return path
+
+
+def quickstart_project() -> bytes:
+    """xl/vbaProject.bin of the xlwings quickstart workbook the build takes its VBA project from."""
+    with zipfile.ZipFile(XLWINGS / "quickstart_standalone.xlsm") as zf:
+        return zf.read("xl/vbaProject.bin")

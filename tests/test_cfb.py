@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-import importlib.util
 import struct
-import zipfile
-from pathlib import Path
 
 import olefile
 import pytest
 
+from conftest import quickstart_project
 from cseplan_xl.cfb import cfb_streams, cfb_write
 from cseplan_xl.errors import CseplanError
-
-XLWINGS = Path(importlib.util.find_spec("xlwings").origin).parent
-
-
-def _quickstart_project() -> bytes:
-    with zipfile.ZipFile(XLWINGS / "quickstart_standalone.xlsm") as zf:
-        return zf.read("xl/vbaProject.bin")
-
 
 # --- reading -------------------------------------------------------------------------------------
 
 
 def test_compound_file_streams_by_path():
-    streams = cfb_streams(_quickstart_project())
+    streams = cfb_streams(quickstart_project())
     assert {"PROJECT", "PROJECTwm", "VBA/dir", "VBA/_VBA_PROJECT", "VBA/xlwings", "VBA/Module1"} <= set(streams)
     assert streams["VBA/dir"][:1] == b"\x01"  # a compressed container
 

@@ -46,13 +46,6 @@ def _clock(monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def demo_path(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("wb") / "cseplan_demo.xlsm"
-    path.write_bytes(build.workbook_bytes(demo=True))
-    return path
-
-
-@pytest.fixture(scope="module")
 def real_path(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("wb") / "cseplan.xlsm"
     path.write_bytes(build.workbook_bytes())

@@ -12,17 +12,12 @@ from pathlib import Path
 import olefile
 import pytest
 
+from conftest import XLWINGS, quickstart_project
 from cseplan_xl.cfb import cfb_streams
 from cseplan_xl.errors import CseplanError
 from cseplan_xl.vba import ovba_compress, ovba_decompress, replace_module, vba_sources
 
 REPO = Path(__file__).resolve().parents[1]
-XLWINGS = Path(importlib.util.find_spec("xlwings").origin).parent
-
-
-def _quickstart_project() -> bytes:
-    with zipfile.ZipFile(XLWINGS / "quickstart_standalone.xlsm") as zf:
-        return zf.read("xl/vbaProject.bin")
 
 
 # --- MS-OVBA decompression -----------------------------------------------------------------------
@@ -61,7 +56,7 @@ def test_not_a_container_is_a_cseplan_error(data):
 
 
 def test_module_sources_are_the_text_xlwings_ships():
-    modules = vba_sources(_quickstart_project())
+    modules = vba_sources(quickstart_project())
     version = importlib.metadata.version("xlwings")
     assert f'Public Const XLWINGS_VERSION As String = "{version}"' in modules["xlwings"]
     assert "Sub SampleCall()" in modules["Module1"]
@@ -119,7 +114,7 @@ def _strict(data: bytes) -> olefile.OleFileIO:
 
 
 def test_replacing_a_module_keeps_the_others_and_leaves_no_old_code():
-    old = _quickstart_project()
+    old = quickstart_project()
     new = replace_module(old, "Module1", 'Attribute VB_Name = "Module1"\nSub Hello()\n    MsgBox "hi"\nEnd Sub\n')
     before, after = vba_sources(old), vba_sources(new)
     assert after["Module1"] == 'Attribute VB_Name = "Module1"\r\nSub Hello()\r\n    MsgBox "hi"\r\nEnd Sub\r\n'
@@ -141,7 +136,7 @@ def _built_project(path: Path) -> bytes:
 @pytest.mark.parametrize("name", ["cseplan.xlsm", "examples/cseplan_demo.xlsm"])
 def test_the_built_workbooks_carry_the_pinned_xlwings_modules_and_ours(name):
     project = _built_project(REPO / "workbook" / name)
-    modules, pinned = vba_sources(project), vba_sources(_quickstart_project())
+    modules, pinned = vba_sources(project), vba_sources(quickstart_project())
     version = importlib.metadata.version("xlwings")
     assert f'Public Const XLWINGS_VERSION As String = "{version}"' in modules["xlwings"]
     assert {k: v for k, v in modules.items() if k != "Module1"} == {k: v for k, v in pinned.items() if k != "Module1"}
@@ -162,7 +157,7 @@ def test_olevba_decodes_every_module_and_flags_nothing_new():
         return code, flags, stomped
 
     built_code, built_flags, stomped = analyse(_built_project(REPO / "workbook" / "cseplan.xlsm"))
-    _, quickstart_flags, _ = analyse(_quickstart_project())
+    _, quickstart_flags, _ = analyse(quickstart_project())
     assert not stomped
     assert built_flags <= quickstart_flags
     assert sorted(built_code) == ["Dictionary.cls", "Module1.bas", "Sheet1.cls", "Sheet2.cls", "ThisWorkbook.cls",

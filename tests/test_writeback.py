@@ -5,21 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
-
-from cseplan_xl import build, contract, writeback
+from cseplan_xl import contract, writeback
 from cseplan_xl.findings import Finding
 from cseplan_xl.plan import load_plan
 from cseplan_xl.rollups import rollup
 
 AS_OF = dt.date(2018, 3, 31)
-
-
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("wb") / "cseplan_demo.xlsm"
-    path.write_bytes(build.workbook_bytes(demo=True))
-    return path
 
 
 def test_links_quote_sheet_names_as_excel_does():
