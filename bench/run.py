@@ -92,6 +92,10 @@ def bench_validate(runs: int, sizes: list[int]) -> None:
         if n in targets:
             ours, floor = paired([CSEPLAN, "validate", str(paths[n])], [PY, "-c", READ_PLAN, str(paths[n])], runs)
             report(f"validate {n:,} rows, cold process vs bare read", ours, floor, targets[n])
+        if n == 10_000:  # the same without the privacy screen, to tell its share from the rest of validate's
+            ours, floor = paired([CSEPLAN, "validate", str(paths[n]), "--ignore", "privacy"],
+                                 [PY, "-c", READ_PLAN, str(paths[n])], runs)
+            report(f"validate {n:,} rows --ignore privacy, cold vs bare read", ours, floor, targets[n])
     for n in sizes:
         if n < 10_000:
             continue
@@ -104,6 +108,8 @@ def bench_validate(runs: int, sizes: list[int]) -> None:
         checks = inproc(lambda plan=plan: (check_plan(plan), rollup(plan)), max(1, runs // 2))
         report(f"rules+rollup {n:,} rows in-process vs bare calamine read", checks, read, 0.5)
         report(f"rules+rollup {n:,} rows in-process vs our read (workbook -> records)", checks, ours_read, 0.5)
+        unscreened = inproc(lambda plan=plan: (check_plan(plan, ignore=("privacy",)), rollup(plan)), max(1, runs // 2))
+        report(f"the same without the privacy rules, {n:,} rows, vs our read", unscreened, ours_read, 0.5)
         alone = inproc(lambda plan=plan: rollup(plan), max(1, runs // 2))
         report(f"rollup {n:,} activities in-process vs read", alone, read, 0.5)
     if 100_000 in sizes:
