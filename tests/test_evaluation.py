@@ -269,6 +269,9 @@ def test_missing_and_empty_sheets_give_no_data(book):
     assert d["social"]["definition"].startswith("Engagements") and d["social"]["period"]["label"] == "2018Q1"
     text = evaluate(plan, period="2018Q1").to_text()
     assert "  no data for social media: the Social sheet is missing" in text
+    unreadable = load_plan(book({"Plan": PLAN, "Social media": [["Date"]]}))  # named as the workbook names it
+    assert evaluate(unreadable, period="2018Q1").sections["social"].message == (
+        "no data for social media: the Social media sheet could not be read (its header row lacks required columns)")
 
 
 def test_views_are_json_text_and_csv(full):

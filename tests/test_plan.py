@@ -54,6 +54,7 @@ def test_what_rules_ask_of_the_plan(book):
     assert set(plan.tables) == {"Plan"} and plan.table(contract.MEDIA) is None
     assert (plan.has(contract.MEDIA), plan.present(contract.MEDIA)) == (False, True)
     assert (plan.has(contract.OWNERS), plan.present(contract.OWNERS)) == (False, False)
+    assert (plan.sheet_name(contract.MEDIA), plan.sheet_name(contract.OWNERS)) == ("Media", None)
     assert plan.has(contract.CONTROL) and plan.has(contract.LISTS)
 
 

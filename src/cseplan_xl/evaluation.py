@@ -289,8 +289,8 @@ def _no_data(plan: Any, spec: contract.SheetSpec, what: str) -> str | None:
     """Why a measure has no data ("no data for referrals: the Referrals sheet is missing"), or None."""
     table = plan.table(spec)
     if table is None:
-        present = [n for n in getattr(plan.source, "sheet_names", []) if spec.matches(n)]
-        why = (f"the {present[0]} sheet could not be read (its header row lacks required columns)" if present
+        present = plan.sheet_name(spec)
+        why = (f"the {present} sheet could not be read (its header row lacks required columns)" if present
                else f"the {spec.name} sheet is missing")
     elif not table.rows:
         why = f"the {table.sheet} sheet is empty"

@@ -161,6 +161,10 @@ class Plan:
         """True when the workbook has a sheet of this name, readable or not."""
         return self.source.present(spec)
 
+    def sheet_name(self, spec: contract.SheetSpec) -> str | None:
+        """The workbook's own name for this sheet ("Settings" for Control), readable or not; None without one."""
+        return self.source.sheet_name(spec)
+
     @property
     def lists(self) -> dict[str, list[str]]:
         """The Lists sheet: list name (its header's key) -> the values offered; empty without the sheet."""

@@ -48,7 +48,11 @@ class WorkbookData:
 
     def present(self, spec: SheetSpec) -> bool:
         """True when the workbook has a sheet of this name, readable or not."""
-        return any(spec.matches(name) for name in self.sheet_names)
+        return self.sheet_name(spec) is not None
+
+    def sheet_name(self, spec: SheetSpec) -> str | None:
+        """The workbook's own name for this sheet, readable or not; None when it has none."""
+        return _find_sheet(self.sheet_names, spec)
 
 
 def read_workbook(path: str | Path) -> WorkbookData:
