@@ -4,8 +4,9 @@ figures) and the small helpers their computations use.
 Each measure has a module of its own (referrals.py, social_media.py, traditional_media.py, anecdotes.py) holding
 its definition, its computation and its typed records; each computation takes the rows that may go into a figure
 (evaluation.py leaves out rows with error findings and rows dated after the as-of date) and returns the measure's
-figures as a typed record (frozen, slotted; to_dict() gives its JSON); evaluation.py's registry joins each with
-its definition and its views (evaluation_views.py).
+figures as a typed record (frozen, slotted; to_dict() gives its JSON), referrals with the raw counts its
+partner-facing view protects; evaluation.py's registry joins each with its definition and its views
+(evaluation_views.py).
 """
 
 from __future__ import annotations
