@@ -37,6 +37,7 @@ TITLE = "cseplan-xl"
 SERVER_FOLDER = "CSEPLAN_SERVER_OUTPUT"  # under xlwings Server: the folder outputs go to, set on the server
 _SERVER_ENGINES = ("remote",)
 _CHOOSE = "Choose an action in the Action cell on Control, then click Run."
+# The sheets read for the plan: not Dashboard or Validation, which the buttons write (and read only to clear).
 _READ = tuple(s for s in contract.ALL_SHEETS if s not in (contract.DASHBOARD, contract.VALIDATION))
 _STATUS_KEYS = ("last_run", "last_action", "last_result", "last_errors", "last_warnings", "last_duration")
 _now = dt.datetime.now  # a seam for the tests
