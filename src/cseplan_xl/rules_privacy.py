@@ -67,6 +67,8 @@ def _privacy_hits(plan: Plan, as_of: dt.date) -> dict[str, list[Hit]]:
     """Every privacy hit in the plan's text cells and screened settings, by rule code (cells in plan order)."""
     hits = privacy.text_hits({cell[3] for cell in _typed_texts(plan)}, numbers=board_numbers(plan), as_of=as_of)
     out: dict[str, list[Hit]] = {}
+    if not hits:  # a clean plan: no cell to name, so no second walk (about 35 ms of 10,000 rows' 0.2 s of rules)
+        return out
     for spec, row, key, text in _typed_texts(plan):  # again, to name each hit's cells
         if text not in hits:
             continue
