@@ -64,7 +64,15 @@ def _plan_rows(note: str) -> list[list[object]]:
     ]
 
 
-def _workbook(path: Path, note: str = SAFE_NOTE, settings: dict | None = None) -> Path:
+ANECDOTES = [
+    [dt.date(2018, 2, 10), "Professional", "Film", "A teacher said the film started a good conversation in class.",
+     "yes", "yes", "yes"],
+    [dt.date(2018, 3, 1), "Young person", "Film", UNSAFE_ANECDOTE, "no", "no", "no"],
+]
+
+
+def _workbook(path: Path, note: str = SAFE_NOTE, settings: dict | None = None,
+              anecdotes: list[list[object]] | None = None) -> Path:
     wb = xlsxwriter.Workbook(str(path))
     day = wb.add_format({"num_format": "yyyy-mm-dd"})
     control = wb.add_worksheet("Control")
@@ -91,11 +99,8 @@ def _workbook(path: Path, note: str = SAFE_NOTE, settings: dict | None = None) -
     teen = [2, 2, 2, 3, 2, 1, 3, 2, 3, 2, 3, 2, 4, 3, 4]
     table("Referrals", ["Month", "Referrals", "Boys", "Teenage boys"],
           [[m, n, t + 1, t] for m, n, t in zip(months, counts, teen)])
-    table("Anecdotes", ["Date", "Source type", "Campaign", "Anecdote", "Consent to publish", "Anonymised", "Publish"], [
-        [dt.date(2018, 2, 10), "Professional", "Film", "A teacher said the film started a good conversation in class.",
-         "yes", "yes", "yes"],
-        [dt.date(2018, 3, 1), "Young person", "Film", UNSAFE_ANECDOTE, "no", "no", "no"],
-    ])
+    table("Anecdotes", ["Date", "Source type", "Campaign", "Anecdote", "Consent to publish", "Anonymised", "Publish"],
+          ANECDOTES if anecdotes is None else anecdotes)
     wb.close()
     return path
 
@@ -189,7 +194,16 @@ def test_only_consented_anonymised_anecdotes_are_quoted(book):
     ctx = build_context(load_plan(book))
     assert [q["text"] for q in ctx["quotes"]] == ["A teacher said the film started a good conversation in class."]
     # two anecdotes in the period, a total "fewer than 5": saying whether any is held back would tell it exactly
-    assert ctx["quotes_withheld"] == "Only feedback given with consent to publish, and anonymised, is quoted."
+    assert ctx["quotes_withheld"] == "Only consented, anonymised feedback chosen for publication is quoted."
+
+
+def test_feedback_cleared_but_not_chosen_is_not_said_to_lack_consent(tmp_path):
+    cleared = [[dt.date(2018, 3, d), "Parent", "Film", f"Feedback number {d} on the film.", "yes", "yes", "no"]
+               for d in range(2, 8)]
+    ctx = build_context(load_plan(_workbook(tmp_path / "plan.xlsx", anecdotes=ANECDOTES[:1] + cleared)))
+    assert len(ctx["quotes"]) == 1
+    assert ctx["quotes_withheld"] == ("Other feedback is not quoted: only consented, anonymised feedback chosen for "
+                                      "publication is.")
 
 
 def test_evaluation_sentences_are_partner_facing(book):

@@ -220,10 +220,12 @@ class _Writer:
             self.items.append(TextItem(record["text"], table.sheet, q["row"], table.letter("text"), "text"))
             quotes.append({"text": record["text"], "source": record.get("source_type") or "a partner",
                            "date": format_day(dt.date.fromisoformat(q["date"]), long=True)})
-        held = ("Other feedback is not quoted: it lacks consent to publish or anonymisation."
+        # Held back: no consent, not anonymised, or not marked Publish by the officer, so the sentence names the
+        # rule rather than one reason, which would be untrue of feedback that was cleared but not chosen.
+        held = ("Other feedback is not quoted: only consented, anonymised feedback chosen for publication is."
                 if section.get("held_back") else "")
         if section.get("held_back") is None and quotes:  # a small total: whether any is held back would tell it
-            held = "Only feedback given with consent to publish, and anonymised, is quoted."
+            held = "Only consented, anonymised feedback chosen for publication is quoted."
         return {"quotes": quotes, "quotes_withheld": held}
 
     def _referral_months(self) -> list[dict[str, Any]]:
