@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 import cseplan_xl
 
 
@@ -35,12 +37,20 @@ def test_the_result_types_are_exported_and_seen_by_type_checkers():
     assert seen == cseplan_xl._API
 
 
-def test_validate_path_keeps_heavy_imports_away():
-    code = ("import sys, cseplan_xl.cli, cseplan_xl.batch, cseplan_xl.rules;"
-            "print(sorted(m for m in ('pandas', 'numpy', 'scipy', 'matplotlib', 'docx', 'docxtpl', 'openpyxl',"
-            " 'xlwings', 'importlib.metadata') if m in sys.modules))")
+WORD_AND_CHARTS = ("matplotlib", "docx", "docxtpl", "pandas", "openpyxl", "cseplan_xl.briefing")
+
+
+@pytest.mark.parametrize("path,modules,banned", [
+    ("the CLI's validate", "cseplan_xl.cli, cseplan_xl.batch, cseplan_xl.rules",
+     (*WORD_AND_CHARTS, "numpy", "scipy", "xlwings", "importlib.metadata")),
+    # The Validate and Refresh buttons: xlwings itself brings numpy, but no Word or chart code may come with ours.
+    ("the Validate and Refresh buttons",
+     "cseplan_xl.excel, cseplan_xl.rules, cseplan_xl.rollups, cseplan_xl.evaluation", WORD_AND_CHARTS),
+])
+def test_light_paths_keep_heavy_imports_away(path, modules, banned):
+    code = f"import sys, {modules}; print(sorted(m for m in {banned!r} if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"
+    assert done.stdout.strip() == "[]", f"{path} imports {done.stdout.strip()}"
 
 
 def test_the_package_ships_its_type_hints():
